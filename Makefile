@@ -1,0 +1,49 @@
+# The single entry point: CI runs the same targets a developer runs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8080
+SEED   ?=
+USERS  ?=
+BASE_URL ?=
+PROFILE  ?= ci
+API      ?= all
+CONTRACT_ARGS ?=
+
+.PHONY: install mock test lint contracts bench generate clean
+
+# Re-installs only when pyproject.toml changed since the last install.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+mock: $(STAMP)
+	$(BIN)/python -m mockserver --host $(HOST) --port $(PORT) $(if $(SEED),--seed $(SEED)) $(if $(USERS),--users $(USERS))
+
+test: $(STAMP)
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check mockserver contracts generators
+	$(BIN)/mypy
+
+contracts: $(STAMP)
+	@test -n "$(BASE_URL)" || { echo "usage: make contracts BASE_URL=http://host:port [API=all] [PROFILE=ci]"; exit 2; }
+	$(BIN)/python -m contracts run --base-url $(BASE_URL) --api $(API) --profile $(PROFILE) $(CONTRACT_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+generate: $(STAMP)
+	$(BIN)/python -m generators regenerate
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis reports
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
