@@ -1,0 +1,180 @@
+"""The inventory: managed objects in memory, with the platform's create/merge/delete rules.
+
+Managed objects are few (devices, assets), so they are kept as plain dicts keyed by id. The
+store owns the server-set fields (``id``, ``owner``, ``creationTime``, ``lastUpdated``); the HTTP
+layer adds ``self``. Other stores that refer to managed objects register a *delete guard* so a
+referenced object cannot disappear under them (an asset instance -> 409).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.errors import Conflict, NotFound, ValidationError
+from mockserver.timeutil import format_utc_millis, now_utc
+
+RESOURCE = "inventory"
+SERVER_FIELDS = frozenset({"id", "self", "owner", "creationTime", "lastUpdated"})
+STRING_FIELDS = ("name", "type")
+
+DeleteGuard = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class InventoryFilter:
+    """The GET collection filters, all AND-ed; None means "not filtered"."""
+
+    type: str | None = None
+    fragment_type: str | None = None
+    ids: frozenset[str] | None = None
+    owner: str | None = None
+    text: str | None = None
+
+    def matches(self, mo: dict[str, Any]) -> bool:
+        if self.type is not None and mo.get("type") != self.type:
+            return False
+        if self.fragment_type is not None and self.fragment_type not in mo:
+            return False
+        if self.ids is not None and mo["id"] not in self.ids:
+            return False
+        if self.owner is not None and mo.get("owner") != self.owner:
+            return False
+        if self.text is not None:
+            name = mo.get("name")
+            if not isinstance(name, str) or self.text not in name:
+                return False
+        return True
+
+    @staticmethod
+    def parse_ids(value: str | None) -> frozenset[str] | None:
+        """The ``ids`` query value (comma-separated) as a set; blanks are dropped."""
+        if value is None:
+            return None
+        return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+def _check_fields(doc: dict[str, Any]) -> None:
+    for key in STRING_FIELDS:
+        if key in doc and doc[key] is not None and not isinstance(doc[key], str):
+            raise ValidationError(
+                f"Field {key} of the managed object has the value {doc[key]!r}; expected a string.",
+                resource=RESOURCE,
+                details=[{"field": key, "message": f"{key} must be a string."}],
+            )
+
+
+class InventoryStore:
+    """Managed objects by id. Thread-safe; returned dicts are copies the caller may keep."""
+
+    def __init__(self) -> None:
+        self._objects: dict[str, dict[str, Any]] = {}
+        self._next_id = 1
+        self._guards: list[DeleteGuard] = []
+        self._lock = threading.RLock()
+
+    def create(self, doc: dict[str, Any], *, owner: str, preset_id: str | None = None) -> dict[str, Any]:
+        """Store a new managed object owned by ``owner`` and return it (without ``self``).
+
+        Client-sent server fields are ignored. ``preset_id`` (digits, unused) lets a seed
+        file fix ids that its measurements refer to; later ids continue above it.
+        """
+        if not isinstance(doc, dict):
+            raise ValidationError(
+                f"A managed object must be a JSON object, got {type(doc).__name__}.", resource=RESOURCE
+            )
+        _check_fields(doc)
+        with self._lock:
+            if preset_id is not None:
+                if not preset_id.isdigit() or preset_id in self._objects:
+                    raise Conflict(
+                        f"Cannot create managed object with id {preset_id!r}: ids are unused decimal digits.",
+                        resource=RESOURCE,
+                    )
+                new_id = preset_id
+                self._next_id = max(self._next_id, int(preset_id) + 1)
+            else:
+                new_id = str(self._next_id)
+                self._next_id += 1
+            stamp = format_utc_millis(now_utc())
+            mo = {k: copy.deepcopy(v) for k, v in doc.items() if k not in SERVER_FIELDS and v is not None}
+            mo = {"id": new_id, **mo, "owner": owner, "creationTime": stamp, "lastUpdated": stamp}
+            self._objects[new_id] = mo
+            return copy.deepcopy(mo)
+
+    def get(self, id: str) -> dict[str, Any]:
+        """The managed object ``id``; 404 ``inventory/Not Found`` when there is none."""
+        with self._lock:
+            return copy.deepcopy(self._require(id))
+
+    def exists(self, id: str) -> bool:
+        with self._lock:
+            return id in self._objects
+
+    def update(self, id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """Merge top-level fragments of ``changes``; a fragment set to null is removed.
+
+        ``id``, ``self``, ``owner`` and ``creationTime`` are ignored; ``lastUpdated`` is refreshed.
+        """
+        if not isinstance(changes, dict):
+            raise ValidationError(
+                f"A managed object update must be a JSON object, got {type(changes).__name__}.",
+                resource=RESOURCE,
+            )
+        _check_fields(changes)
+        with self._lock:
+            mo = self._require(id)
+            for key, value in changes.items():
+                if key in SERVER_FIELDS:
+                    continue
+                if value is None:
+                    mo.pop(key, None)
+                else:
+                    mo[key] = copy.deepcopy(value)
+            mo["lastUpdated"] = format_utc_millis(now_utc())
+            return copy.deepcopy(mo)
+
+    def add_delete_guard(self, guard: DeleteGuard) -> None:
+        """Register ``guard(id)``: a non-None message refuses the delete with 409 Conflict."""
+        with self._lock:
+            self._guards.append(guard)
+
+    def delete(self, id: str) -> None:
+        """Remove ``id`` after every delete guard allowed it (404 if absent, 409 if guarded)."""
+        with self._lock:
+            self._require(id)
+            for guard in self._guards:
+                reason = guard(id)
+                if reason is not None:
+                    raise Conflict(reason, resource=RESOURCE)
+            del self._objects[id]
+
+    def select(self, f: InventoryFilter | None = None) -> list[dict[str, Any]]:
+        """Copies of the matching managed objects, ordered by id ascending (numerically)."""
+        f = f or InventoryFilter()
+        with self._lock:
+            candidates: Iterable[dict[str, Any]]
+            if f.ids is not None:
+                candidates = [self._objects[i] for i in f.ids if i in self._objects]
+            else:
+                candidates = self._objects.values()
+            found = [mo for mo in candidates if f.matches(mo)]
+            found.sort(key=lambda mo: int(mo["id"]))
+            return copy.deepcopy(found)
+
+    def clear(self) -> None:
+        """Forget every managed object; ids keep counting up (never reused)."""
+        with self._lock:
+            self._objects.clear()
+
+    def __len__(self) -> int:
+        return len(self._objects)
+
+    def _require(self, id: str) -> dict[str, Any]:
+        mo = self._objects.get(id)
+        if mo is None:
+            raise NotFound(f"Managed object with id {id!r} does not exist.", resource=RESOURCE)
+        return mo
