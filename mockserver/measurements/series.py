@@ -15,14 +15,16 @@ buckets never appear. Aggregated answers are never truncated.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.errors import BadRequest
-from mockserver.timeutil import as_utc, parse_query_instant
+from mockserver.timeutil import as_utc, format_epoch_ms, from_epoch_us, parse_query_instant, to_epoch_us
 
 MAX_TIMESTAMPS = 5000
 FUNCTIONS = ("min", "max", "avg", "sum", "count", "stdDevPop", "stdDevSamp")
@@ -136,6 +138,144 @@ class SeriesColumn:
     runs: Sequence[tuple[Sequence[int], Sequence[float]]]
 
 
+Bucketer = Callable[[int], tuple[int, int]]
+Piece = tuple[Sequence[float], int, int]
+
+US_PER = {"s": 1_000_000, "m": 60_000_000, "h": 3_600_000_000, "d": 86_400_000_000}
+WEEK_US = 7 * US_PER["d"]
+FIRST_MONDAY_US = 4 * US_PER["d"]  # 1970-01-05T00:00Z
+MONTHS_PER = {"M": 1, "q": 3, "y": 12}
+FAR_FUTURE_US = 1 << 62
+
+
+def fixed_bucketer(width: int, origin: int = 0) -> Bucketer:
+    """Buckets ``[origin + k*width, origin + (k+1)*width)`` (times in epoch µs)."""
+
+    def bucket(t: int) -> tuple[int, int]:
+        start = origin + (t - origin) // width * width
+        return start, start + width
+
+    return bucket
+
+
+def _month_start_us(month_index: int) -> int:
+    year, month0 = divmod(month_index, 12)
+    if year > 9999:
+        return FAR_FUTURE_US
+    return to_epoch_us(datetime(year, month0 + 1, 1, tzinfo=UTC))
+
+
+def month_bucketer(months: int) -> Bucketer:
+    """Calendar buckets: month index ``year*12 + month-1`` floored to a multiple of ``months``."""
+
+    def bucket(t: int) -> tuple[int, int]:
+        when = from_epoch_us(t)
+        index = when.year * 12 + when.month - 1
+        first = index - index % months
+        return _month_start_us(first), _month_start_us(first + months)
+
+    return bucket
+
+
+def bucketer_for(interval: str | None) -> Bucketer:
+    """The bucket function of an interval such as ``15m``; None = one bucket per millisecond."""
+    if interval is None:
+        return fixed_bucketer(1000)
+    n, unit = int(interval[:-1]), interval[-1]
+    if unit in US_PER:
+        return fixed_bucketer(n * US_PER[unit])
+    if unit == "w":
+        return fixed_bucketer(n * WEEK_US, FIRST_MONDAY_US)
+    return month_bucketer(n * MONTHS_PER[unit])
+
+
+def _buckets(times: Sequence[int], bucket: Bucketer, newest_first: bool) -> Iterator[tuple[int, int, int]]:
+    """(bucket start, i, j) for each non-empty bucket of the sorted ``times``: ``times[i:j]``."""
+    n = len(times)
+    if not newest_first:
+        i = 0
+        while i < n:
+            start, end = bucket(times[i])
+            j = bisect_left(times, end, i, n)
+            yield start, i, j
+            i = j
+    else:
+        j = n
+        while j > 0:
+            start, _ = bucket(times[j - 1])
+            i = bisect_left(times, start, 0, j)
+            yield start, i, j
+            j = i
+
+
+def _values(pieces: list[Piece]) -> Sequence[float]:
+    if len(pieces) == 1:
+        values, i, j = pieces[0]
+        return values[i:j]
+    out: list[float] = []
+    for values, i, j in pieces:
+        out.extend(values[i:j])
+    return out
+
+
+def summarise(values: Sequence[float], functions: Sequence[str]) -> dict[str, float | int | None]:
+    """One entry: each requested function over a non-empty bucket of values."""
+    n = len(values)
+    entry: dict[str, float | int | None] = {}
+    total = math.fsum(values) if {"sum", "avg", "stdDevPop", "stdDevSamp"} & set(functions) else 0.0
+    squares = None
+    for fn in functions:
+        if fn == "min":
+            entry[fn] = min(values)
+        elif fn == "max":
+            entry[fn] = max(values)
+        elif fn == "sum":
+            entry[fn] = total
+        elif fn == "avg":
+            entry[fn] = total / n
+        elif fn == "count":
+            entry[fn] = n
+        else:
+            if squares is None:
+                mean = total / n
+                squares = math.fsum((x - mean) ** 2 for x in values)
+            if fn == "stdDevPop":
+                entry[fn] = math.sqrt(squares / n)
+            else:
+                entry[fn] = math.sqrt(squares / (n - 1)) if n > 1 else None
+    return entry
+
+
 def aggregate(query: SeriesQuery, columns: Sequence[SeriesColumn]) -> dict[str, Any]:
     """The series answer ``{values, series, truncated}`` for the given columns, in their order."""
-    raise NotImplementedError
+    interval = query.effective_interval
+    bucket = bucketer_for(interval)
+    functions = query.effective_functions if interval is not None else DEFAULT_FUNCTIONS
+    limit = MAX_TIMESTAMPS if interval is None else None
+    truncated = False
+    per_column: list[dict[int, list[Piece]]] = []
+    for column in columns:
+        found: dict[int, list[Piece]] = {}
+        for times, values in column.runs:
+            for produced, (start, i, j) in enumerate(_buckets(times, bucket, query.revert)):
+                if limit is not None and produced == limit:
+                    truncated = True  # this run alone has more than `limit` keys
+                    break
+                found.setdefault(start, []).append((values, i, j))
+        per_column.append(found)
+    keys = sorted(set().union(*per_column), reverse=query.revert)
+    if limit is not None and len(keys) > limit:
+        truncated = True
+        keys = keys[:limit]
+    answer: dict[str, list[dict[str, float | int | None] | None]] = {}
+    for key in keys:
+        row: list[dict[str, float | int | None] | None] = []
+        for found in per_column:
+            pieces = found.get(key)
+            row.append(None if pieces is None else summarise(_values(pieces), functions))
+        answer[format_epoch_ms(key // 1000)] = row
+    return {
+        "values": answer,
+        "series": [{"name": c.name, "type": c.fragment, "unit": c.unit} for c in columns],
+        "truncated": truncated,
+    }

@@ -1,68 +1,408 @@
-"""The measurement store: compact columns plus sorted time indexes, dicts rebuilt on read."""
+"""The measurement store: compact columns plus sorted time indexes, dicts rebuilt on read.
+
+Memory layout, for a million measurements in a few hundred MB:
+
+* one *row* per measurement ever stored since the last :meth:`MeasurementStore.clear`, with
+  ``id = base + row`` (ids only grow, so row order is id order);
+* per-row columns in typed arrays: epoch-µs time, interned source / type / *shape* codes (a
+  shape is the set of top-level fragments and (fragment, series) pairs a measurement has, shared
+  by all measurements of that form) and the canonical JSON bytes of the document (None once
+  deleted), parsed again on read;
+* :class:`~mockserver.measurements.index.TimeIndex` instances: every row, rows per source, and
+  (time, value, unit) per (source, fragment, series) for the series endpoint.
+
+Time-range pages read positions straight off a sorted index; the other filters (type, fragment
+filters, several sources) test per-row codes against small lookup tables while scanning.
+Every create and delete is announced through :meth:`MeasurementStore.subscribe`'s listeners.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+import threading
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 from typing import Any
 
+from mockserver.errors import NotFound, ValidationError
 from mockserver.inventory.store import InventoryStore
 from mockserver.measurements.filters import MeasurementFilter
-from mockserver.measurements.series import SeriesQuery
+from mockserver.measurements.index import TimeIndex
+from mockserver.measurements.series import SeriesColumn, SeriesQuery, aggregate
+from mockserver.measurements.validation import (
+    RESOURCE,
+    NormalisedMeasurement,
+    validate_measurement,
+    validate_measurements,
+)
 from mockserver.paging import PageRequest
+from mockserver.timeutil import to_epoch_us
 
 Listener = Callable[[str, dict[str, Any]], None]
+Shape = tuple[frozenset[str], tuple[tuple[str, str], ...]]
+Predicate = Callable[[int], bool]
+# Deleting more rows than this at once rebuilds the indexes instead of removing one by one.
+BULK_DELETE = 64
+
+
+class _Interned:
+    """Values <-> small int codes, so per-row columns hold 4-byte ints."""
+
+    __slots__ = ("codes", "values")
+
+    def __init__(self) -> None:
+        self.codes: dict[Any, int] = {}
+        self.values: list[Any] = []
+
+    def code(self, value: Any) -> int:
+        code = self.codes.get(value)
+        if code is None:
+            code = self.codes[value] = len(self.values)
+            self.values.append(value)
+        return code
 
 
 class MeasurementStore:
-    """Measurements in memory, validated on the way in and queried by filters and series."""
+    """Measurements in memory, validated on the way in and queried by filters and series.
+
+    Thread-safe (one lock). Returned dicts are fresh; they carry ``id`` but no ``self``.
+    """
 
     def __init__(self, inventory: InventoryStore) -> None:
         self._inventory = inventory
+        self._lock = threading.RLock()
+        self._listeners: list[Listener] = []
+        self._next_id = 1
+        self._reset_columns()
+
+    def _reset_columns(self) -> None:
+        self._base = self._next_id
+        self._time = array("q")
+        self._source = array("i")
+        self._type = array("i")
+        self._shape = array("i")
+        self._alive = bytearray()
+        self._payload: list[bytes | None] = []
+        self._live = 0
+        self._sources = _Interned()
+        self._types = _Interned()
+        self._units = _Interned()
+        self._shapes = _Interned()
+        self._all = TimeIndex()
+        self._by_source: dict[int, TimeIndex] = {}
+        # (source code, fragment, series) -> index with extra columns (value, unit code or -1)
+        self._series: dict[tuple[int, str, str], TimeIndex] = {}
+        self._series_of_source: dict[int, set[tuple[str, str]]] = {}
+
+    # ------------------------------------------------------------------ changes
 
     def subscribe(self, listener: Listener) -> None:
-        """Call ``listener(action, doc)`` with action "create" or "delete" for every change."""
-        raise NotImplementedError
+        """Call ``listener(action, doc)`` with action "create" or "delete" for every change.
+
+        This is the single publish point (realtime notifications hang off it). Listeners run
+        after the change, outside the store's lock; ``doc`` must be treated as read-only.
+        """
+        with self._lock:
+            self._listeners.append(listener)
+
+    def _publish(self, action: str, docs: Iterable[dict[str, Any]]) -> None:
+        for doc in docs:
+            for listener in list(self._listeners):
+                listener(action, doc)
+
+    def _check_source(self, m: NormalisedMeasurement, field: str) -> None:
+        if not self._inventory.exists(m.source_id):
+            raise ValidationError(
+                f"Field {field} refers to managed object {m.source_id!r}, which does not exist; "
+                "expected the id of an existing managed object.",
+                resource=RESOURCE,
+                details=[{"field": field, "message": f"No managed object with id {m.source_id!r}."}],
+            )
 
     def create(self, doc: object) -> dict[str, Any]:
         """Validate and store one measurement; returns it with its new ``id`` (no ``self``)."""
-        raise NotImplementedError
+        m = validate_measurement(doc)
+        self._check_source(m, "source.id")
+        with self._lock:
+            stored = self._insert(m)
+        self._publish("create", [stored])
+        return stored
 
     def create_many(self, docs: object) -> list[dict[str, Any]]:
-        """Validate every measurement first (422 naming ``measurements[i]``), then store all."""
-        raise NotImplementedError
+        """Validate every measurement first (422 naming ``measurements[i]``), then store all.
+
+        All-or-nothing: nothing is stored when any item is invalid or names an unknown source.
+        """
+        batch = validate_measurements(docs)
+        for i, m in enumerate(batch):
+            self._check_source(m, f"measurements[{i}].source.id")
+        with self._lock:
+            stored = [self._insert(m) for m in batch]
+        self._publish("create", stored)
+        return stored
+
+    def _insert(self, m: NormalisedMeasurement) -> dict[str, Any]:
+        document = m.document()
+        payload = json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+        row = len(self._payload)
+        new_id = self._base + row
+        self._next_id = new_id + 1
+        t = m.epoch_us
+        source = self._sources.code(m.source_id)
+        pairs = tuple(sorted({(s.fragment, s.series) for s in m.series}))
+        self._time.append(t)
+        self._source.append(source)
+        self._type.append(self._types.code(m.type))
+        self._shape.append(self._shapes.code((frozenset(m.fragments), pairs)))
+        self._alive.append(1)
+        self._payload.append(payload)
+        self._live += 1
+        self._all.add(t, row)
+        by_source = self._by_source.get(source)
+        if by_source is None:
+            by_source = self._by_source[source] = TimeIndex()
+            self._series_of_source[source] = set()
+        by_source.add(t, row)
+        known = self._series_of_source[source]
+        for s in m.series:
+            key = (source, s.fragment, s.series)
+            column = self._series.get(key)
+            if column is None:
+                column = self._series[key] = TimeIndex("di")
+                known.add((s.fragment, s.series))
+            column.add(t, row, s.value, -1 if s.unit is None else self._units.code(s.unit))
+        result: dict[str, Any] = json.loads(payload)
+        return {"id": str(new_id), **result}
+
+    def _doc(self, row: int) -> dict[str, Any]:
+        payload = self._payload[row]
+        assert payload is not None
+        return {"id": str(self._base + row), **json.loads(payload)}
+
+    def _row_of(self, id: str) -> int:
+        row = int(id) - self._base if isinstance(id, str) and id.isdigit() else -1
+        if not 0 <= row < len(self._payload) or self._payload[row] is None:
+            raise NotFound(f"Measurement with id {id!r} does not exist.", resource=RESOURCE)
+        return row
 
     def get(self, id: str) -> dict[str, Any]:
         """The measurement ``id``; 404 ``measurement/Not Found`` naming the id otherwise."""
-        raise NotImplementedError
+        with self._lock:
+            return self._doc(self._row_of(id))
 
     def delete(self, id: str) -> None:
         """Remove one measurement (404 if absent)."""
-        raise NotImplementedError
+        with self._lock:
+            row = self._row_of(id)
+            doc = self._doc(row) if self._listeners else None
+            self._kill(row)
+            self._unindex_row(row)
+        if doc is not None:
+            self._publish("delete", [doc])
+
+    def _kill(self, row: int) -> None:
+        self._payload[row] = None
+        self._alive[row] = 0
+        self._live -= 1
+
+    def _unindex_row(self, row: int) -> None:
+        t, source = self._time[row], self._source[row]
+        self._all.remove(t, row)
+        self._by_source[source].remove(t, row)
+        for fragment, series in self._shapes.values[self._shape[row]][1]:
+            self._series[(source, fragment, series)].remove(t, row)
+
+    def delete_matching(self, f: MeasurementFilter) -> int:
+        """Delete exactly the matches and return how many; 422 without source/dateFrom/dateTo."""
+        if f.is_unbounded_for_delete():
+            raise ValidationError(
+                "Deleting measurements needs at least one of the query parameters source, dateFrom, "
+                "dateTo; none was given, so nothing was deleted.",
+                resource=RESOURCE,
+            )
+        with self._lock:
+            rows = list(self._matching_rows(f, revert=False))
+            docs = [self._doc(r) for r in rows] if self._listeners else []
+            for r in rows:
+                self._kill(r)
+            if len(rows) <= BULK_DELETE:
+                for r in rows:
+                    self._unindex_row(r)
+            else:
+                alive = self._alive.__getitem__
+                self._all.retain(alive)
+                sources = {self._source[r] for r in rows}
+                for source in sources:
+                    self._by_source[source].retain(alive)
+                    for fragment, series in self._series_of_source[source]:
+                        self._series[(source, fragment, series)].retain(alive)
+        self._publish("delete", docs)
+        return len(rows)
+
+    def clear(self) -> None:
+        """Forget every measurement; ids keep counting up (never reused)."""
+        with self._lock:
+            self._reset_columns()
+
+    def __len__(self) -> int:
+        return self._live
+
+    # ------------------------------------------------------------------ queries
+
+    def _predicate(self, f: MeasurementFilter, sources: set[int] | None) -> Predicate | bool | None:
+        """A row test for the filters an index cannot answer; None = every row matches,
+        False = no row can match."""
+        tests: list[Predicate] = []
+        if f.type is not None:
+            code = self._types.codes.get(f.type)
+            if code is None:
+                return False
+            types = self._type
+            tests.append(lambda r: types[r] == code)
+        if (
+            f.fragment_type is not None
+            or f.value_fragment_type is not None
+            or f.value_fragment_series is not None
+        ):
+            ok = bytes(f.matches_shape(frags, pairs) for frags, pairs in self._shapes.values)
+            if not any(ok):
+                return False
+            shapes = self._shape
+            tests.append(lambda r: ok[shapes[r]] == 1)
+        if sources is not None:
+            wanted = bytes(code in sources for code in range(len(self._sources.values)))
+            source_of = self._source
+            tests.append(lambda r: wanted[source_of[r]] == 1)
+        if not tests:
+            return None
+        if len(tests) == 1:
+            return tests[0]
+        return lambda r: all(test(r) for test in tests)
+
+    def _candidates(self, f: MeasurementFilter) -> tuple[Sequence[int], int, int, Predicate | None] | None:
+        """Rows ``seq[lo:hi]`` in (time, id) order that may match, and the test still to apply.
+
+        None when nothing can match. ``seq`` is an index's own array (not copied), valid
+        only while the lock is held.
+        """
+        lo_t = None if f.date_from is None else to_epoch_us(f.date_from)
+        hi_t = None if f.date_to is None else to_epoch_us(f.date_to)
+        restrict: set[int] | None = None
+        rows: Sequence[int]
+        if f.sources is None:
+            lo, hi = self._all.span(lo_t, hi_t)
+            rows = self._all.rows
+        else:
+            codes = [c for c in (self._sources.codes.get(s) for s in f.sources) if c is not None]
+            if not codes:
+                return None
+            if len(codes) == 1:
+                index = self._by_source[codes[0]]
+                lo, hi = index.span(lo_t, hi_t)
+                rows = index.rows
+            else:
+                spans = [(self._by_source[c], *self._by_source[c].span(lo_t, hi_t)) for c in codes]
+                wanted = sum(hi - lo for _, lo, hi in spans)
+                lo, hi = self._all.span(lo_t, hi_t)
+                if 2 * wanted < hi - lo:
+                    # Few rows among many: gather the sources' ranges and sort them.
+                    pairs: list[tuple[int, int]] = []
+                    for index, s_lo, s_hi in spans:
+                        pairs.extend(zip(index.times[s_lo:s_hi], index.rows[s_lo:s_hi], strict=True))
+                    pairs.sort()
+                    rows, lo, hi = [r for _, r in pairs], 0, len(pairs)
+                else:
+                    restrict = set(codes)
+                    rows = self._all.rows
+        predicate = self._predicate(f, restrict)
+        if predicate is False:
+            return None
+        return rows, lo, hi, predicate  # type: ignore[return-value]
+
+    def _matching_rows(self, f: MeasurementFilter, *, revert: bool) -> Iterable[int]:
+        found = self._candidates(f)
+        if found is None:
+            return ()
+        seq, lo, hi, predicate = found
+        rows = seq[lo:hi]
+        ordered: Iterable[int] = reversed(rows) if revert else rows
+        return ordered if predicate is None else filter(predicate, ordered)
 
     def select(self, f: MeasurementFilter, *, revert: bool = False) -> Sequence[dict[str, Any]]:
         """Every match, oldest first (ties by id); ``revert`` newest first."""
-        raise NotImplementedError
+        with self._lock:
+            return [self._doc(r) for r in self._matching_rows(f, revert=revert)]
+
+    def count(self, f: MeasurementFilter) -> int:
+        """How many measurements match ``f``."""
+        with self._lock:
+            found = self._candidates(f)
+            if found is None:
+                return 0
+            seq, lo, hi, predicate = found
+            return hi - lo if predicate is None else sum(map(predicate, seq[lo:hi]))
 
     def page(
         self, f: MeasurementFilter, revert: bool, request: PageRequest
     ) -> tuple[list[dict[str, Any]], int]:
-        """One page of :meth:`select` and the total number of matches, without building them all."""
-        raise NotImplementedError
+        """One page of :meth:`select` and the total number of matches.
 
-    def count(self, f: MeasurementFilter) -> int:
-        raise NotImplementedError
-
-    def delete_matching(self, f: MeasurementFilter) -> int:
-        """Delete exactly the matches; 422 when ``f`` has none of source, dateFrom, dateTo."""
-        raise NotImplementedError
+        Only the page's documents are built. Without a type/fragment filter (and with no or
+        one source) a page is two binary searches and a slice; otherwise the candidates in
+        the time range are scanned, stopping once the page is full, and counted in one pass.
+        """
+        with self._lock:
+            found = self._candidates(f)
+            if found is None:
+                return [], 0
+            seq, lo, hi, predicate = found
+            start, size = request.offset, request.page_size
+            picked: Iterable[int]
+            if predicate is None:
+                total = hi - lo
+                if revert:
+                    end = max(hi - start, lo)
+                    picked = reversed(seq[max(end - size, lo) : end])
+                else:
+                    begin = min(lo + start, hi)
+                    picked = seq[begin : min(begin + size, hi)]
+            else:
+                rows = seq[lo:hi]
+                total = sum(map(predicate, rows))
+                ordered = reversed(rows) if revert else rows
+                picked = list(islice(filter(predicate, ordered), start, start + size))
+            return [self._doc(r) for r in picked], total
 
     def series(self, q: SeriesQuery) -> dict[str, Any]:
         """The series answer for ``q`` (see :mod:`mockserver.measurements.series`)."""
-        raise NotImplementedError
-
-    def clear(self) -> None:
-        """Forget every measurement; ids keep counting up."""
-        raise NotImplementedError
-
-    def __len__(self) -> int:
-        raise NotImplementedError
+        lo_t, hi_t = to_epoch_us(q.date_from), to_epoch_us(q.date_to)
+        with self._lock:
+            codes = sorted(c for c in (self._sources.codes.get(s) for s in q.sources) if c is not None)
+            if q.series:
+                wanted = list(q.series)
+            else:
+                present: set[tuple[str, str]] = set()
+                for code in codes:
+                    for pair in self._series_of_source[code]:
+                        lo, hi = self._series[(code, *pair)].span(lo_t, hi_t)
+                        if lo < hi:
+                            present.add(pair)
+                wanted = sorted(present)
+            columns = []
+            for fragment, name in wanted:
+                runs: list[tuple[Sequence[int], Sequence[float]]] = []
+                first: tuple[int, int, int] | None = None
+                for code in codes:
+                    index = self._series.get((code, fragment, name))
+                    if index is None:
+                        continue
+                    lo, hi = index.span(lo_t, hi_t)
+                    if lo == hi:
+                        continue
+                    runs.append((index.times[lo:hi], index.extras[0][lo:hi]))
+                    head = (index.times[lo], index.rows[lo], int(index.extras[1][lo]))
+                    first = head if first is None or head < first else first
+                unit = None if first is None or first[2] < 0 else self._units.values[first[2]]
+                columns.append(SeriesColumn(fragment, name, unit, runs))
+        return aggregate(q, columns)

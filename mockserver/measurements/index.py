@@ -1,0 +1,92 @@
+"""A time index: parallel typed arrays sorted by (epoch-µs time, row), with batched inserts.
+
+The store keeps one index over every measurement, one per source and one per
+(source, fragment, series). Arrays of machine ints cost 8 bytes an entry instead of a Python
+object each, and ``bisect`` works on them directly, so a time range is two binary searches.
+
+Inserts go to a pending list and are merged on the next read (:meth:`TimeIndex.flush`): one
+linear merge per batch instead of one memmove per row. New rows always carry larger row numbers
+than every indexed row, so among equal times they belong after the indexed ones, which is what
+``bisect_right`` gives. Points arriving in time order (the common case) are a plain append.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from itertools import compress
+from typing import Any
+
+# Typecode per extra column: "d" float64 values, "i" int32 codes.
+ExtraTypes = str
+
+
+class TimeIndex:
+    """Rows sorted by (time, row); optional extra columns travel with them."""
+
+    __slots__ = ("_pending", "extras", "rows", "times")
+
+    def __init__(self, extra_types: ExtraTypes = "") -> None:
+        self.times = array("q")
+        self.rows = array("q")
+        self.extras: tuple[array[Any], ...] = tuple(array(code) for code in extra_types)
+        self._pending: list[tuple[int | float, ...]] = []
+
+    def add(self, time: int, row: int, *extra: int | float) -> None:
+        """Queue ``row`` at ``time``; visible after the next :meth:`flush`."""
+        self._pending.append((time, row, *extra))
+
+    def __len__(self) -> int:
+        return len(self.times) + len(self._pending)
+
+    def flush(self) -> None:
+        """Merge pending rows into the sorted arrays (call before reading)."""
+        if not self._pending:
+            return
+        pending = sorted(self._pending)
+        self._pending = []
+        columns: tuple[array[Any], ...] = (self.times, self.rows, *self.extras)
+        if not self.times or pending[0][0] >= self.times[-1]:
+            for k, column in enumerate(columns):
+                column.extend([item[k] for item in pending])
+            return
+        merged: tuple[array[Any], ...] = tuple(array(column.typecode) for column in columns)
+        times = self.times
+        start = 0
+        for item in pending:
+            pos = bisect_right(times, item[0], start)
+            for k, column in enumerate(columns):
+                if pos > start:
+                    merged[k].extend(column[start:pos])
+                merged[k].append(item[k])
+            start = pos
+        for k, column in enumerate(columns):
+            merged[k].extend(column[start:])
+        self.times, self.rows = merged[0], merged[1]
+        self.extras = merged[2:]
+
+    def span(self, lo_time: int | None, hi_time: int | None) -> tuple[int, int]:
+        """Positions ``[lo, hi)`` of times in ``[lo_time, hi_time)``; None is unbounded."""
+        self.flush()
+        lo = 0 if lo_time is None else bisect_left(self.times, lo_time)
+        hi = len(self.times) if hi_time is None else bisect_left(self.times, hi_time)
+        return lo, max(lo, hi)
+
+    def remove(self, time: int, row: int) -> None:
+        """Drop one (time, row) entry; absent entries are ignored."""
+        self.flush()
+        pos = bisect_left(self.times, time)
+        end = bisect_right(self.times, time, pos)
+        pos = bisect_left(self.rows, row, pos, end)
+        if pos < end and self.rows[pos] == row:
+            for column in (self.times, self.rows, *self.extras):
+                del column[pos]
+
+    def retain(self, alive: Callable[[int], int]) -> None:
+        """Keep only the rows for which ``alive(row)`` is truthy (one linear pass)."""
+        self.flush()
+        keep = list(map(alive, self.rows))
+        self.times = array("q", compress(self.times, keep))
+        self.extras = tuple(array(column.typecode, compress(column, keep)) for column in self.extras)
+        self.rows = array("q", compress(self.rows, keep))
