@@ -1,0 +1,350 @@
+"""CSV bulk import of asset instances: parse, validate every row, then create all or nothing.
+
+The file is UTF-8 text, comma-separated, RFC 4180 quoting, with a header row (line 1).
+Columns: ``model`` (model NAME), ``name``, ``path``, ``managedObjectId``, ``description``
+and one column per property key (a type hint in parentheses is ignored:
+``maxPower (NUMBER)``). Every problem is collected as ``{row, column, message}`` (row = line
+number in the file, column = header text or None); any problem means nothing is created.
+
+Rows are validated against the store's current state plus the rows above them: a path
+segment may name a row above, so validated rows are kept as *pending* nodes in a
+name index until the whole file passes, and only then inserted in file order.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from mockserver.dtm import instances as rules
+from mockserver.dtm.models import EffectiveModel, Problem
+from mockserver.dtm.store import DtmStore
+from mockserver.dtm.values import is_number
+from mockserver.errors import ValidationError
+
+MAX_ROWS = 10_000
+FIXED_COLUMNS = ("model", "name", "path", "managedObjectId", "description")
+_HINT = re.compile(r"^(.*?)\s*\([^()]*\)\s*$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+#: A node of the hierarchy during an import: an existing instance id or ("row", line).
+Node = str | tuple[str, int]
+
+
+@dataclass
+class Row:
+    """One validated (or partly valid) data row, kept until the whole file is known good."""
+
+    line: int
+    model_id: str | None
+    parent: Node | None
+    record: dict[str, Any] | None
+
+
+@dataclass
+class ImportReport:
+    """What :func:`import_csv` did: ids in file order (empty on a dry run)."""
+
+    rows: int
+    created: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_body(self) -> dict[str, Any]:
+        return {"created": len(self.created), "assetInstances": list(self.created), "rows": self.rows}
+
+
+def column_key(header: str) -> str:
+    """The column a header names, without a type hint: ``maxPower (NUMBER)`` -> ``maxPower``."""
+    match = _HINT.match(header)
+    return match.group(1).strip() if match else header
+
+
+def parse_cell(kind: str, cell: str) -> tuple[Any, str | None]:
+    """The JSON value a non-empty cell stands for, or an error sentence."""
+    if kind == "NUMBER":
+        if not _DECIMAL.match(cell.strip()):
+            return None, f"The value {cell!r} is not a decimal number."
+        text = cell.strip()
+        try:
+            value = float(text) if any(c in text for c in ".eE") else int(text)
+        except ValueError:
+            return None, f"The value {cell[:40]!r} has too many digits."
+        if not is_number(value):
+            return None, f"The value {cell!r} is not a finite number."
+        return value, None
+    if kind == "BOOLEAN":
+        lowered = cell.strip().lower()
+        if lowered not in ("true", "false"):
+            return None, f"The value {cell!r} is not true or false."
+        return lowered == "true", None
+    return cell, None
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, cells) per non-blank CSV record; csv.Error propagates."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    previous_end = 0
+    for cells in reader:
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if cells:
+            yield start, cells
+
+
+class _Import:
+    def __init__(self, store: DtmStore, parent: str | None) -> None:
+        self.store = store
+        self.parent = parent
+        self.errors: list[dict[str, Any]] = []
+        self.rows: list[Row] = []
+        self.model_by_name = {doc["name"]: mid for mid, doc in store.models.items()}
+        self.known_keys = {key for mid in store.models for key in store.effective(mid).properties}
+        self.children: dict[Node | None, dict[str, list[Node]]] = {}
+        self.pending_model: dict[Node, str] = {}
+        self.used_mos: dict[str, int] = {}
+
+    def error(self, row: int, column: str | None, message: str) -> None:
+        self.errors.append({"row": row, "column": column, "message": message})
+
+    # -------------------------------------------------------------- header
+    def header(self, cells: list[str]) -> dict[str, int] | None:
+        columns: dict[str, int] = {}
+        self.headers = cells
+        for index, header in enumerate(cells):
+            key = column_key(header)
+            if key in columns:
+                self.error(1, header, f"The column {key!r} appears more than once in the header.")
+            elif key not in FIXED_COLUMNS and key not in self.known_keys:
+                self.error(
+                    1,
+                    header,
+                    f"The header {header!r} is neither one of {', '.join(FIXED_COLUMNS)} nor a property key "
+                    "of any asset model.",
+                )
+            columns[key] = index
+        for required in ("model", "name"):
+            if required not in columns:
+                self.error(1, None, f"The header has no {required!r} column, which is required.")
+        return columns
+
+    # -------------------------------------------------------------- hierarchy
+    def index(self, node: Node | None) -> dict[str, list[Node]]:
+        """Children by name at ``node`` (None = the import root level), built on first use."""
+        found = self.children.get(node)
+        if found is None:
+            found = {}
+            if node is None:
+                ids = [i for i, r in self.store.instances.items() if r.get("parent") is None]
+            elif isinstance(node, str):
+                ids = list(self.store.instances[node]["children"])
+            else:
+                ids = []
+            for child in ids:
+                found.setdefault(self.store.instances[child]["name"], []).append(child)
+            self.children[node] = found
+        return found
+
+    def resolve_path(self, line: int, path: str, column: str) -> tuple[bool, Node | None]:
+        node: Node | None = self.parent
+        if not path.strip():
+            return True, node
+        for position, segment in enumerate(path.split("/"), start=1):
+            matches = self.index(node).get(segment, [])
+            if not matches:
+                self.error(
+                    line, column, f"No asset instance named {segment!r} was found at path segment {position}."
+                )
+                return False, None
+            if len(matches) > 1:
+                self.error(
+                    line,
+                    column,
+                    f"The path segment {position} ({segment!r}) matches {len(matches)} instances.",
+                )
+                return False, None
+            node = matches[0]
+        return True, node
+
+    def node_model(self, node: Node) -> str | None:
+        if isinstance(node, str):
+            return str(self.store.instances[node]["modelId"])
+        return self.pending_model.get(node)
+
+    # -------------------------------------------------------------- rows
+    def row(self, line: int, cells: list[str], columns: dict[str, int]) -> None:
+        if len(cells) != len(self.headers):
+            self.error(line, None, f"The row has {len(cells)} cells; the header has {len(self.headers)}.")
+            return
+
+        def cell(key: str) -> str:
+            return cells[columns[key]] if key in columns else ""
+
+        header_of = {key: self.headers[index] for key, index in columns.items()}
+        name = cell("name")
+        model_id = self.model_by_name.get(cell("model"))
+        if model_id is None:
+            self.error(line, header_of["model"], f"No asset model is named {cell('model')!r}.")
+        ok, parent = self.resolve_path(line, cell("path"), header_of.get("path", "path"))
+        node: Node = ("row", line)
+        if name and ok:
+            self.index(parent).setdefault(name, []).append(node)
+        if model_id is None:
+            return
+        self.pending_model[node] = model_id
+        model = self.store.effective(model_id)
+        problems: list[Problem] = []
+        body: dict[str, Any] = {"name": name}
+        for key in ("description", "managedObjectId"):
+            if cell(key) != "":
+                body[key] = cell(key)
+        rules.check_header_fields(body, problems)
+        properties, unset = self.properties(line, cells, columns, header_of, model)
+        stored = rules.normalise_properties(
+            properties, model, self.store.model_of, self.store.is_submodel, problems, unset=unset
+        )
+        if ok and parent is not None:
+            parent_model = self.node_model(parent)
+            if parent_model is not None and not rules.allowed_child(
+                self.store.effective(parent_model), model.chain
+            ):
+                problems.append(
+                    ("path", f"Asset model {model_id} is not allowed under model {parent_model}.")
+                )
+        mo = body.get("managedObjectId")
+        if isinstance(mo, str) and mo.isdigit():
+            if not self.store.inventory.exists(mo):
+                problems.append(("managedObjectId", f"No managed object has the id {mo!r}."))
+            elif mo in self.store.mo_links:
+                problems.append(
+                    (
+                        "managedObjectId",
+                        f"Managed object {mo} is already linked to asset instance {self.store.mo_links[mo]}.",
+                    )
+                )
+            elif mo in self.used_mos:
+                problems.append(
+                    ("managedObjectId", f"Managed object {mo} is also used on line {self.used_mos[mo]}.")
+                )
+            else:
+                self.used_mos[mo] = line
+        for field_path, message in problems:
+            key = (field_path or "").removeprefix("properties.")
+            self.error(line, header_of.get(key, header_of.get("name") if key == "name" else None), message)
+        record = {
+            "modelId": model_id,
+            "name": name,
+            "description": body.get("description"),
+            "managedObjectId": mo,
+            "parent": parent,
+            "properties": stored,
+        }
+        if ok:
+            self.rows.append(Row(line, model_id, parent, record if not problems else None))
+
+    def properties(
+        self,
+        line: int,
+        cells: list[str],
+        columns: dict[str, int],
+        header_of: dict[str, str],
+        model: EffectiveModel,
+    ) -> tuple[dict[str, Any], frozenset[str]]:
+        """The row's property values, and the keys whose cell is the literal ``null`` (no default)."""
+        values: dict[str, Any] = {}
+        unset: set[str] = set()
+        for key, index in columns.items():
+            if key in FIXED_COLUMNS:
+                continue
+            text = cells[index]
+            if text == "null":
+                unset.add(key)
+                continue
+            if text == "":
+                continue
+            prop = model.properties.get(key)
+            if prop is None:
+                self.error(
+                    line,
+                    header_of[key],
+                    f"Asset model {model.id} has no property {key!r}; leave the cell empty.",
+                )
+                continue
+            value, problem = parse_cell(str(prop["type"]), text)
+            if problem:
+                self.error(line, header_of[key], problem)
+                continue
+            values[key] = value
+        return values, frozenset(unset)
+
+
+def import_csv(
+    store: DtmStore, text: str, *, parent: str | None = None, dry_run: bool = False, owner: str = "admin"
+) -> ImportReport:
+    """Validate every row of ``text`` and create them all (422 listing every problem, else the report)."""
+    with store.lock:
+        job = _Import(store, parent)
+        if parent is not None and parent not in store.instances:
+            _fail(
+                [
+                    {
+                        "row": None,
+                        "column": None,
+                        "message": f"The parent asset instance {parent!r} does not exist.",
+                    }
+                ],
+                f"The parent asset instance {parent!r} does not exist.",
+            )
+        try:
+            records = list(_records(text))
+        except csv.Error as exc:
+            _fail(
+                [{"message": f"The file is not valid CSV: {exc}."}],
+                f"The file is not valid CSV: {exc}.",
+            )
+        if not records:
+            _fail(
+                [{"row": 1, "column": None, "message": "The file is empty; a header row is required."}],
+                "The CSV file is empty; a header row is required.",
+            )
+        if len(records) - 1 > MAX_ROWS:
+            _fail(
+                [
+                    {
+                        "row": None,
+                        "column": None,
+                        "message": f"The file has {len(records) - 1} data rows; at most "
+                        f"{MAX_ROWS} are allowed.",
+                    }
+                ],
+                f"The CSV file has more than {MAX_ROWS} data rows.",
+            )
+        columns = job.header(records[0][1])
+        if not job.errors and columns is not None:
+            for line, cells in records[1:]:
+                job.row(line, cells, columns)
+        if job.errors:
+            _fail(
+                job.errors,
+                f"The CSV file has {len(job.errors)} problem(s); nothing was imported. First: "
+                f"line {job.errors[0]['row']}: {job.errors[0]['message']}",
+            )
+        report = ImportReport(rows=len(job.rows), dry_run=dry_run)
+        if dry_run:
+            return report
+        new_ids: dict[Node, str] = {}
+        for row in job.rows:
+            assert row.record is not None
+            if row.parent is not None and not isinstance(row.parent, str):
+                row.record["parent"] = new_ids[row.parent]
+            new_id = store.insert(row.record, owner=owner)
+            new_ids[("row", row.line)] = new_id
+            report.created.append(new_id)
+        return report
+
+
+def _fail(errors: list[dict[str, Any]], message: str) -> NoReturn:
+    raise ValidationError(message, resource="dtm", details=errors)
