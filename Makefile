@@ -26,7 +26,13 @@ install: $(STAMP)
 mock: $(STAMP)
 	$(BIN)/python -m mockserver --host $(HOST) --port $(PORT) $(if $(SEED),--seed $(SEED)) $(if $(USERS),--users $(USERS))
 
-test: $(STAMP)
+# The official JS client (@c8y/client, pinned in tests/js) for tests/integration/test_official_js_client.py.
+JS_STAMP := tests/js/node_modules/.stamp
+$(JS_STAMP): tests/js/package.json tests/js/package-lock.json
+	npm ci --no-audit --no-fund --prefix tests/js
+	@touch $@
+
+test: $(STAMP) $(JS_STAMP)
 	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest
 
 lint: $(STAMP)
