@@ -1,0 +1,109 @@
+"""Build the mock: one Connexion AsyncApp, one port, every API at the root.
+
+``create_app()`` serves ``spec/measurement.yaml``, ``spec/inventory.yaml`` and
+``spec/dtm.yaml`` (each only if the file exists; the app's ``mock_specs`` says which are
+served and which are missing) plus the mock's own ``mockserver/admin.yaml``. Each spec also
+gets a Swagger UI at ``/<name>-ui/`` and its document at ``/<name>-openapi.json``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.options import SwaggerUIOptions
+
+from mockserver.http.auth import AccessPolicy
+from mockserver.http.config import MockConfig
+from mockserver.http.handlers import build_handlers
+from mockserver.http.problems import ERROR_HANDLERS, NotImplementedOperation
+from mockserver.http.resolver import HandlerResolver
+from mockserver.http.stack import middlewares
+from mockserver.http.validation import validator_map
+from mockserver.state import MockState
+
+logger = logging.getLogger("mockserver")
+
+PRODUCT_SPECS = ("measurement", "inventory", "dtm")
+ADMIN_SPEC = Path(__file__).resolve().parents[1] / "admin.yaml"
+
+
+@dataclass(frozen=True)
+class ServedSpecs:
+    """Which product specs an app serves, and which it could not find."""
+
+    served: list[str] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)
+    unimplemented: list[str] = field(default_factory=list)
+
+
+def _not_implemented(specs: ServedSpecs) -> Callable[[Any], Callable[..., Any]]:
+    """Resolver fallback: a handler answering 501 for an operation nobody implements yet."""
+
+    def fallback(operation: Any) -> Callable[..., Any]:
+        operation_id = operation.operation_id
+        if operation_id not in specs.unimplemented:  # each middleware resolves every operation
+            specs.unimplemented.append(operation_id)
+
+        async def not_implemented(*args: Any, **kwargs: Any) -> Any:
+            where = f"{operation.method.upper()} {operation.path}"
+            raise NotImplementedOperation(f"The mock does not implement {operation_id} ({where}) yet.")
+
+        return not_implemented
+
+    return fallback
+
+
+def create_app(state: MockState | None = None, *, config: MockConfig | None = None) -> AsyncApp:
+    """A ready ASGI app over ``state`` (a fresh, empty state by default).
+
+    Fails at once (not on the first request) when an operation of a served spec has no
+    handler, naming the operationId and the spec.
+    """
+    # Connexion warns once per operation that offers several request media types; that is by design here.
+    logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+    state = state or MockState()
+    config = config or MockConfig()
+    handlers = build_handlers(state)
+    policy = AccessPolicy.from_handlers(handlers)
+    app = AsyncApp(
+        __name__,
+        middlewares=middlewares(config, state.users, policy),
+        pythonic_params=True,
+        validator_map=validator_map(),
+        validate_responses=config.validate_responses,
+    )
+    specs = ServedSpecs()
+    fallback = None if config.require_all_handlers else _not_implemented(specs)
+    documents = [(name, config.spec_dir / f"{name}.yaml") for name in PRODUCT_SPECS]
+    for name, path in [*documents, ("mock", ADMIN_SPEC)]:
+        if not path.is_file():
+            specs.missing.append(path)
+            logger.warning("Spec %s not found; its API is not served.", path)
+            continue
+        app.add_api(
+            path,
+            name=name,
+            resolver=HandlerResolver(*handlers, fallback=fallback, spec_name=str(path)),
+            swagger_ui_options=SwaggerUIOptions(
+                swagger_ui=config.swagger_ui,
+                serve_spec=config.swagger_ui,
+                swagger_ui_path=f"/{name}-ui",
+                spec_path=f"/{name}-openapi.json",
+            ),
+        )
+        if name != "mock":
+            specs.served.append(name)
+    for exception, handler in ERROR_HANDLERS:
+        app.add_error_handler(exception, handler)
+    # Build the middleware stack now: resolver errors surface here, and the first request is fast.
+    middleware = app.middleware
+    middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
+    app.mock_specs = specs
+    app.mock_state = state
+    logger.info("Serving %s; missing specs: %s", ", ".join(specs.served) or "no product API", specs.missing)
+    return app

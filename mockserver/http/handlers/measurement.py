@@ -1,0 +1,138 @@
+"""Handlers of spec/measurement.yaml (operationIds get*/post*/delete*Measurement*Resource)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from starlette.responses import Response
+
+from mockserver.http.links import MEASUREMENTS, measurement_api_resource, measurement_url, present_measurement
+from mockserver.http.media import JSON, current_request, json_response, mime_of, vendor
+from mockserver.measurements import MeasurementFilter, SeriesQuery
+from mockserver.paging import PageRequest, page_links, statistics
+from mockserver.state import MockState
+
+READ = ("ROLE_MEASUREMENT_READ",)
+ADMIN = ("ROLE_MEASUREMENT_ADMIN",)
+SINGLE = vendor("measurement")
+COLLECTION = vendor("measurementcollection")
+API = vendor("measurementapi")
+
+
+class MeasurementHandlers:
+    """The measurement API over :class:`~mockserver.measurements.MeasurementStore`."""
+
+    required_roles: ClassVar[dict[str, tuple[str, ...]]] = {
+        "getMeasurementApiResource": READ,
+        "getMeasurementCollectionResource": READ,
+        "getMeasurementResource": READ,
+        "getMeasurementSeriesResource": READ,
+        "postMeasurementCollectionResource": ADMIN,
+        "deleteMeasurementCollectionResource": ADMIN,
+        "deleteMeasurementResource": ADMIN,
+    }
+
+    def __init__(self, state: MockState) -> None:
+        self.store = state.measurements
+
+    async def get_measurement_api_resource(self) -> Response:
+        request = current_request()
+        return json_response(measurement_api_resource(request.base_url), media_type=request.answer_type(API))
+
+    async def get_measurement_collection_resource(
+        self,
+        current_page: int | None = None,
+        page_size: int | None = None,
+        with_total_pages: bool | None = None,
+        with_total_elements: bool | None = None,
+        source: str | None = None,
+        type_: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        fragment_type: str | None = None,
+        value_fragment_type: str | None = None,
+        value_fragment_series: str | None = None,
+        revert: bool | None = None,
+    ) -> Response:
+        request = current_request()
+        selection = MeasurementFilter.from_query(
+            source=source,
+            type=type_,
+            date_from=date_from,
+            date_to=date_to,
+            fragment_type=fragment_type,
+            value_fragment_type=value_fragment_type,
+            value_fragment_series=value_fragment_series,
+        )
+        page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
+        items, total = self.store.page(selection, bool(revert), page)
+        body: dict[str, Any] = {
+            "measurements": [present_measurement(m, request.base_url) for m in items],
+            "statistics": statistics(page, total),
+            **page_links(request.url(MEASUREMENTS), request.query, page),
+        }
+        return json_response(body, media_type=request.answer_type(COLLECTION))
+
+    async def post_measurement_collection_resource(self, payload: Any = None) -> Response:
+        request = current_request()
+        if mime_of(request.content_type) == COLLECTION:
+            created = self.store.create_many(
+                payload.get("measurements") if isinstance(payload, dict) else payload
+            )
+            body: Any = {"measurements": [present_measurement(m, request.base_url) for m in created]}
+            location, media_type = request.url(MEASUREMENTS), request.answer_type(COLLECTION)
+        else:
+            body = present_measurement(self.store.create(payload), request.base_url)
+            location, media_type = body["self"], request.answer_type(SINGLE)
+        return json_response(
+            body if request.has_accept else None, 201, media_type=media_type, headers={"Location": location}
+        )
+
+    async def delete_measurement_collection_resource(
+        self,
+        source: str | None = None,
+        type_: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        fragment_type: str | None = None,
+    ) -> Response:
+        selection = MeasurementFilter.from_query(
+            source=source, type=type_, date_from=date_from, date_to=date_to, fragment_type=fragment_type
+        )
+        self.store.delete_matching(selection)
+        return Response(status_code=204)
+
+    async def get_measurement_resource(self, id_: str) -> Response:
+        request = current_request()
+        body = present_measurement(self.store.get(id_), request.base_url)
+        return json_response(body, media_type=request.answer_type(SINGLE))
+
+    async def delete_measurement_resource(self, id_: str) -> Response:
+        self.store.delete(id_)
+        return Response(status_code=204)
+
+    async def get_measurement_series_resource(
+        self,
+        source: str,
+        date_from: str,
+        date_to: str,
+        series: list[str] | None = None,
+        aggregation_type: str | None = None,
+        aggregation_interval: str | None = None,
+        aggregation_function: list[str] | None = None,
+        revert: bool | None = None,
+    ) -> Response:
+        query = SeriesQuery.parse(
+            source=source,
+            date_from=date_from,
+            date_to=date_to,
+            series=series or (),
+            aggregation_type=aggregation_type,
+            aggregation_interval=aggregation_interval,
+            aggregation_function=aggregation_function or (),
+            revert=bool(revert),
+        )
+        return json_response(self.store.series(query), media_type=JSON)
+
+
+__all__ = ["MeasurementHandlers", "measurement_url"]

@@ -1,0 +1,136 @@
+"""Seed files: a JSON or YAML document of initial data for the mock's stores.
+
+Format (every section optional)::
+
+    users:            [{tenant?, username, password, roles?}]     # added to the directory
+    tokens:           {token: "tenant/user" or "user"}
+    managedObjects:   [{id?, name?, type?, ...fragments}]          # id: digits, kept as given
+    measurements:     [{time, type, source: {id}, ...fragments}]   # validated like a POST
+    assetModels:      [...]                                        # handed to the DTM store
+    assetInstances:   [...]
+
+Sections load in that order, so measurements may name managed objects of the same file by id.
+Any invalid entry stops loading with :class:`SeedError` naming the section and index
+(``managedObjects[2]``) and what was wrong. Used by ``--seed FILE``, ``POST /_mock/reset``
+and ``POST /_mock/seed``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from mockserver.errors import MockError, ValidationError
+from mockserver.users import UsersFileError
+
+if TYPE_CHECKING:
+    from mockserver.state import MockState
+
+SECTIONS = ("users", "tokens", "managedObjects", "measurements", "assetModels", "assetInstances")
+SEED_OWNER = "admin"
+
+
+class SeedError(ValidationError):
+    """A seed document, or one of its entries, is not valid; the message names the entry.
+
+    A 422 ``mock/validationError`` when it reaches the admin endpoints.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, resource="mock")
+
+
+def parse_seed_text(text: str | bytes, *, source: str = "the seed") -> dict[str, Any]:
+    """Parse JSON or YAML text into a seed document and check its top-level shape."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SeedError(f"{source} is not UTF-8 text (byte {exc.start}).") from None
+    if not text.strip():
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise SeedError(f"{source} is neither valid JSON nor valid YAML: {exc}") from None
+    return check_seed(data, source=source)
+
+
+def read_seed_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise SeedError(f"Cannot read seed file {path}: {exc.strerror or exc}.") from None
+    return parse_seed_text(text, source=f"Seed file {path}")
+
+
+def check_seed(data: Any, *, source: str = "the seed") -> dict[str, Any]:
+    """The document if its top level is an object of known sections with the right types."""
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise SeedError(
+            f"{source} must be an object with sections {', '.join(SECTIONS)}; got {type(data).__name__}."
+        )
+    unknown = sorted(set(data) - set(SECTIONS))
+    if unknown:
+        raise SeedError(f"{source} has unknown sections {unknown}; expected some of {', '.join(SECTIONS)}.")
+    for name in SECTIONS:
+        if name not in data:
+            continue
+        expected: type = dict if name == "tokens" else list
+        if not isinstance(data[name], expected):
+            raise SeedError(
+                f"Section {name} of {source} must be a {'object' if expected is dict else 'list'}."
+            )
+        if expected is list:
+            for index, entry in enumerate(data[name]):
+                if not isinstance(entry, Mapping):
+                    raise SeedError(f"{name}[{index}] of {source} must be an object, got {entry!r}.")
+    return dict(data)
+
+
+def load_seed(state: MockState, data: Mapping[str, Any]) -> dict[str, int]:
+    """Add a checked seed document to ``state``; returns how many entries of each section loaded."""
+    data = check_seed(data)
+    loaded: dict[str, int] = {}
+    if "users" in data or "tokens" in data:
+        try:
+            state.users.load({"users": data.get("users", []), "tokens": data.get("tokens", {})})
+        except UsersFileError as exc:
+            raise SeedError(f"Seed users: {exc}") from None
+        loaded["users"] = len(data.get("users", []))
+    for index, entry in enumerate(data.get("managedObjects", [])):
+        doc = dict(entry)
+        preset = doc.pop("id", None)
+        if preset is not None and not (isinstance(preset, str | int) and str(preset).isdigit()):
+            raise SeedError(f"managedObjects[{index}].id must be a string of digits, got {preset!r}.")
+        try:
+            state.inventory.create(doc, owner=SEED_OWNER, preset_id=None if preset is None else str(preset))
+        except MockError as exc:
+            raise SeedError(f"managedObjects[{index}]: {exc.message}") from None
+    loaded["managedObjects"] = len(data.get("managedObjects", []))
+    measurements = data.get("measurements", [])
+    if measurements:
+        try:
+            state.measurements.create_many(list(measurements))
+        except MockError as exc:
+            raise SeedError(f"Seed measurements (entries are numbered from 0): {exc.message}") from None
+    loaded["measurements"] = len(measurements)
+    models, instances = data.get("assetModels", []), data.get("assetInstances", [])
+    if models or instances:
+        if state.dtm is None:
+            raise SeedError("The seed has assetModels/assetInstances but this mock has no DTM store.")
+        try:
+            state.dtm.load_seed(models, instances)
+        except MockError as exc:
+            raise SeedError(f"Seed asset models/instances: {exc.message}") from None
+        loaded["assetModels"], loaded["assetInstances"] = len(models), len(instances)
+    return loaded
