@@ -587,7 +587,7 @@ RULE_TERMS = {
         _terms(
             "all or nothing | UTF-8 | RFC 4180 | header row | 10,000 data rows | `model`: the NAME | "
             "`name` | `path`: slash-separated | `managedObjectId` | `description` | one column per "
-            "property key | `maxPower (NUMBER)` | case-sensitive | Any other header is an error | `true` "
+            "property key | `maxPower (NUMBER)` | case-sensitive | Any other header | `true` "
             "or `false` in any letter case | empty cell means the property's default | literal `null` "
             "means unset | rows above in the same file | more than one instance | `allowedSubtypes` | "
             '`{row, column, message}` | header is line 1 | nothing is created | `{"created": n, '
