@@ -651,8 +651,9 @@ def test_roles_cover_every_operation() -> None:
 
 @pytest.mark.parametrize(("operation_id", "roles"), ROLES.items(), ids=ROLES.keys())
 def test_operation_description_names_exactly_its_roles(operation_id: str, roles: set[str]) -> None:
-    description = OPERATIONS[operation_id][2]["description"]
-    assert set(re.findall(r"ROLE_[A-Z_]*[A-Z]", description)) == roles
+    operation = OPERATIONS[operation_id][2]
+    assert set(re.findall(r"ROLE_[A-Z_]*[A-Z]", operation["description"])) == roles
+    assert set(operation["x-roles"]) == roles
 
 
 # --------------------------------------------------------------------------- structure a vendor relies on
