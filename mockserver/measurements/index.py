@@ -23,46 +23,63 @@ ExtraTypes = str
 
 
 class TimeIndex:
-    """Rows sorted by (time, row); optional extra columns travel with them."""
+    """Rows sorted by (time, row); optional extra columns travel with them.
 
-    __slots__ = ("_pending", "extras", "rows", "times")
+    Pending rows wait in typed arrays too (8 bytes an entry, never a tuple per row), so a
+    million unmerged inserts cost no more memory than merged ones.
+    """
+
+    __slots__ = ("_pending", "_pending_sorted", "extras", "rows", "times")
 
     def __init__(self, extra_types: ExtraTypes = "") -> None:
         self.times = array("q")
         self.rows = array("q")
         self.extras: tuple[array[Any], ...] = tuple(array(code) for code in extra_types)
-        self._pending: list[tuple[int | float, ...]] = []
+        self._pending: tuple[array[Any], ...] = (array("q"), array("q"), *(array(c) for c in extra_types))
+        self._pending_sorted = True
 
     def add(self, time: int, row: int, *extra: int | float) -> None:
         """Queue ``row`` at ``time``; visible after the next :meth:`flush`."""
-        self._pending.append((time, row, *extra))
+        pending = self._pending
+        if pending[0] and time < pending[0][-1]:
+            self._pending_sorted = False
+        pending[0].append(time)
+        pending[1].append(row)
+        for column, value in zip(pending[2:], extra, strict=True):
+            column.append(value)
 
     def __len__(self) -> int:
-        return len(self.times) + len(self._pending)
+        return len(self.times) + len(self._pending[0])
 
     def flush(self) -> None:
         """Merge pending rows into the sorted arrays (call before reading)."""
-        if not self._pending:
+        pending = self._pending
+        if not pending[0]:
             return
-        pending = sorted(self._pending)
-        self._pending = []
+        self._pending = tuple(array(column.typecode) for column in pending)
+        if not self._pending_sorted:
+            # Rows only grow, so a stable sort by time alone orders by (time, row).
+            order = sorted(range(len(pending[0])), key=pending[0].__getitem__)
+            pending = tuple(array(column.typecode, map(column.__getitem__, order)) for column in pending)
+            self._pending_sorted = True
         columns: tuple[array[Any], ...] = (self.times, self.rows, *self.extras)
         if not self.times or pending[0][0] >= self.times[-1]:
-            for k, column in enumerate(columns):
-                column.extend([item[k] for item in pending])
+            for column, new in zip(columns, pending, strict=True):
+                column.extend(new)
             return
         merged: tuple[array[Any], ...] = tuple(array(column.typecode) for column in columns)
         times = self.times
         start = 0
-        for item in pending:
-            pos = bisect_right(times, item[0], start)
-            for k, column in enumerate(columns):
+        new_times = pending[0]
+        for p in range(len(new_times)):
+            pos = bisect_right(times, new_times[p], start)
+            for column, out, new in zip(columns, merged, pending, strict=True):
                 if pos > start:
-                    merged[k].extend(column[start:pos])
-                merged[k].append(item[k])
+                    out.extend(column[start:pos])
+                out.append(new[p])
             start = pos
-        for k, column in enumerate(columns):
-            merged[k].extend(column[start:])
+        for column, out in zip(columns, merged, strict=True):
+            out.extend(column[start:])
         self.times, self.rows = merged[0], merged[1]
         self.extras = merged[2:]
 

@@ -42,6 +42,7 @@ from mockserver.timeutil import to_epoch_us
 Listener = Callable[[str, dict[str, Any]], None]
 Shape = tuple[frozenset[str], tuple[tuple[str, str], ...]]
 Predicate = Callable[[int], bool]
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 # Deleting more rows than this at once rebuilds the indexes instead of removing one by one.
 BULK_DELETE = 64
 
@@ -144,7 +145,7 @@ class MeasurementStore:
 
     def _insert(self, m: NormalisedMeasurement) -> dict[str, Any]:
         document = m.document()
-        payload = json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+        payload = _ENCODER.encode(document).encode()
         row = len(self._payload)
         new_id = self._base + row
         self._next_id = new_id + 1
