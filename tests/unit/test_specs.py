@@ -88,11 +88,11 @@ def success_schema_problems(spec: Spec, op: dict[str, Any]) -> list[str]:
 def required_error_statuses(path: str, op: dict[str, Any]) -> list[str]:
     """The error statuses this operation must document.
 
-    401 always; 403 unless ``x-required-roles`` is an explicit empty list (any authenticated user);
+    401 always; 403 unless ``x-roles`` is an explicit empty list (any authenticated user);
     404 when the path addresses an id; 400, 413, 415 and 422 when the operation takes a body.
     """
     statuses = ["401"]
-    if op.get("x-required-roles", None) != []:
+    if op.get("x-roles", None) != []:
         statuses.append("403")
     if "{" in path:
         statuses.append("404")
@@ -133,6 +133,16 @@ def parameter_problems(spec: Spec, path_item: dict[str, Any], op: dict[str, Any]
         if not str(parameter.get("description", "")).strip():
             problems.append(f"The {name} has no description.")
     return problems
+
+
+def role_problems(op: dict[str, Any]) -> list[str]:
+    """Roles in ``x-roles`` that the operation's description does not name (the prose is the contract)."""
+    description = str(op.get("description", ""))
+    return [
+        f"Role {role} is in x-roles but not named in the description."
+        for role in op.get("x-roles", [])
+        if role not in description
+    ]
 
 
 SPECS = {path.name: load(path) for path in SPEC_FILES}
@@ -177,6 +187,16 @@ def test_every_parameter_has_a_schema_and_a_description(name: str, path: str, me
     spec = SPECS[name]
     path_item = spec["paths"][path]
     assert parameter_problems(spec, path_item, path_item[method]) == []
+
+
+@pytest.mark.parametrize(("name", "path", "method"), OPERATIONS)
+def test_every_role_in_x_roles_is_named_in_the_description(name: str, path: str, method: str) -> None:
+    assert role_problems(SPECS[name]["paths"][path][method]) == []
+
+
+@pytest.mark.parametrize("name", ["measurement.yaml", "inventory.yaml"])
+def test_every_measurement_and_inventory_operation_declares_its_roles(name: str) -> None:
+    assert [op["operationId"] for *_, op in operations(SPECS[name]) if "x-roles" not in op] == []
 
 
 def test_measurement_spec_declares_the_operation_ids_the_mock_routes_by() -> None:
@@ -253,7 +273,11 @@ def test_the_checkers_report_every_rule_a_broken_spec_breaks() -> None:
     assert parameter_problems(spec, path_item, path_item["put"]) == [
         "The path parameter 'id' has no description."
     ]
-    path_item["put"]["x-required-roles"] = []
+    path_item["put"]["x-roles"] = ["ROLE_THING_ADMIN"]
+    assert role_problems(path_item["put"]) == [
+        "Role ROLE_THING_ADMIN is in x-roles but not named in the description."
+    ]
+    path_item["put"]["x-roles"] = []
     del path_item["put"]["responses"]["403"]
     assert "Error status 403 is not documented." not in error_response_problems(
         spec, "/things/{id}", path_item, path_item["put"]
