@@ -289,13 +289,7 @@ def import_csv(
         job = _Import(store, parent)
         if parent is not None and parent not in store.instances:
             _fail(
-                [
-                    {
-                        "row": None,
-                        "column": None,
-                        "message": f"The parent asset instance {parent!r} does not exist.",
-                    }
-                ],
+                [{"field": "parent", "message": f"The parent asset instance {parent!r} does not exist."}],
                 f"The parent asset instance {parent!r} does not exist.",
             )
         try:
@@ -314,8 +308,6 @@ def import_csv(
             _fail(
                 [
                     {
-                        "row": None,
-                        "column": None,
                         "message": f"The file has {len(records) - 1} data rows; at most "
                         f"{MAX_ROWS} are allowed.",
                     }

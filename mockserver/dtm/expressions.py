@@ -374,7 +374,9 @@ def _kind(value: object) -> str:
 
 def _checked(value: int | float, what: str) -> int | float:
     if isinstance(value, float) and not math.isfinite(value):
-        raise ExpressionEvaluationError(f"The result of {what} is not a finite number.")
+        raise ExpressionEvaluationError(
+            f"The result of {what} exceeds the magnitude limit {MAX_MAGNITUDE:g} (it is not a finite number)."
+        )
     if abs(value) > MAX_MAGNITUDE:
         raise ExpressionEvaluationError(
             f"The result of {what} exceeds the magnitude limit {MAX_MAGNITUDE:g}."
@@ -414,7 +416,7 @@ class _Evaluator:
             if not _is_number(operand):
                 raise ExpressionEvaluationError(f"Unary {sign} needs a number, not {_kind(operand)}.")
             assert isinstance(operand, int | float)
-            return -operand if sign == "-" else operand
+            return _checked(-operand if sign == "-" else operand, f"unary {sign}")
         if isinstance(node, ast.Compare):
             left = self.eval(node.left)
             for op, comparator in zip(node.ops, node.comparators, strict=True):
@@ -477,7 +479,10 @@ class _Evaluator:
             raise ExpressionEvaluationError(
                 f"The result of {base!r} ** {exponent!r} exceeds the magnitude limit {MAX_MAGNITUDE:g}."
             )
-        result: int | float = base**exponent
+        try:
+            result: int | float = base**exponent
+        except OverflowError:
+            result = math.inf
         return _checked(result, "**")
 
     @staticmethod
@@ -520,10 +525,11 @@ class _Evaluator:
                 )
         numbers: list[int | float] = [v for v in values if isinstance(v, int | float)]
         if name == "abs":
-            return abs(numbers[0])
+            return _checked(abs(numbers[0]), "abs()")
         if name == "round":
-            return round(numbers[0], int(numbers[1])) if len(numbers) == 2 else round(numbers[0])
-        return min(numbers) if name == "min" else max(numbers)
+            rounded = round(numbers[0], int(numbers[1])) if len(numbers) == 2 else round(numbers[0])
+            return _checked(rounded, "round()")
+        return _checked(min(numbers) if name == "min" else max(numbers), f"{name}()")
 
     def rollup(self, call: RollupCall) -> Value:
         if self.env.rollup is None:
