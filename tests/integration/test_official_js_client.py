@@ -7,6 +7,7 @@ pages through them, reads series and deletes, and exits non-zero on the first mi
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,7 +21,8 @@ NODE_TIMEOUT = 120.0
 pytestmark = pytest.mark.js
 
 
-def test_official_js_client_creates_pages_aggregates_and_deletes(mock_server_url: str) -> None:
+def run_flow(base_url: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the node script against ``base_url``; skip without node, fail without the package."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed; the @c8y/client flow needs Node.js 18 or later.")
@@ -29,15 +31,27 @@ def test_official_js_client_creates_pages_aggregates_and_deletes(mock_server_url
             "@c8y/client is not installed in tests/js/node_modules; run `make test` or "
             "`npm ci --no-audit --no-fund --prefix tests/js` first."
         )
-
-    result = subprocess.run(
-        [node, str(SCRIPT), mock_server_url],
+    return subprocess.run(
+        [node, str(SCRIPT), base_url],
         cwd=JS_DIR,
         capture_output=True,
         text=True,
         timeout=NODE_TIMEOUT,
         check=False,
+        env={**os.environ, **env},
     )
+
+
+def test_official_js_client_creates_pages_aggregates_and_deletes(mock_server_url: str) -> None:
+    result = run_flow(mock_server_url)
 
     assert result.returncode == 0, f"{result.stderr}{result.stdout}"
     assert result.stdout.startswith("ok:"), result.stdout
+
+
+def test_the_js_flow_exits_non_zero_naming_the_failed_answer(mock_server_url: str) -> None:
+    result = run_flow(mock_server_url, C8Y_PASSWORD="not-the-password")
+
+    assert result.returncode == 1
+    assert "UNEXPECTED STATUS 401" in result.stderr
+    assert "/tenant/currentTenant" in result.stderr
