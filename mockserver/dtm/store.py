@@ -129,6 +129,38 @@ class DtmStore:
             self.mo_links.clear()
             self._effective.clear()
 
+    def counts(self) -> dict[str, int]:
+        """How many models and instances the store holds (the admin endpoints report it)."""
+        return {"assetModels": len(self.models), "assetInstances": len(self.instances)}
+
+    def load_seed(self, models: Sequence[Any], instances: Sequence[Any], *, owner: str = "admin") -> None:
+        """Create seed models then instances in order, each validated like a POST.
+
+        An entry's ``id`` (digits, unused) is kept so that later entries can refer to it;
+        an invalid entry raises the usual error with its section and index prepended.
+        """
+        for section, entries in (("assetModels", models), ("assetInstances", instances)):
+            for index, entry in enumerate(entries):
+                preset = entry.get("id") if isinstance(entry, dict) else None
+                if preset is not None and (
+                    not str(preset).isdigit() or str(preset) in self.models or str(preset) in self.instances
+                ):
+                    raise ValidationError(
+                        f"{section}[{index}]: the id {preset!r} is not unused digits.", resource=RESOURCE
+                    )
+                body = {k: v for k, v in entry.items() if k != "id"} if isinstance(entry, dict) else entry
+                try:
+                    if section == "assetModels":
+                        self.create_model(body, preset_id=None if preset is None else str(preset))
+                    else:
+                        self.create_instance(
+                            body, owner=owner, preset_id=None if preset is None else str(preset)
+                        )
+                except ValidationError as exc:
+                    raise ValidationError(
+                        f"{section}[{index}]: {exc.message}", resource=RESOURCE, details=exc.details
+                    ) from None
+
     # ----------------------------------------------------------------- models
     def _require_model(self, model_id: str) -> dict[str, Any]:
         doc = self.models.get(model_id)

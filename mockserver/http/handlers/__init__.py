@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mockserver.http.handlers.admin import AdminHandlers
+from mockserver.http.handlers.dtm import DtmHandlers
 from mockserver.http.handlers.inventory import InventoryHandlers
 from mockserver.http.handlers.measurement import MeasurementHandlers
 from mockserver.state import MockState
@@ -21,6 +22,7 @@ HANDLER_CLASSES: list[Callable[[MockState], Any]] = [
     MeasurementHandlers,
     InventoryHandlers,
     AdminHandlers,
+    DtmHandlers,
 ]
 
 
