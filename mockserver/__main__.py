@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from mockserver.dtm import import_cli
 from mockserver.errors import MockError
 from mockserver.http.config import DEFAULT_MAX_BODY_BYTES, DEFAULT_SPEC_DIR, MockConfig
 from mockserver.seed import read_seed_file
@@ -112,6 +113,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 SUBCOMMANDS: dict[str, Subcommand] = {
     "serve": ("serve the mock over HTTP (the default subcommand)", _add_serve_arguments, _serve),
+    "import-csv": ("post a CSV file to /service/dtm/asset-imports", import_cli.add_arguments, import_cli.run),
 }
 
 

@@ -106,6 +106,7 @@ class _Import:
         self.children: dict[Node | None, dict[str, list[Node]]] = {}
         self.pending_model: dict[Node, str] = {}
         self.used_mos: dict[str, int] = {}
+        self.headers: list[str] = []
 
     def error(self, row: int, column: str | None, message: str) -> None:
         self.errors.append({"row": row, "column": column, "message": message})
@@ -319,6 +320,8 @@ def import_csv(
             for line, cells in records[1:]:
                 job.row(line, cells, columns)
         if job.errors:
+            order = {header: index for index, header in enumerate(job.headers)} if job.headers else {}
+            job.errors.sort(key=lambda e: (e.get("row") or 0, order.get(str(e.get("column")), len(order))))
             _fail(
                 job.errors,
                 f"The CSV file has {len(job.errors)} problem(s); nothing was imported. First: "
