@@ -8,12 +8,15 @@ gets a Swagger UI at ``/<name>-ui/`` and its document at ``/<name>-openapi.json`
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from connexion import AsyncApp
 from connexion.options import SwaggerUIOptions
 
@@ -58,6 +61,23 @@ def _not_implemented(specs: ServedSpecs) -> Callable[[Any], Callable[..., Any]]:
     return fallback
 
 
+@functools.lru_cache(maxsize=32)
+def _parsed(path: Path, mtime_ns: int) -> str:
+    """The spec as JSON text, parsed with libyaml when available (4x faster than pure Python).
+
+    Cached per file version, so tests that build many apps parse each spec once.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open(encoding="utf-8") as stream:
+        return json.dumps(yaml.load(stream, Loader=loader))
+
+
+def load_spec(path: Path) -> dict[str, Any]:
+    """A fresh copy of the spec document at ``path`` (Connexion may annotate what it gets)."""
+    document: dict[str, Any] = json.loads(_parsed(path, path.stat().st_mtime_ns))
+    return document
+
+
 def create_app(state: MockState | None = None, *, config: MockConfig | None = None) -> AsyncApp:
     """A ready ASGI app over ``state`` (a fresh, empty state by default).
 
@@ -86,7 +106,7 @@ def create_app(state: MockState | None = None, *, config: MockConfig | None = No
             logger.warning("Spec %s not found; its API is not served.", path)
             continue
         app.add_api(
-            path,
+            load_spec(path),
             name=name,
             resolver=HandlerResolver(*handlers, fallback=fallback, spec_name=str(path)),
             swagger_ui_options=SwaggerUIOptions(

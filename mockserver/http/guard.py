@@ -86,11 +86,17 @@ def parse_json_body(raw: bytes, *, max_depth: int) -> Any:
         raise BadRequest(f"The request body holds an unacceptable number: {exc}") from None
     except json.JSONDecodeError as exc:
         raise BadRequest(f"The request body is not valid JSON: {exc}.") from None
-    except (RecursionError, ValueError) as exc:
+    except RecursionError:
+        raise BadRequest(_too_deep(max_depth)) from None
+    except ValueError as exc:
         raise BadRequest(f"The request body cannot be parsed as JSON: {exc}.") from None
     if json_depth_exceeds(value, max_depth):
-        raise BadRequest(f"The request body nests arrays/objects deeper than {max_depth} levels.")
+        raise BadRequest(_too_deep(max_depth))
     return value
+
+
+def _too_deep(limit: int) -> str:
+    return f"The request body nests arrays/objects deeper than {limit} levels; at most {limit} are accepted."
 
 
 def is_json_media_type(content_type: str) -> bool:

@@ -141,6 +141,13 @@ async def handle_mock_error(request: ConnexionRequest, exc: Exception) -> Connex
     return _connexion_response(exc, request)
 
 
+# Connexion's terse details, reworded as whole sentences.
+_CONNEXION_WORDING = {
+    "RequestBody is required": "The request body is missing; this operation requires one.",
+    "Request body must not be empty": "The request body is missing; this operation requires one.",
+}
+
+
 def _problem_message(exc: ProblemException, request: ConnexionRequest) -> str:
     detail: Any = exc.detail
     status = exc.status
@@ -150,7 +157,7 @@ def _problem_message(exc: ProblemException, request: ConnexionRequest) -> str:
         return f"The Content-Type {sent!r} is not supported by {where}. {detail or ''}".strip()
     if status == 401:
         return f"Authentication failed: {detail or 'no valid credentials were sent'}."
-    text = str(detail or exc.title or "The request is invalid.")
+    text = _CONNEXION_WORDING.get(str(detail), str(detail or exc.title or "The request is invalid."))
     return text if text.endswith(".") else text + "."
 
 

@@ -48,6 +48,9 @@ def field_path(parts: Iterable[Any]) -> str:
 
 
 def describe(error: SchemaError) -> dict[str, str]:
+    # For anyOf/oneOf, the closest failing alternative names the field better ("...T.value").
+    while error.context:
+        error = max(error.context, key=lambda e: (e.validator != "not", len(e.relative_path)))
     path = list(error.absolute_path)
     match = _REQUIRED.match(error.message) if error.validator == "required" else None
     if match:
