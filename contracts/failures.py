@@ -1,0 +1,87 @@
+"""What a check reports when the target breaks a rule.
+
+A :class:`ContractFailure` carries a stable ``title`` named after what was observed
+(``ItemsSkippedByPaging``), the ``expected`` and ``received`` halves of the message, and the
+request that reproduces it (rendered as a curl command with credentials masked). Checks raise it;
+the runner records it against the check's requirement id.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class RecordedRequest:
+    """One request the harness sent, enough to rebuild it as a curl command."""
+
+    method: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+
+    def as_curl(self) -> str:
+        """A curl command line that repeats the request; credentials are masked."""
+        parts = ["curl", "-sS", "-X", self.method]
+        for name, value in self.headers.items():
+            if name.lower() == "authorization":
+                scheme = value.split(" ", 1)[0]
+                value = f"{scheme} ***"
+            if name.lower() in ("user-agent", "accept-encoding", "connection", "content-length", "host"):
+                continue
+            parts += ["-H", f"{name}: {value}"]
+        if self.body:
+            text = self.body.decode("utf-8", "replace")
+            if len(text) > 2000:
+                text = text[:2000] + "...(truncated)"
+            parts += ["--data-binary", text]
+        parts.append(self.url)
+        return " ".join(shlex.quote(p) for p in parts)
+
+
+class CouldNotTest(Exception):
+    """The target cannot be tested at all: it is down, refuses the credentials, or the arguments are bad.
+
+    The CLI turns it into exit status 2 with the message as the one-line diagnosis.
+    """
+
+
+class ContractFailure(AssertionError):
+    """A check observed behaviour that breaks a requirement."""
+
+    def __init__(
+        self,
+        title: str,
+        expected: Any,
+        received: Any,
+        *,
+        request: RecordedRequest | None = None,
+        detail: str = "",
+    ) -> None:
+        self.title = title
+        self.expected = _text(expected)
+        self.received = _text(received)
+        self.request = request
+        self.detail = detail
+        self.others: list[ContractFailure] = []
+        """Further distinct failures found by the same check (Schemathesis reports several)."""
+        super().__init__(f"{title}: Expected {self.expected} / Received {self.received}")
+
+    @property
+    def curl(self) -> str:
+        return self.request.as_curl() if self.request else ""
+
+
+def _text(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 1500 else text[:1500] + "...(truncated)"
+
+
+def expect(
+    condition: bool, title: str, expected: Any, received: Any, request: RecordedRequest | None
+) -> None:
+    """Raise a :class:`ContractFailure` unless ``condition`` holds."""
+    if not condition:
+        raise ContractFailure(title, expected, received, request=request)

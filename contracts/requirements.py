@@ -1,0 +1,493 @@
+"""The requirement registry: every check traces to one sentence of a spec.
+
+Each :class:`Requirement` names the spec file and a JSON pointer into it where the rule is
+written, and quotes the rule in the words of the decided behaviour (``spec/*.yaml`` descriptions
+state the same rules). Report rows are one per requirement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    suite: str
+    sentence: str
+    spec: str
+    pointer: str
+
+
+_M = "measurement.yaml"
+_I = "inventory.yaml"
+_D = "dtm.yaml"
+_COLL = "/paths/~1measurement~1measurements"
+_SER = "/paths/~1measurement~1measurements~1series/get"
+_MOD = "/paths/~1service~1dtm~1asset-models"
+_INS = "/paths/~1service~1dtm~1asset-instances"
+
+_ROWS: list[tuple[str, str, str, str, str]] = [
+    # id, suite, sentence, spec, pointer
+    (
+        "MEAS-AUTH-1",
+        "errors",
+        "Missing or wrong credentials are answered with 401 and a "
+        '`WWW-Authenticate: Basic realm="Cumulocity"` challenge.',
+        _M,
+        "/components/responses/Unauthorized",
+    ),
+    (
+        "MEAS-ERROR-1",
+        "errors",
+        'Errors carry {error: "<resource>/<name>", message, info} with the media type '
+        "application/vnd.com.nsn.cumulocity.error+json.",
+        _M,
+        "/components/schemas/Error",
+    ),
+    (
+        "MEAS-CREATE-1",
+        "create",
+        "A POST with an Accept header answers 201 with the stored measurement "
+        "(server-assigned digit id, self) and a Location header.",
+        _M,
+        f"{_COLL}/post",
+    ),
+    (
+        "MEAS-CREATE-2",
+        "create",
+        "A POST without an Accept header answers 201 with an empty body.",
+        _M,
+        f"{_COLL}/post",
+    ),
+    (
+        "MEAS-CREATE-3",
+        "create",
+        "time, type and source.id are required; a measurement missing them is "
+        "answered 422 naming every missing field.",
+        _M,
+        "/components/schemas/Measurement/required",
+    ),
+    (
+        "MEAS-CREATE-4",
+        "create",
+        "Fragments, series values and units are stored as sent and `time` is returned as sent.",
+        _M,
+        "/components/schemas/Measurement",
+    ),
+    (
+        "MEAS-CREATE-5",
+        "create",
+        "A series value must be a finite JSON number (not a boolean); otherwise 422 "
+        "naming fragment.series.value.",
+        _M,
+        "/components/schemas/MeasurementSeriesValue",
+    ),
+    (
+        "MEAS-BULK-1",
+        "create",
+        "A bulk POST is all-or-nothing: one invalid measurement -> 422 naming its index and nothing stored.",
+        _M,
+        f"{_COLL}/post",
+    ),
+    (
+        "MEAS-GET-1",
+        "get",
+        "GET /measurement/measurements/{id} returns the stored measurement.",
+        _M,
+        "/paths/~1measurement~1measurements~1{id}/get",
+    ),
+    (
+        "MEAS-GET-2",
+        "get",
+        "GET or DELETE of an unknown or deleted id answers 404 measurement/Not Found naming the id.",
+        _M,
+        "/paths/~1measurement~1measurements~1{id}/get/responses/404",
+    ),
+    (
+        "MEAS-FILTER-1",
+        "filters",
+        "source returns exactly the measurements of that managed object.",
+        _M,
+        f"{_COLL}/get/parameters/source",
+    ),
+    (
+        "MEAS-FILTER-2",
+        "filters",
+        "type returns exactly the measurements of that type (exact match).",
+        _M,
+        f"{_COLL}/get/parameters/type",
+    ),
+    (
+        "MEAS-FILTER-3",
+        "filters",
+        "fragmentType returns exactly the measurements having that top-level key.",
+        _M,
+        f"{_COLL}/get/parameters/fragmentType",
+    ),
+    (
+        "MEAS-FILTER-4",
+        "filters",
+        "valueFragmentType returns exactly the measurements having a series fragment of that name.",
+        _M,
+        f"{_COLL}/get/parameters/valueFragmentType",
+    ),
+    (
+        "MEAS-FILTER-5",
+        "filters",
+        "valueFragmentSeries returns exactly the measurements having that series "
+        "(inside valueFragmentType when given).",
+        _M,
+        f"{_COLL}/get/parameters/valueFragmentSeries",
+    ),
+    (
+        "MEAS-FILTER-6",
+        "filters",
+        "All filters are AND-ed: any combination returns exactly the matching set.",
+        _M,
+        f"{_COLL}/get",
+    ),
+    (
+        "MEAS-DATE-1",
+        "dates",
+        "dateFrom is inclusive: a measurement at exactly dateFrom is returned.",
+        _M,
+        f"{_COLL}/get/parameters/dateFrom",
+    ),
+    (
+        "MEAS-DATE-2",
+        "dates",
+        "dateTo is exclusive: a measurement at exactly dateTo is not returned.",
+        _M,
+        f"{_COLL}/get/parameters/dateTo",
+    ),
+    (
+        "MEAS-DATE-3",
+        "dates",
+        "dateFrom/dateTo accept YYYY-MM-DD (midnight UTC) or a date-time with any offset; "
+        "comparison is by instant.",
+        _M,
+        f"{_COLL}/get/parameters/dateFrom",
+    ),
+    (
+        "MEAS-ORDER-1",
+        "order",
+        "Collections are ordered oldest first by time, ties broken by id ascending.",
+        _M,
+        f"{_COLL}/get",
+    ),
+    (
+        "MEAS-ORDER-2",
+        "order",
+        "revert=true returns newest first (ties by id descending).",
+        _M,
+        f"{_COLL}/get/parameters/revert",
+    ),
+    (
+        "MEAS-PAGING-1",
+        "paging",
+        "Walking the pages returns every matching item exactly once.",
+        _M,
+        "/components/parameters/currentPage",
+    ),
+    (
+        "MEAS-PAGING-2",
+        "paging",
+        "statistics always holds currentPage and pageSize; totalPages and "
+        "totalElements only when asked for, and correct.",
+        _M,
+        "/components/schemas/PageStatistics",
+    ),
+    (
+        "MEAS-PAGING-3",
+        "paging",
+        "self and next are always present, prev from page 2; they echo the query with currentPage rewritten.",
+        _M,
+        "/components/schemas/MeasurementCollection",
+    ),
+    (
+        "MEAS-PAGING-4",
+        "paging",
+        "pageSize above 2000 is trimmed to 2000, not refused.",
+        _M,
+        "/components/parameters/pageSize",
+    ),
+    ("MEAS-PAGING-5", "paging", "pageSize below 1 is answered 400.", _M, "/components/parameters/pageSize"),
+    (
+        "MEAS-DELETE-1",
+        "delete",
+        "DELETE of the collection removes exactly the measurements matching the filters and nothing else.",
+        _M,
+        f"{_COLL}/delete",
+    ),
+    (
+        "MEAS-DELETE-2",
+        "delete",
+        "DELETE of the collection without source, dateFrom or dateTo is answered 422 and deletes nothing.",
+        _M,
+        f"{_COLL}/delete",
+    ),
+    (
+        "MEAS-API-1",
+        "api",
+        "GET /measurement lists self, measurements.self and the 15 URI templates of the seed.",
+        _M,
+        "/paths/~1measurement/get",
+    ),
+    (
+        "SERIES-RAW-1",
+        "series",
+        "Unaggregated series: one key per distinct instant (UTC .mmmZ), entries "
+        "{min,max} positional per series, oldest first.",
+        _M,
+        _SER,
+    ),
+    (
+        "SERIES-NULL-1",
+        "series",
+        "An entry is null where that series has no value at that timestamp.",
+        _M,
+        "/components/schemas/MeasurementSeries",
+    ),
+    (
+        "SERIES-SELECT-1",
+        "series",
+        "`series` selects fragment.series in the given order; without it every "
+        "series found, sorted by (fragment, series).",
+        _M,
+        f"{_SER}/parameters",
+    ),
+    (
+        "SERIES-TRUNC-1",
+        "series",
+        "At most 5000 timestamps are returned, the first 5000 in order, with truncated: true beyond.",
+        _M,
+        "/components/schemas/MeasurementSeries/properties/truncated",
+    ),
+    (
+        "SERIES-AGG-1",
+        "series",
+        "aggregationType DAILY/HOURLY/MINUTELY buckets aligned to UTC starts, key = "
+        "bucket start, entry {min,max}, empty buckets omitted.",
+        _M,
+        f"{_SER}/parameters",
+    ),
+    (
+        "SERIES-INTERVAL-1",
+        "series",
+        "aggregationInterval buckets aligned to multiples of the width since the "
+        "epoch; one key per requested aggregationFunction (stdDevSamp of one value is null).",
+        _M,
+        f"{_SER}/parameters",
+    ),
+    (
+        "SERIES-PARAM-1",
+        "series",
+        "aggregationFunction without aggregationInterval, an unknown function or "
+        "an invalid interval is answered 400.",
+        _M,
+        f"{_SER}/parameters",
+    ),
+    (
+        "SERIES-PARAM-2",
+        "series",
+        "source, dateFrom and dateTo are mandatory: missing -> 400.",
+        _M,
+        f"{_SER}/parameters",
+    ),
+    ("SERIES-REVERT-1", "series", "revert=true orders the series newest first.", _M, f"{_SER}/parameters"),
+    (
+        "STATE-MEAS-1",
+        "statemachine",
+        "Random sequences of create, delete and query agree with a plain model "
+        "of the store after every step.",
+        _M,
+        _COLL,
+    ),
+    (
+        "LINK-INV-1",
+        "links",
+        "Managed objects: create -> get -> update (merge) -> delete -> get answers 404.",
+        _I,
+        "/paths/~1inventory~1managedObjects~1{id}",
+    ),
+    (
+        "LINK-MEAS-1",
+        "links",
+        "Measurements: create -> get -> delete -> get answers 404.",
+        _M,
+        "/paths/~1measurement~1measurements~1{id}",
+    ),
+    (
+        "SCHEMA-MEAS-1",
+        "schema",
+        "Every measurement operation answers with documented status codes, "
+        "media types and bodies matching the schema (Schemathesis).",
+        _M,
+        "/paths",
+    ),
+    (
+        "SCHEMA-INV-1",
+        "schema",
+        "Every inventory operation conforms to its schema (Schemathesis).",
+        _I,
+        "/paths",
+    ),
+    ("SCHEMA-DTM-1", "schema", "Every DTM operation conforms to its schema (Schemathesis).", _D, "/paths"),
+    (
+        "DTM-MODEL-1",
+        "dtm-models",
+        "An asset model round-trips: POST then GET returns the same name, properties and allowedSubtypes.",
+        _D,
+        f"{_MOD}/post",
+    ),
+    (
+        "DTM-MODEL-2",
+        "dtm-models",
+        "Model names are unique: a duplicate name is answered 409.",
+        _D,
+        f"{_MOD}/post/responses/409",
+    ),
+    (
+        "DTM-LINK-1",
+        "dtm-models",
+        "Instances: create -> get -> update -> delete -> get answers 404.",
+        _D,
+        "/paths/~1service~1dtm~1asset-instances~1{id}",
+    ),
+    (
+        "DTM-PROP-1",
+        "dtm-properties",
+        "Property values are checked against their type (TEXT, NUMBER, BOOLEAN, "
+        "DATE, ENUM, REFERENCE): valid values stored, invalid ones 422.",
+        _D,
+        "/components/schemas/AssetProperty",
+    ),
+    (
+        "DTM-PROP-2",
+        "dtm-properties",
+        "A missing required property is 422 naming the key; an absent optional "
+        "property with a default gets the default.",
+        _D,
+        "/components/schemas/AssetProperty",
+    ),
+    (
+        "DTM-PROP-3",
+        "dtm-properties",
+        "Unknown property keys are answered 422 naming them.",
+        _D,
+        "/components/schemas/AssetInstance",
+    ),
+    (
+        "DTM-SUB-1",
+        "dtm-hierarchy",
+        "A child's model must be allowed by the parent's allowedSubtypes "
+        "(a submodel of a listed model is allowed); otherwise 422.",
+        _D,
+        "/components/schemas/AssetModel",
+    ),
+    (
+        "DTM-TREE-1",
+        "dtm-hierarchy",
+        "The server maintains children through create, move (PUT parent) and delete.",
+        _D,
+        "/components/schemas/AssetInstance/properties/children",
+    ),
+    (
+        "DTM-TREE-2",
+        "dtm-hierarchy",
+        "Moving an instance under itself or a descendant is answered 422.",
+        _D,
+        f"{_INS}/put",
+    ),
+    (
+        "DTM-FILTER-1",
+        "dtm-hierarchy",
+        "?model=<id> returns instances of that model and of its submodels, transitively.",
+        _D,
+        f"{_INS}/get/parameters/model",
+    ),
+    (
+        "DTM-INHERIT-1",
+        "dtm-models",
+        "An instance of a submodel is validated against the effective model "
+        "(inherited properties, required and defaults).",
+        _D,
+        "/components/schemas/AssetModel/properties/extends",
+    ),
+    (
+        "DTM-SMART-1",
+        "dtm-smart",
+        "Smart functions are computed on every read; values equal the expression "
+        "evaluated over the instance's properties (null and computedErrors on runtime errors).",
+        _D,
+        "/components/schemas/SmartFunction",
+    ),
+    (
+        "DTM-CSV-1",
+        "dtm-csv",
+        "CSV import is all-or-nothing: any invalid row -> 422 listing every error, "
+        "nothing created; success -> 201 with the created ids in file order.",
+        _D,
+        "/paths/~1service~1dtm~1asset-imports/post",
+    ),
+    (
+        "DTM-DELETE-1",
+        "dtm-delete",
+        "Deleting a model in use (instances, extending models) is answered 409.",
+        _D,
+        "/paths/~1service~1dtm~1asset-models~1{id}/delete",
+    ),
+    (
+        "DTM-DELETE-2",
+        "dtm-delete",
+        "Deleting an instance with children is 409 unless cascade=true, which deletes the subtree.",
+        _D,
+        "/paths/~1service~1dtm~1asset-instances~1{id}/delete",
+    ),
+]
+
+REQUIREMENTS: dict[str, Requirement] = {row[0]: Requirement(*row) for row in _ROWS}
+
+API_OF_SUITE = {
+    "errors": "measurement",
+    "create": "measurement",
+    "get": "measurement",
+    "filters": "measurement",
+    "dates": "measurement",
+    "order": "measurement",
+    "paging": "measurement",
+    "delete": "measurement",
+    "api": "measurement",
+    "series": "measurement",
+    "statemachine": "measurement",
+    "links": "inventory",
+    "schema": "all",
+    "dtm-models": "dtm",
+    "dtm-properties": "dtm",
+    "dtm-hierarchy": "dtm",
+    "dtm-smart": "dtm",
+    "dtm-csv": "dtm",
+    "dtm-delete": "dtm",
+}
+
+
+def api_of(requirement: Requirement) -> str:
+    if requirement.id.startswith("SCHEMA-"):
+        return {"SCHEMA-MEAS-1": "measurement", "SCHEMA-INV-1": "inventory", "SCHEMA-DTM-1": "dtm"}[
+            requirement.id
+        ]
+    if requirement.id == "LINK-MEAS-1":
+        return "measurement"
+    return API_OF_SUITE[requirement.suite]
+
+
+def selected(requirement: Requirement, api: str, only: list[str]) -> bool:
+    """Whether ``--api`` and ``--only`` select the requirement (suite names or id prefixes)."""
+    if api != "all" and api_of(requirement) != api:
+        return False
+    if not only:
+        return True
+    return any(
+        requirement.suite.lower() == o.lower() or requirement.id.lower().startswith(o.lower()) for o in only
+    )

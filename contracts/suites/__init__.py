@@ -1,0 +1,10 @@
+"""The semantic suites; importing this package registers every check with the runner."""
+
+from contracts.suites import (  # noqa: F401
+    links,
+    measurements,
+    paging,
+    schema,
+    series,
+    statemachine,
+)
