@@ -1,0 +1,139 @@
+"""Spec -> :class:`~generators.model.Model`: resources, canned answers, the error shape, links.
+
+Resources and their rules are in :mod:`generators.resources`. Every operation that is not
+part of a resource gets a **canned** answer: its valid example, or a minimal valid instance of
+its success schema. The **error shape** is the most common documented 4xx/default schema.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from generators.errors import pointer
+from generators.links import infer_links
+from generators.loader import Spec
+from generators.model import Link, Model, Operation, Resource
+from generators.operations import RawOperation, collect, is_json
+from generators.resources import examples, find_resources
+from generators.schemas import Schemas
+from mockserver.errors import ERROR_MEDIA_TYPE
+from mockserver.generic import CannedResponses, ErrorShape
+from mockserver.generic.errorshape import ErrorSource
+
+ERROR_FIELDS: dict[str, ErrorSource] = {
+    "error": "error",
+    "message": "message",
+    "detail": "message",
+    "description": "message",
+    "msg": "message",
+    "info": "info",
+    "title": "status_text",
+    "errors": "errors",
+}
+
+
+def package_name(spec_path: Path) -> str:
+    """``spec/dtm.yaml`` -> ``dtm_mock``: the generated project's Python package."""
+    stem = re.sub(r"[^0-9a-zA-Z]+", "_", spec_path.stem).strip("_").lower() or "spec"
+    return f"{'_' if stem[0].isdigit() else ''}{stem}_mock"
+
+
+def build_model(spec: Spec, package: str) -> Model:
+    """The model of ``spec``; raises :class:`~generators.errors.GenerationError` on what it cannot serve."""
+    schemas = Schemas(spec)
+    raw_ops = collect(spec)
+    by_path: dict[str, dict[str, RawOperation]] = {}
+    for raw in raw_ops:
+        by_path.setdefault(raw.path, {})[raw.method] = raw
+    resources: list[Resource] = []
+    operations: dict[str, Operation] = {}
+    for resource, ops in find_resources(spec, schemas, by_path, _error_resource(spec)):
+        resources.append(resource)
+        operations.update({o.operation_id: o for o in ops})
+    canned: dict[str, tuple[Any, int, str | None]] = {}
+    for raw in raw_ops:
+        if raw.operation_id not in operations:
+            canned[raw.operation_id] = _canned(spec, schemas, raw)
+            operations[raw.operation_id] = Operation(
+                raw.operation_id, raw.method, raw.path, "canned", raw.method_name, raw.status
+            )
+    ordered = tuple(operations[r.operation_id] for r in raw_ops)
+    links: tuple[Link, ...] = infer_links(spec, schemas, tuple(resources), ordered, raw_ops)
+    return Model(
+        spec_name=spec.name,
+        title=str(spec.document.get("info", {}).get("title", spec.name)),
+        package=package,
+        document=spec.document,
+        resources=tuple(resources),
+        operations=ordered,
+        canned=CannedResponses(canned),
+        error_shape=_error_shape(spec, schemas, raw_ops),
+        paging_styles=tuple(sorted({r.spec.paging.style for r in resources})),
+        links=links,
+    )
+
+
+def _error_resource(spec: Spec) -> str:
+    """The ``<resource>`` of Cumulocity error codes: the first path segment that is not ``service``."""
+    for path in spec.document["paths"]:
+        for segment in path.strip("/").split("/"):
+            if segment and segment != "service" and not segment.startswith("{"):
+                return str(segment)
+    return "undefined"
+
+
+def _canned(spec: Spec, schemas: Schemas, raw: RawOperation) -> tuple[Any, int, str | None]:
+    media = raw.success
+    if media is None:
+        return None, raw.status, None
+    if not is_json(media.media_type) or media.schema is None:
+        return "", raw.status, media.media_type
+    for value, _ in examples(spec, media.where):
+        if not schemas.errors(media.schema, value):
+            return value, raw.status, media.media_type
+    value = schemas.minimal(media.schema)
+    problems = schemas.errors(media.schema, value)
+    if problems:
+        raise spec.error(
+            media.schema,
+            f"The operation {raw.operation_id!r} is not a resource operation and the generator cannot build "
+            f"a valid {raw.status} answer for it ({problems[0]}).",
+            "Add an example to the response (or a default/example to the failing property).",
+        )
+    return value, raw.status, media.media_type
+
+
+def _error_shape(spec: Spec, schemas: Schemas, raw_ops: list[RawOperation]) -> ErrorShape:
+    """The error body every error answer uses: the most common documented 4xx/default schema."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for raw in raw_ops:
+        for code, (response, where) in raw.responses.items():
+            if code.startswith("4") or code == "default":
+                content = response.get("content") or {}
+                for media_type, media in content.items():
+                    if is_json(media_type) and isinstance(media, dict) and "schema" in media:
+                        resolved = schemas.node(f"{where}/content{pointer(media_type)}/schema")[1]
+                        counts[(resolved, media_type)] += 1
+    default_media = ERROR_MEDIA_TYPE if ERROR_MEDIA_TYPE in spec.text else "application/json"
+    if not counts:
+        return ErrorShape(media_type=default_media)
+    (where, media_type), _ = counts.most_common(1)[0]
+    view = schemas.view(where)
+    fields: list[tuple[str, ErrorSource]] = []
+    constants: list[tuple[str, Any]] = []
+    for prop, (_, prop_where) in view.properties.items():
+        kind = schemas.type_of(prop_where)
+        source: ErrorSource | None = ERROR_FIELDS.get(prop)
+        if prop in ("code", "status", "statusCode", "status_code"):
+            source = "status" if kind in ("integer", "number") else "error"
+        if source == "errors" and (prop not in view.required or kind != "array"):
+            source = None
+        if source is None and prop in view.required:
+            source = "constant"
+            constants.append((prop, schemas.minimal(prop_where)))
+        if source is not None:
+            fields.append((prop, source))
+    return ErrorShape(media_type=media_type, fields=tuple(fields), constants=tuple(constants))

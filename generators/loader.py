@@ -1,0 +1,104 @@
+"""Reading an OpenAPI document and following its local ``$ref`` pointers.
+
+:class:`Spec` wraps the parsed document with the path it came from, so every error can name
+the file and a JSON pointer. Only local references (``#/components/...``) are supported:
+a multi-file spec has to be bundled first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generators.errors import GenerationError, pointer
+
+Node = dict[str, Any]
+
+
+def _unescape(part: str) -> str:
+    return part.replace("~1", "/").replace("~0", "~")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A parsed OpenAPI 3 document and the name it is reported under."""
+
+    document: Node
+    name: str
+    text: str
+
+    @classmethod
+    def load(cls, path: Path, name: str | None = None) -> Spec:
+        """Parse ``path`` (YAML or JSON); ``name`` is how errors and provenance lines call it."""
+        shown = name or str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise GenerationError(
+                shown, "", f"The spec cannot be read ({exc}).", "Pass an existing file."
+            ) from exc
+        try:
+            document = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise GenerationError(
+                shown, "", f"The spec is not valid YAML or JSON ({exc}).", "Fix the syntax."
+            ) from exc
+        if not isinstance(document, dict):
+            raise GenerationError(shown, "", "The spec is not a mapping.", "Pass an OpenAPI 3 document.")
+        version = str(document.get("openapi", ""))
+        if not version.startswith("3."):
+            raise GenerationError(
+                shown,
+                "/openapi",
+                f"The spec declares openapi {version or '(missing)'!r}; expected 3.0.x or 3.1.x.",
+                "Convert Swagger 2.0 documents to OpenAPI 3 first.",
+            )
+        if not isinstance(document.get("paths"), dict) or not document["paths"]:
+            raise GenerationError(shown, "/paths", "The spec has no paths.", "Add at least one operation.")
+        return cls(document=document, name=shown, text=text)
+
+    def error(self, where: str, message: str, hint: str) -> GenerationError:
+        """A :class:`GenerationError` about this spec."""
+        return GenerationError(self.name, where, message, hint)
+
+    def at(self, where: str) -> Any:
+        """The node at JSON pointer ``where``."""
+        node: Any = self.document
+        for part in where.split("/")[1:]:
+            key = _unescape(part)
+            if isinstance(node, list):
+                node = node[int(key)]
+            elif isinstance(node, dict) and key in node:
+                node = node[key]
+            else:
+                raise self.error(where, f"The pointer {where!r} leads nowhere.", "Fix the reference.")
+        return node
+
+    def resolve(self, node: Any, where: str) -> tuple[Any, str]:
+        """Follow ``$ref`` chains from ``node`` (found at ``where``); returns the target and its pointer."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            if not isinstance(ref, str) or not ref.startswith("#"):
+                raise self.error(
+                    pointer(*_split(where), "$ref"),
+                    f"The reference {ref!r} points outside this document.",
+                    "Bundle the spec into one file first (e.g. `redocly bundle`).",
+                )
+            if ref in seen:
+                raise self.error(where, f"The reference {ref!r} loops.", "Break the reference cycle.")
+            seen.add(ref)
+            where = ref[1:]
+            node = self.at(where)
+        return node, where
+
+    def deref(self, node: Any, where: str) -> Any:
+        """Like :meth:`resolve`, the target only."""
+        return self.resolve(node, where)[0]
+
+
+def _split(where: str) -> list[str]:
+    return [_unescape(p) for p in where.split("/")[1:]]

@@ -1,0 +1,91 @@
+"""The plain model the templates render: a spec reduced to resources, operations and links.
+
+:func:`generators.infer.build_model` computes it; templates only read it. Every value is
+plain data (strings, numbers, tuples, dicts), and the mock's runtime values are the
+:mod:`mockserver.generic` dataclasses themselves so that what is rendered is what runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from mockserver.generic import CannedResponses, ErrorShape, ResourceSpec
+
+OperationKind = Literal["list", "create", "get", "update", "delete", "canned"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation and how the generated mock serves it.
+
+    ``method_name`` is the handler method (the resolver's snake_case of ``operation_id``);
+    ``resource`` names the :class:`Resource` for every kind but ``canned``; ``merge`` says
+    whether an update merges the body into the stored item or replaces it; ``returns_body``
+    whether the documented success response has a JSON body; the envelopes name the single
+    property a request body or answer wraps the item in (``{"article": {...}}``).
+    """
+
+    operation_id: str
+    method: str
+    path: str
+    kind: OperationKind
+    method_name: str
+    status: int
+    resource: str | None = None
+    id_arg: str | None = None
+    parent_args: tuple[str, ...] = ()
+    returns_body: bool = True
+    merge: bool = False
+    request_envelope: str | None = None
+    response_envelope: str | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A collection path and its item path, served by one store.
+
+    ``spec`` is the runtime description the generated project passes to
+    :class:`mockserver.generic.ResourceStore`; ``seed`` the spec's examples that validate
+    against the item schema; ``skipped_examples`` the ones that did not, with the reason
+    (listed in the generated README, never dropped silently); ``ignored_params`` the list's
+    query parameters the mock does not interpret.
+    """
+
+    name: str
+    collection_path: str
+    item_path: str
+    id_param: str
+    spec: ResourceSpec
+    seed: tuple[dict[str, Any], ...] = ()
+    skipped_examples: tuple[str, ...] = ()
+    ignored_params: tuple[str, ...] = ()
+    envelope: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """An OpenAPI link the generator adds to a response that declares none."""
+
+    source: str
+    status: str
+    name: str
+    target: str
+    parameters: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything the templates need for one spec."""
+
+    spec_name: str
+    title: str
+    package: str
+    document: dict[str, Any]
+    resources: tuple[Resource, ...]
+    operations: tuple[Operation, ...]
+    canned: CannedResponses
+    error_shape: ErrorShape
+    paging_styles: tuple[str, ...]
+    links: tuple[Link, ...] = ()
+    notes: tuple[str, ...] = field(default=())

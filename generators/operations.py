@@ -1,0 +1,153 @@
+"""The operations of a spec as plain records: parameters, request body, success response.
+
+This is the first pass of :func:`generators.infer.build_model`: it walks ``paths`` once,
+follows ``$ref`` for path items, parameters, bodies and responses, and fails on what a
+generated mock cannot serve (no operationId, no success response).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from connexion.decorators.parameter import sanitized
+
+from generators.errors import pointer
+from generators.loader import Spec
+from mockserver.http.resolver import snake_case
+
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def is_json(media_type: str) -> bool:
+    """Whether a media type carries JSON (``application/json``, ``...+json``)."""
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter: its spec name, the handler argument Connexion passes it as, its schema pointer."""
+
+    name: str
+    location: str
+    arg: str
+    schema: str | None
+    required: bool
+    has_default: bool
+
+
+@dataclass(frozen=True)
+class Media:
+    """A JSON-or-not media object: its type, schema pointer and pointer of the media object."""
+
+    media_type: str
+    schema: str | None
+    where: str
+
+
+@dataclass
+class RawOperation:
+    """One operation as the spec states it."""
+
+    path: str
+    method: str
+    operation_id: str
+    where: str
+    params: list[Param] = field(default_factory=list)
+    body: Media | None = None
+    status: int = 200
+    success: Media | None = None
+    success_where: str = ""
+    responses: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
+
+    @property
+    def method_name(self) -> str:
+        return snake_case(self.operation_id)
+
+    def query(self) -> list[Param]:
+        return [p for p in self.params if p.location == "query"]
+
+    def path_params(self) -> list[Param]:
+        return [p for p in self.params if p.location == "path"]
+
+
+def _media(spec: Spec, content: Any, where: str) -> Media | None:
+    if not isinstance(content, dict) or not content:
+        return None
+    chosen = next((mt for mt in content if is_json(mt)), next(iter(content)))
+    media_where = f"{where}/content{pointer(chosen)}"
+    media = spec.deref(content[chosen], media_where)
+    schema = f"{media_where}/schema" if isinstance(media, dict) and "schema" in media else None
+    return Media(chosen, schema, media_where)
+
+
+def collect(spec: Spec) -> list[RawOperation]:
+    """Every operation of ``spec`` in document order."""
+    found: list[RawOperation] = []
+    for path, raw_item in spec.document["paths"].items():
+        item_where = pointer("paths", path)
+        item, item_where = spec.resolve(raw_item, item_where)
+        shared = _params(spec, item.get("parameters", []), f"{item_where}/parameters")
+        for method in METHODS:
+            if method not in item:
+                continue
+            where = f"{item_where}/{method}"
+            op = item[method]
+            operation_id = op.get("operationId")
+            if not operation_id:
+                raise spec.error(
+                    where,
+                    f"The operation {method.upper()} {path} has no operationId.",
+                    "Add an operationId: handlers are found by it.",
+                )
+            own = _params(spec, op.get("parameters", []), f"{where}/parameters")
+            merged = {(p.name, p.location): p for p in [*shared, *own]}
+            raw = RawOperation(path, method, str(operation_id), where, params=list(merged.values()))
+            if "requestBody" in op:
+                body, body_where = spec.resolve(op["requestBody"], f"{where}/requestBody")
+                raw.body = _media(spec, body.get("content"), body_where)
+            _responses(spec, raw, op.get("responses", {}), f"{where}/responses")
+            found.append(raw)
+    return found
+
+
+def _params(spec: Spec, raw: Any, where: str) -> list[Param]:
+    out = []
+    for i, node in enumerate(raw or []):
+        param, param_where = spec.resolve(node, f"{where}/{i}")
+        schema_where = f"{param_where}/schema" if "schema" in param else None
+        schema = spec.deref(param["schema"], f"{param_where}/schema") if schema_where else {}
+        out.append(
+            Param(
+                name=param["name"],
+                location=param["in"],
+                arg=sanitized(param["name"]),
+                schema=schema_where,
+                required=bool(param.get("required")),
+                has_default="default" in (schema if isinstance(schema, dict) else {}),
+            )
+        )
+    return out
+
+
+def _responses(spec: Spec, raw: RawOperation, responses: Any, where: str) -> None:
+    codes: list[tuple[int, str]] = []
+    for code, node in (responses or {}).items():
+        response, response_where = spec.resolve(node, f"{where}/{pointer(str(code))[1:]}")
+        raw.responses[str(code)] = (response, response_where)
+        text = str(code)
+        if text.isdigit() and 200 <= int(text) < 300:
+            codes.append((int(text), text))
+        elif text.upper() == "2XX":
+            codes.append((200, text))
+    if not codes:
+        raise spec.error(
+            where,
+            f"The operation {raw.operation_id!r} documents no 2xx response.",
+            "Document the success response the mock should answer.",
+        )
+    raw.status, key = min(codes)
+    response, response_where = raw.responses[key]
+    raw.success_where = response_where
+    raw.success = _media(spec, response.get("content"), response_where)

@@ -1,0 +1,160 @@
+"""Questions the generators ask of JSON schemas: properties, types, a minimal valid instance.
+
+Schemas are addressed by JSON pointer into the spec so that ``$ref``, ``allOf`` and friends
+resolve against the whole document, and every failure can point at the schema at fault.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import openapi_schema_validator as osv
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4, DRAFT202012
+
+from generators.loader import Spec
+
+_FORMAT_VALUES: dict[str, str] = {
+    "date-time": "2024-01-01T00:00:00.000Z",
+    "date": "2024-01-01",
+    "time": "00:00:00Z",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "email": "user@example.com",
+    "uri": "https://example.com/",
+    "url": "https://example.com/",
+    "hostname": "example.com",
+    "ipv4": "127.0.0.1",
+    "ipv6": "::1",
+    "byte": "",
+}
+
+
+@dataclass
+class ObjectView:
+    """The properties and required names of an object schema, ``allOf`` merged, ``oneOf``
+    / ``anyOf`` narrowed to the properties every branch has; values are (schema, pointer)."""
+
+    properties: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
+    required: set[str] = field(default_factory=set)
+    is_object: bool = False
+
+
+class Schemas:
+    """Schema helpers bound to one spec."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.v31 = str(spec.document.get("openapi", "")).startswith("3.1")
+
+    @cached_property
+    def _registry(self) -> Registry[Any]:
+        kind = DRAFT202012 if self.v31 else DRAFT4
+        registry: Registry[Any] = Registry().with_resource(
+            "urn:spec", Resource.from_contents(self.spec.document, kind)
+        )
+        return registry
+
+    def errors(self, where: str, instance: Any) -> list[str]:
+        """Why ``instance`` does not validate against the schema at ``where`` (empty: it does)."""
+        cls = osv.OAS31Validator if self.v31 else osv.OAS30Validator
+        checker = osv.oas31_format_checker if self.v31 else osv.oas30_format_checker
+        validator = cls({"$ref": f"urn:spec#{where}"}, registry=self._registry, format_checker=checker)
+        return [
+            f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+            for e in validator.iter_errors(instance)
+        ]
+
+    def node(self, where: str) -> tuple[dict[str, Any], str]:
+        """The schema at ``where`` with ``$ref`` followed, and its resolved pointer."""
+        node, resolved = self.spec.resolve(self.spec.at(where), where)
+        return (node if isinstance(node, dict) else {}), resolved
+
+    def type_of(self, where: str) -> str | None:
+        """The schema's type (``integer``, ``string`` ...), the first non-null one for 3.1 lists."""
+        schema, resolved = self.node(where)
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kinds = [k for k in kind if k != "null"]
+            return kinds[0] if kinds else None
+        if kind is None:
+            for key in ("allOf", "oneOf", "anyOf"):
+                for i, _ in enumerate(schema.get(key, [])):
+                    found = self.type_of(f"{resolved}/{key}/{i}")
+                    if found:
+                        return found
+            if "properties" in schema:
+                return "object"
+        return kind if isinstance(kind, str) else None
+
+    def view(self, where: str) -> ObjectView:
+        """The :class:`ObjectView` of the schema at ``where``."""
+        schema, resolved = self.node(where)
+        out = ObjectView(is_object=self.type_of(where) == "object")
+        for name in schema.get("properties", {}) or {}:
+            prop = f"{resolved}/properties/{_escape(name)}"
+            out.properties[name] = (self.node(prop)[0], prop)
+        out.required |= set(schema.get("required", []) or [])
+        for i, _ in enumerate(schema.get("allOf", []) or []):
+            part = self.view(f"{resolved}/allOf/{i}")
+            out.properties.update(part.properties)
+            out.required |= part.required
+            out.is_object = out.is_object or part.is_object
+        for key in ("oneOf", "anyOf"):
+            branches = [self.view(f"{resolved}/{key}/{i}") for i, _ in enumerate(schema.get(key, []) or [])]
+            if branches:
+                common = set.intersection(*(set(b.properties) for b in branches))
+                for name in sorted(common):
+                    out.properties.setdefault(name, branches[0].properties[name])
+                out.required |= set.intersection(*(b.required for b in branches))
+                out.is_object = out.is_object or all(b.is_object for b in branches)
+        return out
+
+    def minimal(self, where: str, depth: int = 0) -> Any:
+        """A small instance built from the schema at ``where``: examples and defaults first,
+        then required properties only, lower bounds, the first enum value or branch.
+        The caller validates it (:meth:`errors`); patterns are not solved."""
+        schema, resolved = self.node(where)
+        for key in ("const", "default", "example"):
+            if key in schema:
+                return schema[key]
+        if isinstance(schema.get("examples"), list) and schema["examples"]:
+            return schema["examples"][0]
+        if schema.get("enum"):
+            return schema["enum"][0]
+        if depth > 12:
+            return None
+        for key in ("oneOf", "anyOf"):
+            if schema.get(key):
+                return self.minimal(f"{resolved}/{key}/0", depth + 1)
+        kind = self.type_of(where)
+        if kind == "object":
+            view = self.view(where)
+            return {
+                name: self.minimal(view.properties[name][1], depth + 1)
+                for name in sorted(view.required)
+                if name in view.properties
+            }
+        if kind == "array":
+            count = int(schema.get("minItems", 0))
+            return [self.minimal(f"{resolved}/items", depth + 1) for _ in range(count)]
+        if kind == "string":
+            value = _FORMAT_VALUES.get(str(schema.get("format")), "")
+            return value or "x" * int(schema.get("minLength", 0))
+        if kind in ("integer", "number"):
+            low = schema.get("minimum", 0)
+            if schema.get("exclusiveMinimum") is True or (
+                isinstance(schema.get("exclusiveMinimum"), int | float) and schema["exclusiveMinimum"] >= low
+            ):
+                low = (
+                    schema["exclusiveMinimum"] if not isinstance(schema["exclusiveMinimum"], bool) else low
+                ) + 1
+            return int(low) if kind == "integer" else low
+        if kind == "boolean":
+            return False
+        return None
+
+
+def _escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")

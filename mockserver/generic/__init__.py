@@ -1,0 +1,34 @@
+"""Generic, spec-agnostic resource logic shared by the hand-written mock and generated mocks.
+
+A generated mock project (``python -m generators mock``) describes each of its spec's
+resources as plain data (:class:`ResourceSpec`) and serves them with :class:`ResourceStore`;
+the hand-written mock can use the same pieces. Nothing here knows about HTTP: handlers pass
+in the validated arguments and the request URL, and get plain data or a
+:class:`mockserver.errors.MockError` back.
+"""
+
+from __future__ import annotations
+
+from mockserver.generic.canned import CannedResponses
+from mockserver.generic.dispatch import OperationSpec, serve
+from mockserver.generic.errorshape import ErrorShape, error_for_status
+from mockserver.generic.ids import IdFactory
+from mockserver.generic.listing import ListShape, PagingSpec, page_items
+from mockserver.generic.spec import FilterSpec, ResourceSpec, ServerField
+from mockserver.generic.store import ResourceStore
+
+__all__ = [
+    "CannedResponses",
+    "ErrorShape",
+    "FilterSpec",
+    "IdFactory",
+    "ListShape",
+    "OperationSpec",
+    "PagingSpec",
+    "ResourceSpec",
+    "ResourceStore",
+    "ServerField",
+    "error_for_status",
+    "page_items",
+    "serve",
+]

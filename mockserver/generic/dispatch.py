@@ -1,0 +1,68 @@
+"""One resource operation served against a store, as a pure function of its arguments.
+
+A generated handler passes the operation's description (:class:`OperationSpec`), the
+validated arguments Connexion hands it, and the request URL; :func:`serve` makes the one
+call into the store and returns ``(body, status, headers)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from mockserver.generic.store import ResourceStore
+
+Kind = Literal["list", "create", "get", "update", "delete"]
+
+
+@dataclass(frozen=True)
+class OperationSpec:
+    """How one operation maps onto its resource's store.
+
+    ``id_arg`` and ``parent_args`` are the handler arguments holding the item id and the parent
+    path parameters; ``status`` is the documented success status; ``returns_body`` whether that
+    answer has a body; ``merge`` whether an update merges (PATCH, partial PUT) or replaces;
+    ``request_envelope`` / ``response_envelope`` the property wrapping the item in the request
+    body / the answer (``{"article": {...}}``), if any.
+    """
+
+    kind: Kind
+    resource: str
+    status: int
+    id_arg: str | None = None
+    parent_args: tuple[str, ...] = ()
+    returns_body: bool = True
+    merge: bool = False
+    body_arg: str = "body"
+    request_envelope: str | None = None
+    response_envelope: str | None = None
+
+
+def serve(
+    op: OperationSpec,
+    store: ResourceStore,
+    args: Mapping[str, Any],
+    *,
+    url: str,
+    query: Iterable[tuple[str, str]] = (),
+) -> tuple[Any, int, dict[str, str]]:
+    """Serve ``op``; ``url`` is the request URL without its query, ``query`` its raw pairs."""
+    parent = {name: args[name] for name in op.parent_args}
+    headers: dict[str, str] = {}
+    body: Any
+    if op.kind == "list":
+        body = store.list(parent, args, url=url, query=query)
+    elif op.kind == "create":
+        body = store.create(parent, args.get(op.body_arg) or {}, collection_url=url)
+        if store.spec.id_field:
+            headers["Location"] = f"{url.rstrip('/')}/{body[store.spec.id_field]}"
+    elif op.kind == "get":
+        body = store.get(parent, args[op.id_arg or ""])
+    elif op.kind == "update":
+        body = store.update(
+            parent, args[op.id_arg or ""], args.get(op.body_arg) or {}, item_url=url, merge=op.merge
+        )
+    else:
+        body = store.delete(parent, args[op.id_arg or ""])
+    return (body if op.returns_body else None), op.status, headers

@@ -1,0 +1,63 @@
+"""The error body a generated mock answers, shaped like the error schema its spec documents.
+
+Cumulocity specs document ``{error, message, info}`` (what :meth:`MockError.to_body` builds);
+other specs document their own error object (Petstore: ``{code, message}``). The generator
+maps each property of the documented error schema to a source, and :meth:`ErrorShape.body`
+fills it from the raised :class:`~mockserver.errors.MockError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from mockserver.errors import ERROR_MEDIA_TYPE, MockError
+
+ErrorSource = Literal["error", "message", "info", "status", "status_text", "errors", "constant"]
+
+
+@dataclass(frozen=True)
+class ErrorShape:
+    """Property name -> source of an error body; ``None`` fields means the Cumulocity body.
+
+    ``constants`` gives the value of each field whose source is ``constant`` (a required
+    property the mock has nothing to say about, filled with a schema-valid value).
+    """
+
+    media_type: str = ERROR_MEDIA_TYPE
+    fields: tuple[tuple[str, ErrorSource], ...] | None = None
+    constants: tuple[tuple[str, Any], ...] = ()
+
+    def body(self, error: MockError) -> dict[str, Any]:
+        """The error document for ``error``."""
+        cumulocity = error.to_body()
+        if self.fields is None:
+            return cumulocity
+        constants = dict(self.constants)
+        values: dict[str, Any] = {
+            "error": cumulocity["error"],
+            "message": error.message,
+            "info": cumulocity["info"],
+            "status": error.status,
+            "status_text": error.name,
+            "errors": error.details,
+        }
+        return {
+            name: constants.get(name) if source == "constant" else values[source]
+            for name, source in self.fields
+        }
+
+
+_BY_STATUS: dict[int, type[MockError]] = {cls.status: cls for cls in MockError.__subclasses__()}
+
+
+def error_for_status(status: int, message: str, *, resource: str = "undefined") -> MockError:
+    """The :class:`MockError` subclass for an HTTP status (a generic one for statuses without a class).
+
+    Used for errors raised outside the domain, such as the web framework's request validation.
+    """
+    cls = _BY_STATUS.get(status)
+    if cls is not None:
+        return cls(message, resource=resource)
+    generic: type[MockError] = type("HttpError", (MockError,), {"status": status, "name": "Error"})
+    return generic(message, resource=resource)

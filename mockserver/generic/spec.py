@@ -1,0 +1,66 @@
+"""A resource described as plain data: what a generated mock knows about one collection.
+
+The generator computes these values from an OpenAPI document (``generators/model.py``)
+and writes them into the generated project; :class:`mockserver.generic.store.ResourceStore`
+serves them. Everything is immutable and JSON-like so it renders as a Python literal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from mockserver.generic.ids import IdType
+from mockserver.generic.listing import ListShape, PagingSpec
+
+ServerFieldKind = Literal["self", "created", "updated", "constant"]
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """A query parameter that filters a list by equality with an item property.
+
+    ``param`` is the handler argument name, ``field`` the item property. When the
+    parameter is an array, an item matches if its value is any of the given values; when
+    the property is an array, an item matches if it contains the given value.
+    """
+
+    param: str
+    field: str
+    param_is_array: bool = False
+    field_is_array: bool = False
+
+
+@dataclass(frozen=True)
+class ServerField:
+    """A property the server fills in, not the client: its ``self`` URL, timestamps, defaults.
+
+    ``created`` is set once when the item is created, ``updated`` on every write,
+    ``constant`` to ``value`` when the client did not send the property.
+    """
+
+    name: str
+    kind: ServerFieldKind
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """One collection of items addressed by id, possibly nested under parent path parameters.
+
+    ``parent_params`` are the path parameters of the collection path (``/owners/{ownerId}/pets``
+    has ``("ownerId",)``); items are stored per parent. ``id_field`` is the body property that
+    holds the id, or ``None`` when the id lives only in the path. ``client_ids`` allows a create
+    request to choose the id by sending ``id_field``.
+    """
+
+    name: str
+    id_field: str | None
+    id_type: IdType
+    parent_params: tuple[str, ...] = ()
+    client_ids: bool = False
+    filters: tuple[FilterSpec, ...] = ()
+    paging: PagingSpec = field(default_factory=PagingSpec)
+    list_shape: ListShape = field(default_factory=ListShape)
+    server_fields: tuple[ServerField, ...] = ()
+    error_resource: str = "undefined"

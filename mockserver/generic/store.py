@@ -1,0 +1,156 @@
+"""An in-memory collection of items keyed by (parent path parameters, id).
+
+One :class:`ResourceStore` per resource of a spec. It assigns ids of the spec's type, fills
+server-side fields (``self``, timestamps), filters and pages lists, and raises
+:class:`~mockserver.errors.NotFound` / :class:`~mockserver.errors.Conflict` for unknown or
+duplicate ids. Callers pass the request URL; nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from mockserver.errors import NotFound
+from mockserver.generic.ids import IdFactory, id_key
+from mockserver.generic.listing import matches, page_items
+from mockserver.generic.spec import ResourceSpec
+
+Key = tuple[str, ...]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class ResourceStore:
+    """The items of one resource, in insertion order, with the spec's id type."""
+
+    def __init__(self, spec: ResourceSpec, seed: Sequence[Mapping[str, Any]] = ()) -> None:
+        self.spec = spec
+        self.ids = IdFactory(spec.id_type)
+        self._items: dict[Key, dict[str, Any]] = {}
+        for item in seed:
+            self.add_seed(item)
+
+    # -- keys ---------------------------------------------------------------------------------
+    def _parent(self, parent: Mapping[str, Any]) -> Key:
+        return tuple(id_key(parent[name]) for name in self.spec.parent_params)
+
+    def _key(self, parent: Mapping[str, Any], item_id: Any) -> Key:
+        return (*self._parent(parent), id_key(item_id))
+
+    def _lookup(self, parent: Mapping[str, Any], item_id: Any) -> dict[str, Any]:
+        item = self._items.get(self._key(parent, item_id))
+        if item is None:
+            raise NotFound(
+                f"Finding {self.spec.name} with id {item_id!r} failed: no such item exists.",
+                resource=self.spec.error_resource,
+            )
+        return item
+
+    # -- writes -------------------------------------------------------------------------------
+    def add_seed(self, item: Mapping[str, Any], parent: Mapping[str, Any] | None = None) -> None:
+        """Store an example from the spec as it is, keeping its id (a fresh one if it has none)."""
+        body = copy.deepcopy(dict(item))
+        field = self.spec.id_field
+        item_id = body.get(field) if field else None
+        if item_id is None:
+            item_id = self.ids.next()
+            if field:
+                body[field] = item_id
+        self.ids.observe(item_id)
+        self._items[self._key(parent or {}, item_id)] = body
+
+    def create(
+        self, parent: Mapping[str, Any], body: Mapping[str, Any], *, collection_url: str
+    ) -> dict[str, Any]:
+        """Store a new item and return it with its id and server-side fields."""
+        item = copy.deepcopy(dict(body))
+        field = self.spec.id_field
+        if field and self.spec.client_ids and item.get(field) is not None:
+            # A client-chosen id that exists already replaces that item (an upsert): answering
+            # 409 instead would make a stateful test's outcome depend on earlier test runs.
+            item_id = item[field]
+            self.ids.observe(item_id)
+        else:
+            item_id = self.ids.next()
+        if field:
+            item[field] = item_id
+        self._fill_server_fields(item, item_url=f"{collection_url.rstrip('/')}/{item_id}", created=True)
+        self._items[self._key(parent, item_id)] = item
+        return copy.deepcopy(item)
+
+    def get(self, parent: Mapping[str, Any], item_id: Any) -> dict[str, Any]:
+        """The item, or :class:`NotFound`."""
+        return copy.deepcopy(self._lookup(parent, item_id))
+
+    def update(
+        self, parent: Mapping[str, Any], item_id: Any, body: Mapping[str, Any], *, item_url: str, merge: bool
+    ) -> dict[str, Any]:
+        """Replace the item's client fields (``merge=False``) or merge ``body`` into it."""
+        current = self._lookup(parent, item_id)
+        kept = {f.name: current[f.name] for f in self.spec.server_fields if f.name in current}
+        if merge:
+            updated = {**current, **copy.deepcopy(dict(body))}
+        else:
+            updated = {**kept, **copy.deepcopy(dict(body))}
+        if self.spec.id_field:
+            updated[self.spec.id_field] = current.get(self.spec.id_field, item_id)
+        self._fill_server_fields(updated, item_url=item_url, created=False)
+        current.clear()
+        current.update(updated)
+        return copy.deepcopy(current)
+
+    def delete(self, parent: Mapping[str, Any], item_id: Any) -> dict[str, Any]:
+        """Remove the item and return what it was; :class:`NotFound` if it does not exist."""
+        item = self._lookup(parent, item_id)
+        del self._items[self._key(parent, item_id)]
+        return item
+
+    def _fill_server_fields(self, item: dict[str, Any], *, item_url: str, created: bool) -> None:
+        now = _now()
+        for server_field in self.spec.server_fields:
+            if server_field.kind == "self":
+                item[server_field.name] = item_url
+            elif server_field.kind == "updated" or (server_field.kind == "created" and created):
+                item[server_field.name] = now
+            elif server_field.kind == "constant" and server_field.name not in item:
+                item[server_field.name] = copy.deepcopy(server_field.value)
+
+    # -- reads --------------------------------------------------------------------------------
+    def items(self, parent: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Every item under ``parent``, oldest first."""
+        prefix = self._parent(parent)
+        return [item for key, item in self._items.items() if key[: len(prefix)] == prefix]
+
+    def list(
+        self,
+        parent: Mapping[str, Any],
+        args: Mapping[str, Any],
+        *,
+        url: str,
+        query: Iterable[tuple[str, str]] = (),
+    ) -> Any:
+        """The list answer: items under ``parent`` matching every filter argument, paged and shaped."""
+        selected = self.items(parent)
+        for spec in self.spec.filters:
+            wanted = args.get(spec.param)
+            if wanted is None or wanted == []:
+                continue
+            selected = [
+                item
+                for item in selected
+                if matches(
+                    item,
+                    spec.field,
+                    wanted,
+                    param_is_array=spec.param_is_array,
+                    field_is_array=spec.field_is_array,
+                )
+            ]
+        return copy.deepcopy(
+            page_items(selected, self.spec.paging, args, self.spec.list_shape, url=url, query=query)
+        )
