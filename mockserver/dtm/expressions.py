@@ -462,7 +462,11 @@ class _Evaluator:
         if op in ("/", "%"):
             if right == 0:
                 raise ExpressionEvaluationError(f"Division by zero in {left!r} {op} 0.")
-            return _checked(left / right if op == "/" else left % right, op)
+            try:
+                quotient = left / right if op == "/" else left % right
+            except OverflowError:  # a huge integer operand that no float can hold
+                quotient = math.inf
+            return _checked(quotient, op)
         return self.power(left, right)
 
     @staticmethod

@@ -150,6 +150,8 @@ def test_thirty_two_levels_are_still_allowed() -> None:
         ("10.0 ** 64 * 10.0 ** 64 * 10.0 ** 64 * 10.0 ** 64 * 10.0 ** 64", {}, "magnitude"),
         ("1e300 * 10", {}, "magnitude"),
         ("x ** 64", {"x": 1e10}, "magnitude"),
+        ("x / 3", {"x": 10**3999}, "magnitude"),
+        ("round(x)", {"x": 1.5e308}, "magnitude"),
         ("x / 0", {"x": 1}, "Division by zero"),
         ("x % 0", {"x": 1}, "Division by zero"),
         ("0 ** -1", {}, "Division by zero"),
