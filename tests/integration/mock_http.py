@@ -97,7 +97,7 @@ def role_users() -> UserDirectory:
 def make_mock(config: MockConfig | None = None) -> Iterator[Mock]:
     state = MockState(role_users())
     watch = ServerErrorWatch()
-    app = create_app(state, config=config or MockConfig())
+    app = create_app(state, config=config or MockConfig(validate_responses=True))
     with TestClient(app) as client:
         client.event_hooks = {"request": [], "response": [watch]}
         yield Mock(client, state, watch)
