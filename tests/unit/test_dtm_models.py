@@ -445,3 +445,59 @@ def test_random_models_are_accepted_exactly_when_the_reference_check_says_so(bod
     except ValidationError:
         accepted = False
     assert accepted == reference_accepts(body), body
+
+
+# --- random inheritance chains vs a reference merge
+@st.composite
+def chain_levels(draw: st.DrawFn) -> list[dict[str, Any]]:
+    levels = []
+    for _ in range(draw(st.integers(1, 5))):
+        keys = draw(st.lists(st.sampled_from(["a", "b", "c", "d"]), unique=True, max_size=3))
+        properties = [{"key": k, "type": draw(st.sampled_from(["TEXT", "NUMBER"]))} for k in keys]
+        names = draw(st.lists(st.sampled_from(["f", "g", "a"]), unique=True, max_size=2))
+        functions = [{"name": n, "expression": draw(st.sampled_from(["1", "2"]))} for n in names]
+        levels.append({"properties": properties, "smartFunctions": functions})
+    return levels
+
+
+def reference_merge(chain_bodies: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:
+    """Base first; a redeclared key or name keeps its position and takes the new definition."""
+    properties: dict[str, str] = {}
+    functions: dict[str, str] = {}
+    for body in chain_bodies:
+        for prop in body["properties"]:
+            properties[prop["key"]] = prop["type"]
+        for function in body["smartFunctions"]:
+            functions[function["name"]] = function["expression"]
+    return properties, functions
+
+
+@given(chain_levels())
+def test_random_chains_merge_like_the_reference_and_refuse_exactly_the_conflicts(
+    levels: list[dict[str, Any]],
+) -> None:
+    store = DtmStore(InventoryStore())
+    accepted: list[dict[str, Any]] = []
+    last_id: str | None = None
+    for index, level in enumerate(levels):
+        inherited_props, inherited_functions = reference_merge(accepted)
+        own_keys = {p["key"] for p in level["properties"]}
+        expected_ok = (
+            all(inherited_props.get(p["key"], p["type"]) == p["type"] for p in level["properties"])
+            and not own_keys & set(inherited_functions)
+            and not {f["name"] for f in level["smartFunctions"]} & (own_keys | set(inherited_props))
+        )
+        body = {"name": f"m{index}", **level, **({"extends": last_id} if last_id else {})}
+        try:
+            created = store.create_model(body)
+        except ValidationError:
+            assert not expected_ok, (accepted, level)
+            continue
+        assert expected_ok, (accepted, level)
+        accepted.append(level)
+        last_id = created["id"]
+        effective = store.effective(last_id)
+        properties, functions = reference_merge(accepted)
+        assert [(k, p["type"]) for k, p in effective.properties.items()] == list(properties.items())
+        assert dict(effective.smart_functions) == functions
+        assert list(effective.smart_functions) == list(functions)
