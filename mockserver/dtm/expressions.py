@@ -206,7 +206,7 @@ def compile_expression(
     if _bracket_depth(source) > max_nesting:
         raise ExpressionSyntaxError(f"The expression nests brackets deeper than {max_nesting} levels.")
     try:
-        module = ast.parse(source.strip(), mode="eval")
+        module = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         column = exc.offset
         where = f" at column {column}" if column else ""
