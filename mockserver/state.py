@@ -22,10 +22,16 @@ from mockserver.users import UserDirectory
 OPTIONAL_STORES: dict[str, Callable[[MockState], Any]] = {}
 
 
+def _import_optional_stores() -> None:
+    """Import the packages that register optional stores, so a bare ``MockState()`` has them too."""
+    import mockserver.dtm  # noqa: F401  (registers "dtm" in OPTIONAL_STORES)
+
+
 class MockState:
     """The stores, users and event bus of one mock; :meth:`reset` empties it."""
 
     def __init__(self, users: UserDirectory | None = None) -> None:
+        _import_optional_stores()
         self.events = EventBus()
         self.users = users or UserDirectory()
         self._configured_users = (self.users.users(), self.users.tokens())

@@ -90,3 +90,54 @@ def test_seed_files_parse_as_json_or_yaml(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text("managedObjects: [\n")
     with pytest.raises(SeedError, match=r"broken\.yaml"):
         read_seed_file(tmp_path / "broken.yaml")
+
+
+def test_a_seed_may_hold_asset_models_and_instances(mock: Mock) -> None:
+    seed = {
+        "assetModels": [{"id": "900", "name": "Pump", "properties": [{"key": "power", "type": "NUMBER"}]}],
+        "assetInstances": [{"modelId": "900", "name": "Pump 1", "properties": {"power": 5}}],
+    }
+    response = mock.client.post("/_mock/seed", json=seed)
+    assert response.status_code == 200, response.text
+    assert response.json()["loaded"]["assetModels"] == 1
+    assert response.json()["loaded"]["assetInstances"] == 1
+    assert mock.client.get("/service/dtm/asset-models/900", auth=ADMIN).json()["name"] == "Pump"
+
+
+def test_an_invalid_asset_model_in_a_seed_names_its_index(mock: Mock) -> None:
+    seed = {"assetModels": [{"name": "ok"}, {"name": ""}]}
+    assert_error(mock.client.post("/_mock/seed", json=seed), 422, "mock/validationError", "assetModels[1]")
+
+
+def test_a_bare_state_has_the_dtm_store() -> None:
+    assert MockState().dtm is not None
+
+
+def test_the_cli_refuses_a_bad_seed_or_users_file_with_exit_code_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mockserver.__main__ import main
+
+    (tmp_path / "seed.yaml").write_text("managedObjects: [{id: abc}]\n")
+    assert main(["--seed", str(tmp_path / "seed.yaml"), "--port", "0"]) == 2
+    assert "managedObjects[0].id" in capsys.readouterr().err
+    (tmp_path / "users.yaml").write_text("users: [{username: x}]\n")
+    assert main(["serve", "--users", str(tmp_path / "users.yaml")]) == 2
+    assert "users[0].password" in capsys.readouterr().err
+
+
+def test_a_users_file_adds_users_and_tokens(tmp_path: Path) -> None:
+    from mockserver.users import load_users_file
+
+    (tmp_path / "users.json").write_text(
+        json.dumps(
+            {
+                "users": [{"tenant": "t7", "username": "ops", "password": "s", "roles": "ALL"}],
+                "tokens": {"tok": "t7/ops"},
+            }
+        )
+    )
+    directory = load_users_file(tmp_path / "users.json")
+    assert directory.authenticate("t7/ops", "s") is not None
+    assert directory.authenticate("t100/admin", "admin") is not None
+    assert directory.authenticate_token("tok") == directory.find("t7", "ops")

@@ -76,6 +76,22 @@ def test_self_links_follow_the_host_the_client_used(mock: Mock) -> None:
     assert response.headers["location"].startswith("http://example.org:9999/")
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    [MEASUREMENT + ";ver=0.9;charset=UTF-8", "application/json; charset=utf-8", "Application/JSON"],
+)
+def test_media_type_parameters_and_case_are_accepted(mock: Mock, content_type: str) -> None:
+    mo = mock.device()
+    response = mock.json_post(
+        "/measurement/measurements",
+        measurement(mo),
+        content_type=content_type,
+        headers={"Accept": MEASUREMENT + ";ver=0.9"},
+    )
+    assert response.status_code == 201, response.text
+    assert response.headers["content-type"] == MEASUREMENT
+
+
 def test_accept_application_json_answers_application_json(mock: Mock) -> None:
     mo = mock.device()
     response = mock.json_post(
