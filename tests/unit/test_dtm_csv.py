@@ -203,3 +203,9 @@ def test_five_thousand_rows_import_in_one_go(store: DtmStore) -> None:
     assert len(report.created) == 5000
     hall = store.instances[report.created[0]]
     assert hall["children"] == report.created[1:]
+
+
+def test_rows_are_numbered_by_their_first_line_in_the_file(store: DtmStore) -> None:
+    text = 'model,name,description\r\nSite,a,"two\r\nlines"\r\n\r\nTank,b,\r\n'
+    [error] = errors_of(store, text)
+    assert (error["row"], error["column"]) == (5, "model")
