@@ -20,93 +20,43 @@ from __future__ import annotations
 
 import ast
 import math
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
-MAX_SOURCE_LENGTH = 1000
-MAX_NESTING = 32
-MAX_NODES = 200
-STEP_BUDGET = 10_000
-MAX_EXPONENT = 64
-MAX_MAGNITUDE = 1e300
-MAX_STRING_LENGTH = 10_000
+from mockserver.dtm.evaluation import evaluate
+from mockserver.dtm.language import (
+    ALL_FUNCTIONS,
+    BIN_OPS,
+    CMP_OPS,
+    CONSTANT_NAMES,
+    MAX_MAGNITUDE,
+    MAX_NESTING,
+    MAX_NODES,
+    MAX_SOURCE_LENGTH,
+    ROLLUP_FUNCTIONS,
+    SERIES_PATTERN,
+    WINDOW_PATTERN,
+    WINDOW_SECONDS,
+    EvalContext,
+    ExpressionEvaluationError,
+    ExpressionSyntaxError,
+    RollupCall,
+    RollupFn,
+    Value,
+)
 
-ROLLUP_FUNCTIONS = frozenset({"latest", "min", "max", "avg", "sum", "count"})
-NUMERIC_FUNCTIONS = frozenset({"abs", "round", "min", "max"})
-ALL_FUNCTIONS = ROLLUP_FUNCTIONS | NUMERIC_FUNCTIONS | {"coalesce"}
-CONSTANT_NAMES: Mapping[str, Any] = {
-    "true": True,
-    "false": False,
-    "null": None,
-    "True": True,
-    "False": False,
-    "None": None,
-}
-WINDOW_PATTERN = re.compile(r"^[1-9][0-9]{0,2}[smhdw]$")
-WINDOW_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-SERIES_PATTERN = re.compile(r"^([^.]+)\.([^.]+)$")
-
-Value = bool | int | float | str | None
-#: ``rollup(function, fragment, series, window_seconds_or_None) -> value`` over the instance's scope.
-RollupFn = Callable[[str, str, str, int | None], Value]
-
-
-class ExpressionSyntaxError(ValueError):
-    """The source is not a valid expression of the language (raised at model validation)."""
-
-    def __init__(self, message: str, column: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.column = column
-
-
-class ExpressionEvaluationError(ValueError):
-    """Evaluating a valid expression failed: null arithmetic, division by zero, overflow..."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class RollupCall:
-    """One roll-up aggregate the expression uses: ``avg("c8y_Temp.T", "1h")``."""
-
-    function: str
-    fragment: str
-    series: str
-    window_seconds: int | None
-
-
-@dataclass
-class EvalContext:
-    """What an expression sees: the instance's property values and a roll-up callback."""
-
-    properties: Mapping[str, Any]
-    rollup: RollupFn | None = None
-    step_budget: int = STEP_BUDGET
-    steps: int = field(default=0, init=False)
-
-
-_BIN_OPS: dict[type[ast.operator], str] = {
-    ast.Add: "+",
-    ast.Sub: "-",
-    ast.Mult: "*",
-    ast.Div: "/",
-    ast.Mod: "%",
-    ast.Pow: "**",
-}
-_CMP_OPS: dict[type[ast.cmpop], str] = {
-    ast.Eq: "==",
-    ast.NotEq: "!=",
-    ast.Lt: "<",
-    ast.LtE: "<=",
-    ast.Gt: ">",
-    ast.GtE: ">=",
-}
+__all__ = [
+    "EvalContext",
+    "Expression",
+    "ExpressionEvaluationError",
+    "ExpressionSyntaxError",
+    "RollupCall",
+    "RollupFn",
+    "Value",
+    "compile_cached",
+    "compile_expression",
+]
 _NODE_NAMES: dict[type[ast.AST], str] = {
     ast.Attribute: "attribute access",
     ast.Subscript: "subscripts",
@@ -181,10 +131,11 @@ class Expression:
     tree: ast.expr
     names: frozenset[str]
     rollups: tuple[RollupCall, ...]
+    rollup_nodes: Mapping[int, RollupCall] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     def evaluate(self, env: EvalContext) -> Value:
         """The expression's value in ``env``; raises :class:`ExpressionEvaluationError`."""
-        return _Evaluator(env).eval(self.tree)
+        return evaluate(self.tree, self.rollup_nodes, env)
 
 
 def compile_expression(
@@ -231,6 +182,7 @@ class _Checker:
         self.max_nodes = max_nodes
         self.names: set[str] = set()
         self.rollups: list[RollupCall] = []
+        self.rollup_nodes: dict[int, RollupCall] = {}
 
     def check(self, tree: ast.expr) -> Expression:
         # Size as counted by ast.walk (iterative), then depth, before the recursive whitelist walk.
@@ -251,7 +203,7 @@ class _Checker:
                 )
             stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
         self.visit(tree)
-        return Expression(self.source, tree, frozenset(self.names), tuple(self.rollups))
+        return Expression(self.source, tree, frozenset(self.names), tuple(self.rollups), self.rollup_nodes)
 
     def visit(self, node: ast.expr) -> None:
         if isinstance(node, ast.Constant):
@@ -262,7 +214,7 @@ class _Checker:
             if node.id not in CONSTANT_NAMES:
                 self.names.add(node.id)
         elif isinstance(node, ast.BinOp):
-            if type(node.op) not in _BIN_OPS:
+            if type(node.op) not in BIN_OPS:
                 raise _reject(node, f"the operator {type(node.op).__name__}")
             self.visit(node.left)
             self.visit(node.right)
@@ -272,7 +224,7 @@ class _Checker:
             self.visit(node.operand)
         elif isinstance(node, ast.Compare):
             for op in node.ops:
-                if type(op) not in _CMP_OPS:
+                if type(op) not in CMP_OPS:
                     raise _reject(node, f"the comparison {type(op).__name__}")
             self.visit(node.left)
             for comparator in node.comparators:
@@ -312,7 +264,9 @@ class _Checker:
                 raise _reject(arg, "starred arguments")
         args = node.args
         if name in ROLLUP_FUNCTIONS and self.is_rollup(name, args):
-            self.rollups.append(self.rollup(node, name, args))
+            call = self.rollup(node, name, args)
+            self.rollups.append(call)
+            self.rollup_nodes[id(node)] = call
             return
         if name == "latest":
             raise _reject(node, 'latest() without a "fragment.series" string literal')
@@ -354,188 +308,3 @@ class _Checker:
                 raise _reject(args[1], f'the window {literals[1][:20]!r} (expected e.g. "15m", "1h", "7d")')
             window = int(literals[1][:-1]) * WINDOW_SECONDS[literals[1][-1]]
         return RollupCall(name, match.group(1), match.group(2), window)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if _is_number(value):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return type(value).__name__
-
-
-def _checked(value: int | float, what: str) -> int | float:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ExpressionEvaluationError(
-            f"The result of {what} exceeds the magnitude limit {MAX_MAGNITUDE:g} (it is not a finite number)."
-        )
-    if abs(value) > MAX_MAGNITUDE:
-        raise ExpressionEvaluationError(
-            f"The result of {what} exceeds the magnitude limit {MAX_MAGNITUDE:g}."
-        )
-    return value
-
-
-class _Evaluator:
-    """One evaluation: counts steps against the budget of its context."""
-
-    def __init__(self, env: EvalContext) -> None:
-        self.env = env
-
-    def step(self) -> None:
-        self.env.steps += 1
-        if self.env.steps > self.env.step_budget:
-            raise ExpressionEvaluationError(
-                f"The evaluation took more than {self.env.step_budget} steps and was stopped."
-            )
-
-    def eval(self, node: ast.expr) -> Value:
-        self.step()
-        if isinstance(node, ast.Constant):
-            return node.value  # type: ignore[return-value]
-        if isinstance(node, ast.Name):
-            if node.id in CONSTANT_NAMES:
-                return CONSTANT_NAMES[node.id]  # type: ignore[no-any-return]
-            value = self.env.properties.get(node.id)
-            return value if isinstance(value, bool | int | float | str) else None
-        if isinstance(node, ast.BinOp):
-            return self.binop(_BIN_OPS[type(node.op)], self.eval(node.left), self.eval(node.right))
-        if isinstance(node, ast.UnaryOp):
-            operand = self.eval(node.operand)
-            if isinstance(node.op, ast.Not):
-                return not operand
-            sign = "-" if isinstance(node.op, ast.USub) else "+"
-            if not _is_number(operand):
-                raise ExpressionEvaluationError(f"Unary {sign} needs a number, not {_kind(operand)}.")
-            assert isinstance(operand, int | float)
-            return _checked(-operand if sign == "-" else operand, f"unary {sign}")
-        if isinstance(node, ast.Compare):
-            left = self.eval(node.left)
-            for op, comparator in zip(node.ops, node.comparators, strict=True):
-                right = self.eval(comparator)
-                if not self.compare(_CMP_OPS[type(op)], left, right):
-                    return False
-                left = right
-            return True
-        if isinstance(node, ast.BoolOp):
-            result: Value = None
-            for value_node in node.values:
-                result = self.eval(value_node)
-                if isinstance(node.op, ast.And) and not result:
-                    return result
-                if isinstance(node.op, ast.Or) and result:
-                    return result
-            return result
-        if isinstance(node, ast.IfExp):
-            return self.eval(node.body) if self.eval(node.test) else self.eval(node.orelse)
-        if isinstance(node, ast.Call):
-            return self.call(node)
-        raise ExpressionEvaluationError(f"The expression contains an unsupported {type(node).__name__}.")
-
-    def binop(self, op: str, left: Value, right: Value) -> Value:
-        if left is None or right is None:
-            raise ExpressionEvaluationError(f"Arithmetic on null: {_kind(left)} {op} {_kind(right)}.")
-        if op == "+" and isinstance(left, str) and isinstance(right, str):
-            if len(left) + len(right) > MAX_STRING_LENGTH:
-                raise ExpressionEvaluationError(f"The joined string exceeds {MAX_STRING_LENGTH} characters.")
-            return left + right
-        if not (_is_number(left) and _is_number(right)):
-            raise ExpressionEvaluationError(
-                f"Type mismatch: {op} needs two numbers, not {_kind(left)} and {_kind(right)}."
-            )
-        assert isinstance(left, int | float)
-        assert isinstance(right, int | float)
-        if op == "+":
-            return _checked(left + right, "+")
-        if op == "-":
-            return _checked(left - right, "-")
-        if op == "*":
-            return _checked(left * right, "*")
-        if op in ("/", "%"):
-            if right == 0:
-                raise ExpressionEvaluationError(f"Division by zero in {left!r} {op} 0.")
-            try:
-                quotient = left / right if op == "/" else left % right
-            except OverflowError:  # a huge integer operand that no float can hold
-                quotient = math.inf
-            return _checked(quotient, op)
-        return self.power(left, right)
-
-    @staticmethod
-    def power(base: int | float, exponent: int | float) -> int | float:
-        if abs(exponent) > MAX_EXPONENT:
-            raise ExpressionEvaluationError(
-                f"The exponent {exponent!r} is outside the allowed range -{MAX_EXPONENT}..{MAX_EXPONENT}."
-            )
-        if base == 0 and exponent < 0:
-            raise ExpressionEvaluationError("Division by zero: 0 raised to a negative power.")
-        if base < 0 and not float(exponent).is_integer():
-            raise ExpressionEvaluationError(f"{base!r} ** {exponent!r} is not a real number.")
-        if base != 0 and exponent * math.log10(abs(base)) > math.log10(MAX_MAGNITUDE):
-            raise ExpressionEvaluationError(
-                f"The result of {base!r} ** {exponent!r} exceeds the magnitude limit {MAX_MAGNITUDE:g}."
-            )
-        try:
-            result: int | float = base**exponent
-        except OverflowError:
-            result = math.inf
-        return _checked(result, "**")
-
-    @staticmethod
-    def compare(op: str, left: Value, right: Value) -> bool:
-        if op in ("==", "!="):
-            same = _kind(left) == _kind(right) and left == right
-            return same if op == "==" else not same
-        if (_is_number(left) and _is_number(right)) or (isinstance(left, str) and isinstance(right, str)):
-            if op == "<":
-                return left < right  # type: ignore[operator]
-            if op == "<=":
-                return left <= right  # type: ignore[operator]
-            if op == ">":
-                return left > right  # type: ignore[operator]
-            return left >= right  # type: ignore[operator]
-        raise ExpressionEvaluationError(f"Type mismatch: cannot order {_kind(left)} {op} {_kind(right)}.")
-
-    def call(self, node: ast.Call) -> Value:
-        assert isinstance(node.func, ast.Name)
-        name = node.func.id
-        args = node.args
-        if name in ROLLUP_FUNCTIONS and _Checker.is_rollup(name, args):
-            return self.rollup(_Checker.rollup(node, name, args))
-        if name == "coalesce":
-            for arg in args:
-                value = self.eval(arg)
-                if value is not None:
-                    return value
-            return None
-        values = [self.eval(arg) for arg in args]
-        for position, value in enumerate(values, start=1):
-            if name == "round" and position == 2:
-                if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 15:
-                    raise ExpressionEvaluationError(
-                        "round() needs a whole number of digits between -15 and 15."
-                    )
-            elif not _is_number(value):
-                raise ExpressionEvaluationError(
-                    f"{name}() needs numbers, but argument {position} is {_kind(value)}."
-                )
-        numbers: list[int | float] = [v for v in values if isinstance(v, int | float)]
-        if name == "abs":
-            return _checked(abs(numbers[0]), "abs()")
-        if name == "round":
-            rounded = round(numbers[0], int(numbers[1])) if len(numbers) == 2 else round(numbers[0])
-            return _checked(rounded, "round()")
-        return _checked(min(numbers) if name == "min" else max(numbers), f"{name}()")
-
-    def rollup(self, call: RollupCall) -> Value:
-        if self.env.rollup is None:
-            raise ExpressionEvaluationError(f"Roll-up {call.function}() is not available here.")
-        return self.env.rollup(call.function, call.fragment, call.series, call.window_seconds)
