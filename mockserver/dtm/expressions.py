@@ -131,7 +131,9 @@ class Expression:
     tree: ast.expr
     names: frozenset[str]
     rollups: tuple[RollupCall, ...]
-    rollup_nodes: Mapping[int, RollupCall] = field(default_factory=dict, repr=False, compare=False, hash=False)
+    rollup_nodes: Mapping[int, RollupCall] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
 
     def evaluate(self, env: EvalContext) -> Value:
         """The expression's value in ``env``; raises :class:`ExpressionEvaluationError`."""
