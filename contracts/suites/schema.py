@@ -103,8 +103,9 @@ def sanitize(owned: Owned, case: Any) -> Any:
             if is_id(body.get("managedObjectId")) and str(body["managedObjectId"]) != owned.source:
                 body["managedObjectId"] = owned.source
         if path == "/inventory/managedObjects" or path.startswith("/service/dtm/asset-models"):
-            if isinstance(body.get("name"), str):
-                body["name"] = f"{owned.ctx.prefix}-{body['name']}"[:254]
+            name = body.get("name")
+            if isinstance(name, str) and 0 < len(name) <= 254 - len(owned.ctx.prefix) - 1:
+                body["name"] = f"{owned.ctx.prefix}-{name}"  # never turns an invalid name into a valid one
     return case
 
 

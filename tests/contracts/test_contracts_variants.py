@@ -1,0 +1,21 @@
+"""A harness is proven by the bugs it catches: every broken variant must fail with its title."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness_faults import Fault
+from harness_variants import MEASUREMENT_FAULTS, SERIES_FAULTS
+
+ALL_FAULTS = [*MEASUREMENT_FAULTS, *SERIES_FAULTS]
+
+
+@pytest.mark.parametrize("fault", ALL_FAULTS, ids=str)
+def test_harness_reports_the_broken_rule(fault: Fault, serve_mock: Any, run_harness: Any) -> None:
+    with serve_mock(fault) as url:
+        status, out = run_harness(url, "--profile", "quick", "--only", fault.only)
+    assert status == 1, out
+    assert f"{fault.title}:" in out, out
+    assert out.strip().splitlines()[-1].endswith("failed")
