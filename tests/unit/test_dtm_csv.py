@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mockserver.dtm.csv_import import MAX_ROWS, column_key, import_csv
 from mockserver.dtm.store import DtmStore
@@ -209,3 +211,57 @@ def test_rows_are_numbered_by_their_first_line_in_the_file(store: DtmStore) -> N
     text = 'model,name,description\r\nSite,a,"two\r\nlines"\r\n\r\nTank,b,\r\n'
     [error] = errors_of(store, text)
     assert (error["row"], error["column"]) == (5, "model")
+
+
+CORRUPTIONS = {
+    "maxPower (NUMBER)": "1,5",
+    "running": "yes",
+    "status": "broken",
+    "installed": "2023-02-29",
+    "model": "Tank",
+    "path": "Nowhere",
+}
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from(sorted(CORRUPTIONS))), min_size=1, max_size=12))
+def test_random_files_import_all_rows_or_report_exactly_the_bad_ones(corrupted: list[str | None]) -> None:
+    store = DtmStore(InventoryStore())
+    site = store.create_model({"name": "Site"})["id"]
+    pump = store.create_model(
+        {
+            "name": "Pump",
+            "properties": [
+                {"key": "maxPower", "type": "NUMBER"},
+                {"key": "running", "type": "BOOLEAN"},
+                {"key": "status", "type": "ENUM", "values": ["ok"]},
+                {"key": "installed", "type": "DATE"},
+            ],
+        }
+    )["id"]
+    store.update_model(site, {"allowedSubtypes": [pump]})
+    header = ["model", "name", "path", "maxPower (NUMBER)", "running", "status", "installed"]
+    lines = [",".join(header), "Site,Hall,,,,,"]
+    for index, column in enumerate(corrupted):
+        cells = {
+            "model": "Pump",
+            "name": f"P{index}",
+            "path": "Hall",
+            "maxPower (NUMBER)": "2.5",
+            "running": "true",
+            "status": "ok",
+            "installed": "2024-02-29",
+        }
+        if column is not None:
+            cells[column] = CORRUPTIONS[column]
+        lines.append(",".join(f'"{cells[h]}"' for h in header))
+    text = "\n".join(lines) + "\n"
+    bad_rows = {index + 3 for index, column in enumerate(corrupted) if column is not None}
+    if not bad_rows:
+        assert len(import_csv(store, text).created) == len(corrupted) + 1
+        assert len(store.instances) == len(corrupted) + 1
+        return
+    with pytest.raises(ValidationError) as info:
+        import_csv(store, text)
+    assert {e["row"] for e in info.value.details} == bad_rows
+    assert store.instances == {}
+    assert len(store.inventory) == 0  # type: ignore[arg-type]
