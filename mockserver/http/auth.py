@@ -61,7 +61,7 @@ def credentials_user(authorization: str | None, users: UserDirectory) -> User:
     if scheme == "basic":
         try:
             decoded = base64.b64decode(value, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        except (binascii.Error, ValueError):
             raise Unauthorized("The Basic credentials are not valid base64 of 'user:password'.") from None
         login, sep, password = decoded.partition(":")
         if not sep:

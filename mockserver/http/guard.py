@@ -12,7 +12,8 @@ shape:
 
 A body that passes is parsed exactly once: the value is left in the Connexion context under
 ``payload`` (handlers that declare a ``payload`` argument receive it) and the raw bytes are
-replayed to the app.
+replayed to the app with an exact ``Content-Length`` (a chunked body would otherwise look
+missing to Connexion).
 """
 
 from __future__ import annotations
@@ -129,6 +130,11 @@ class BodyGuard:
             await error_response(exc, scope)(scope, receive, send)
             return
 
+        # A chunked body has no Content-Length; Connexion would take it for a missing body.
+        headers_list = [
+            (k, v) for k, v in scope["headers"] if k not in (b"content-length", b"transfer-encoding")
+        ]
+        scope["headers"] = [*headers_list, (b"content-length", str(len(raw)).encode("ascii"))]
         replayed = False
 
         async def replay() -> Message:

@@ -75,6 +75,11 @@ class SchemaBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
         if PAYLOAD_KEY in context:
             async for _ in stream:  # keep the replayed body for the app
                 pass
+            if context[PAYLOAD_KEY] is None:
+                detail = {"field": "(body)", "message": "(body) is JSON null"}
+                raise UnprocessableBody(
+                    "The request body (body) is JSON null; expected a JSON document.", [detail]
+                )
             return context[PAYLOAD_KEY]
         return await super()._parse(stream, scope)
 

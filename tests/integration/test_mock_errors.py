@@ -175,3 +175,29 @@ def test_an_unexpected_exception_answers_500_in_shape_and_is_logged(
     assert any(
         "boom" in (r.exc_text or "") or (r.exc_info and "boom" in str(r.exc_info[1])) for r in caplog.records
     )
+
+
+def test_a_chunked_json_body_without_content_length_is_read(mock: Mock) -> None:
+    request = mock.client.build_request(
+        "POST",
+        "/inventory/managedObjects",
+        content=iter([b'{"name": ', b'"chunked"}']),
+        headers={"Content-Type": "application/json", **basic("t100/admin", "admin")},
+    )
+    assert "content-length" not in request.headers
+    response = mock.client.send(request)
+    assert response.status_code == 201, response.text
+    assert response.json()["name"] == "chunked"
+
+
+@pytest.mark.parametrize("raw", [b"null", b"[]", b'"text"', b"42"])
+def test_json_that_is_not_an_object_answers_422(mock: Mock, raw: bytes) -> None:
+    response = post_raw(mock, raw, path="/inventory/managedObjects")
+    assert_error(response, 422, "inventory/validationError", "(body)")
+
+
+def test_non_ascii_basic_credentials_answer_401_not_500(mock: Mock) -> None:
+    response = mock.client.get(
+        "/measurement/measurements", headers={"Authorization": "Basic \u00e9\u00e9".encode("latin-1")}
+    )
+    assert_error(response, 401, "security/Unauthorized", "base64")
