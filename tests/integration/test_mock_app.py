@@ -19,6 +19,7 @@ from mock_http import ADMIN, make_mock
 from mockserver.http.app import create_app
 from mockserver.http.config import DEFAULT_SPEC_DIR, MockConfig
 from mockserver.http.resolver import HandlerResolver, snake_case
+from mockserver.state import MockState
 
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 15.0
@@ -140,3 +141,25 @@ def test_python_m_mockserver_serves_within_two_seconds(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_every_product_operation_declares_its_roles_and_admin_hooks_are_public() -> None:
+    from mockserver.http.app import ADMIN_SPEC, PRODUCT_SPECS, load_spec
+    from mockserver.http.auth import AccessPolicy
+    from mockserver.http.handlers import build_handlers
+
+    policy = AccessPolicy.from_handlers(build_handlers(MockState()))
+
+    def operation_ids(path: Path) -> set[str]:
+        paths = load_spec(path)["paths"].values()
+        return {
+            op["operationId"]
+            for item in paths
+            for op in item.values()
+            if isinstance(op, dict) and "operationId" in op
+        }
+
+    product = set().union(*(operation_ids(DEFAULT_SPEC_DIR / f"{name}.yaml") for name in PRODUCT_SPECS))
+    assert product - set(policy.required_roles) == set()
+    assert operation_ids(ADMIN_SPEC) == policy.public_operations
+    assert not product & policy.public_operations
