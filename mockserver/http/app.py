@@ -22,6 +22,7 @@ from connexion.options import SwaggerUIOptions
 
 from mockserver.http.auth import AccessPolicy
 from mockserver.http.config import MockConfig
+from mockserver.http.fast import install_fast_path
 from mockserver.http.handlers import build_handlers
 from mockserver.http.problems import ERROR_HANDLERS, NotImplementedOperation
 from mockserver.http.resolver import HandlerResolver
@@ -123,6 +124,7 @@ def create_app(state: MockState | None = None, *, config: MockConfig | None = No
     # Build the middleware stack now: resolver errors surface here, and the first request is fast.
     middleware = app.middleware
     middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
+    install_fast_path(app)  # hot read-only GETs skip Connexion's per-request work (see fast.py)
     app.mock_specs = specs
     app.mock_state = state
     logger.info("Serving %s; missing specs: %s", ", ".join(specs.served) or "no product API", specs.missing)
