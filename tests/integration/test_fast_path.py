@@ -67,13 +67,27 @@ def some_id(client: TestClient) -> str:
 # (id, path with query, headers, taken by the fast path)
 CASES = [
     ("by id", "/measurement/measurements/{id}", ADMIN, True),
-    ("by id asking plain json", "/measurement/measurements/{id}", {**ADMIN, "Accept": "application/json"}, True),
+    (
+        "by id asking plain json",
+        "/measurement/measurements/{id}",
+        {**ADMIN, "Accept": "application/json"},
+        True,
+    ),
     ("by id with bearer token", "/measurement/measurements/{id}", {"Authorization": "Bearer tok-123"}, True),
     ("page of 100", "/measurement/measurements?pageSize=100", ADMIN, True),
-    ("page 2 with totals", "/measurement/measurements?pageSize=3&currentPage=2&withTotalPages=true"
-     "&withTotalElements=true", ADMIN, True),
-    ("filters and revert", "/measurement/measurements?source=1001&type=c8y_Pressure&revert=true"
-     "&dateFrom=2024-01-01&dateTo=2024-01-02T00:00:00Z", ADMIN, True),
+    (
+        "page 2 with totals",
+        "/measurement/measurements?pageSize=3&currentPage=2&withTotalPages=true&withTotalElements=true",
+        ADMIN,
+        True,
+    ),
+    (
+        "filters and revert",
+        "/measurement/measurements?source=1001&type=c8y_Pressure&revert=true"
+        "&dateFrom=2024-01-01&dateTo=2024-01-02T00:00:00Z",
+        ADMIN,
+        True,
+    ),
     ("unknown query parameter ignored", "/measurement/measurements?foo=bar&pageSize=2", ADMIN, True),
     ("pageSize above 2000 trimmed", "/measurement/measurements?pageSize=5000", ADMIN, True),
     ("current tenant", "/tenant/currentTenant", ADMIN, True),
@@ -95,8 +109,12 @@ CASES = [
     ("unknown bearer token", "/measurement/measurements/{id}", {"Authorization": "Bearer nope"}, False),
     ("missing role", "/measurement/measurements/{id}", READER, False),
     ("missing role on page", "/measurement/measurements?pageSize=100", READER, False),
-    ("series is not taken (it shares a path with {id})", "/measurement/measurements/series?source=1001"
-     "&dateFrom=2024-01-01&dateTo=2024-01-02", ADMIN, False),
+    (
+        "series is not taken (it shares a path with {id})",
+        "/measurement/measurements/series?source=1001&dateFrom=2024-01-01&dateTo=2024-01-02",
+        ADMIN,
+        False,
+    ),
     ("unknown path", "/measurement/nothing/here", ADMIN, False),
 ]
 
