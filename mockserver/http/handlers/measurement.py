@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from starlette.responses import Response
 
-from mockserver.http.links import MEASUREMENTS, measurement_api_resource, measurement_url, present_measurement
+from mockserver.http.links import MEASUREMENTS, measurement_api_resource, present_measurement
 from mockserver.http.media import JSON, current_request, json_response, mime_of, vendor
 from mockserver.measurements import MeasurementFilter, SeriesQuery
 from mockserver.paging import PageRequest, page_links, statistics
@@ -133,6 +133,3 @@ class MeasurementHandlers:
             revert=bool(revert),
         )
         return json_response(self.store.series(query), media_type=JSON)
-
-
-__all__ = ["MeasurementHandlers", "measurement_url"]
