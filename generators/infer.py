@@ -61,6 +61,11 @@ def build_model(spec: Spec, package: str) -> Model:
                 raw.operation_id, raw.method, raw.path, "canned", raw.method_name, raw.status
             )
     ordered = tuple(operations[r.operation_id] for r in raw_ops)
+    owners = {
+        raw.operation_id: owner
+        for raw in raw_ops
+        if raw.operation_id in canned and (owner := _owner(raw, resources)) is not None
+    }
     links: tuple[Link, ...] = infer_links(spec, schemas, tuple(resources), ordered, raw_ops)
     return Model(
         spec_name=spec.name,
@@ -69,11 +74,23 @@ def build_model(spec: Spec, package: str) -> Model:
         document=spec.document,
         resources=tuple(resources),
         operations=ordered,
-        canned=CannedResponses(canned),
+        canned=CannedResponses(canned, owners),
         error_shape=_error_shape(spec, schemas, raw_ops),
         paging_styles=tuple(sorted({r.spec.paging.style for r in resources})),
         links=links,
     )
+
+
+def _owner(raw: RawOperation, resources: list[Resource]) -> tuple[str, str, tuple[str, ...]] | None:
+    """The resource whose item path ``raw`` lives under (``/things/{id}/report``), if any."""
+    for resource in resources:
+        if raw.path.startswith(resource.item_path + "/"):
+            args = {p.name: p.arg for p in raw.path_params()}
+            parents = tuple(args[n] for n in args if n != resource.id_param)[
+                : len(resource.spec.parent_params)
+            ]
+            return resource.name, args[resource.id_param], parents
+    return None
 
 
 def _error_resource(spec: Spec) -> str:

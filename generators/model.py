@@ -39,6 +39,7 @@ class Operation:
     merge: bool = False
     request_envelope: str | None = None
     response_envelope: str | None = None
+    media_type: str | None = None
 
 
 @dataclass(frozen=True)

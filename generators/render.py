@@ -62,6 +62,7 @@ def operation_specs(model: Model) -> dict[str, OperationSpec]:
             merge=op.merge,
             request_envelope=op.request_envelope,
             response_envelope=op.response_envelope,
+            media_type=op.media_type,
         )
         for op in model.operations
         if op.kind != "canned"
@@ -90,6 +91,7 @@ def mock_files(model: Model) -> list[OutputFile]:
         "seed": {r.name: list(r.seed) for r in model.resources if r.seed},
         "operations": operation_specs(model),
         "canned": model.canned.answers,
+        "canned_owners": model.canned.owners,
         "error_shape": model.error_shape,
         "error_resource": model.resources[0].spec.error_resource if model.resources else "undefined",
         "handler_ops": [o for o in model.operations if o.kind != "canned"],
@@ -129,9 +131,9 @@ def contract_files(model: Model) -> list[OutputFile]:
     header = f"# {line}\n"
     if model.links:
         header += (
-            f"# Derived copy of {model.spec_name}: {len(model.links)} OpenAPI links were INFERRED "
-            "by the generator\n"
-            "# (each marked `x-inferred: true`; the document is marked `x-inferred-links: true`).\n"
+            f"# Derived copy of {model.spec_name} with {len(model.links)} OpenAPI link(s) INFERRED by the\n"
+            "# generator, not stated by the spec: each is marked `x-inferred: true`, the document\n"
+            "# `x-inferred-links: true`.\n"
         )
     context = {"provenance": line, "model": model, "links": model.links}
     return [

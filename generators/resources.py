@@ -336,6 +336,7 @@ def _op(
         merge=merge,
         request_envelope=request_envelope,
         response_envelope=response_envelope if kind != "list" else None,
+        media_type=raw.success.media_type if success is not None and raw.success is not None else None,
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from mockserver.errors import MockError
+from mockserver.generic.store import ResourceStore
 
 Handler = Callable[..., Awaitable[tuple[Any, int] | tuple[Any, int, dict[str, str]]]]
 
@@ -23,21 +24,35 @@ class NotImplementedByMock(MockError):
 
 
 class CannedResponses:
-    """operationId -> (body, status, media type); :meth:`handler` turns one into a handler."""
+    """operationId -> (body, status, media type); :meth:`handler` turns one into a handler.
 
-    def __init__(self, answers: Mapping[str, tuple[Any, int, str | None]]) -> None:
+    ``owners`` maps an operation under an item path (``/things/{id}/report``) to that item's
+    resource, its id argument and parent arguments: the canned answer is given only while the
+    item exists, else :class:`~mockserver.errors.NotFound`.
+    """
+
+    def __init__(
+        self,
+        answers: Mapping[str, tuple[Any, int, str | None]],
+        owners: Mapping[str, tuple[str, str, tuple[str, ...]]] | None = None,
+    ) -> None:
         self.answers = dict(answers)
+        self.owners = dict(owners or {})
 
-    def handler(self, operation_id: str) -> Handler:
+    def handler(self, operation_id: str, stores: Mapping[str, ResourceStore] | None = None) -> Handler:
         """An async handler answering the canned response of ``operation_id`` (501 if none)."""
         answer = self.answers.get(operation_id)
+        owner = self.owners.get(operation_id)
 
-        async def canned(**_: Any) -> tuple[Any, int] | tuple[Any, int, dict[str, str]]:
+        async def canned(**args: Any) -> tuple[Any, int] | tuple[Any, int, dict[str, str]]:
             if answer is None:
                 raise NotImplementedByMock(
                     f"Operation {operation_id!r} has no handler in this mock; "
                     "add a method for it to the project's hooks module."
                 )
+            if owner is not None and stores is not None:
+                resource, id_arg, parent_args = owner
+                stores[resource].get({name: args[name] for name in parent_args}, args[id_arg])
             body, status, media_type = answer
             if media_type is None:
                 return None, status

@@ -24,7 +24,7 @@ class OperationSpec:
     path parameters; ``status`` is the documented success status; ``returns_body`` whether that
     answer has a body; ``merge`` whether an update merges (PATCH, partial PUT) or replaces;
     ``request_envelope`` / ``response_envelope`` the property wrapping the item in the request
-    body / the answer (``{"article": {...}}``), if any.
+    body / the answer (``{"article": {...}}``), if any; ``media_type`` the answer's Content-Type.
     """
 
     kind: Kind
@@ -37,6 +37,7 @@ class OperationSpec:
     body_arg: str = "body"
     request_envelope: str | None = None
     response_envelope: str | None = None
+    media_type: str | None = None
 
 
 def serve(
@@ -50,19 +51,26 @@ def serve(
     """Serve ``op``; ``url`` is the request URL without its query, ``query`` its raw pairs."""
     parent = {name: args[name] for name in op.parent_args}
     headers: dict[str, str] = {}
+    sent = args.get(op.body_arg) or {}
+    if op.request_envelope is not None:
+        sent = sent.get(op.request_envelope) or {}
     body: Any
     if op.kind == "list":
         body = store.list(parent, args, url=url, query=query)
     elif op.kind == "create":
-        body = store.create(parent, args.get(op.body_arg) or {}, collection_url=url)
+        body = store.create(parent, sent, collection_url=url)
         if store.spec.id_field:
             headers["Location"] = f"{url.rstrip('/')}/{body[store.spec.id_field]}"
     elif op.kind == "get":
         body = store.get(parent, args[op.id_arg or ""])
     elif op.kind == "update":
-        body = store.update(
-            parent, args[op.id_arg or ""], args.get(op.body_arg) or {}, item_url=url, merge=op.merge
-        )
+        body = store.update(parent, args[op.id_arg or ""], sent, item_url=url, merge=op.merge)
     else:
         body = store.delete(parent, args[op.id_arg or ""])
-    return (body if op.returns_body else None), op.status, headers
+    if not op.returns_body:
+        return None, op.status, headers
+    if op.response_envelope is not None:
+        body = {op.response_envelope: body}
+    if op.media_type is not None:
+        headers["Content-Type"] = op.media_type
+    return body, op.status, headers

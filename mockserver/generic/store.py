@@ -64,11 +64,16 @@ class ResourceStore:
         self.ids.observe(item_id)
         self._items[self._key(parent or {}, item_id)] = body
 
+    @staticmethod
+    def _without_nulls(body: Mapping[str, Any]) -> dict[str, Any]:
+        """A top-level ``null`` in a request body means "absent" (as in JSON merge patch, RFC 7396)."""
+        return {k: copy.deepcopy(v) for k, v in body.items() if v is not None}
+
     def create(
         self, parent: Mapping[str, Any], body: Mapping[str, Any], *, collection_url: str
     ) -> dict[str, Any]:
         """Store a new item and return it with its id and server-side fields."""
-        item = copy.deepcopy(dict(body))
+        item = self._without_nulls(body)
         field = self.spec.id_field
         if field and self.spec.client_ids and item.get(field) is not None:
             # A client-chosen id that exists already replaces that item (an upsert): answering
@@ -90,13 +95,15 @@ class ResourceStore:
     def update(
         self, parent: Mapping[str, Any], item_id: Any, body: Mapping[str, Any], *, item_url: str, merge: bool
     ) -> dict[str, Any]:
-        """Replace the item's client fields (``merge=False``) or merge ``body`` into it."""
+        """Replace the item's client fields (``merge=False``) or merge ``body`` into it (a ``null``
+        value removes that property)."""
         current = self._lookup(parent, item_id)
         kept = {f.name: current[f.name] for f in self.spec.server_fields if f.name in current}
         if merge:
             updated = {**current, **copy.deepcopy(dict(body))}
+            updated = {k: v for k, v in updated.items() if v is not None}
         else:
-            updated = {**kept, **copy.deepcopy(dict(body))}
+            updated = {**kept, **self._without_nulls(body)}
         if self.spec.id_field:
             updated[self.spec.id_field] = current.get(self.spec.id_field, item_id)
         self._fill_server_fields(updated, item_url=item_url, created=False)
