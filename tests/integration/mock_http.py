@@ -94,10 +94,15 @@ def role_users() -> UserDirectory:
     return directory
 
 
-def make_mock(config: MockConfig | None = None) -> Iterator[Mock]:
+# Each module runs twice: through Connexion with every answer validated against the spec, and
+# through the default app, where the fast path (mockserver/http/fast.py) serves hot GETs.
+PATHS = ["validated", "fast"]
+
+
+def make_mock(config: MockConfig | None = None, *, path: str = "validated") -> Iterator[Mock]:
     state = MockState(role_users())
     watch = ServerErrorWatch()
-    app = create_app(state, config=config or MockConfig(validate_responses=True))
+    app = create_app(state, config=config or MockConfig(validate_responses=path == "validated"))
     with TestClient(app) as client:
         client.event_hooks = {"request": [], "response": [watch]}
         yield Mock(client, state, watch)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from mock_http import ADMIN, Mock, assert_error, basic, fresh, make_mock, measurement
+from mock_http import ADMIN, PATHS, Mock, assert_error, basic, fresh, make_mock, measurement
 
 from mockserver.seed import SeedError, read_seed_file
 from mockserver.state import MockState
@@ -21,9 +21,9 @@ SEED = {
 }
 
 
-@pytest.fixture(scope="module")
-def module_mock() -> Iterator[Mock]:
-    yield from make_mock()
+@pytest.fixture(scope="module", params=PATHS)
+def module_mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
+    yield from make_mock(path=request.param)
 
 
 @pytest.fixture

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from mock_http import ADMIN, MANAGED_OBJECT, Mock, assert_error, basic, fresh, make_mock, measurement
+from mock_http import ADMIN, MANAGED_OBJECT, PATHS, Mock, assert_error, basic, fresh, make_mock, measurement
 
 COLLECTION = "application/vnd.com.nsn.cumulocity.managedobjectcollection+json"
 
 
-@pytest.fixture(scope="module")
-def module_mock() -> Iterator[Mock]:
-    yield from make_mock()
+@pytest.fixture(scope="module", params=PATHS)
+def module_mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
+    yield from make_mock(path=request.param)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from mock_http import (
     ADMIN,
     MEASUREMENT,
     MEASUREMENTS,
+    PATHS,
     Mock,
     assert_error,
     basic,
@@ -21,9 +22,9 @@ from mock_http import (
 API = "application/vnd.com.nsn.cumulocity.measurementapi+json"
 
 
-@pytest.fixture(scope="module")
-def module_mock() -> Iterator[Mock]:
-    yield from make_mock()
+@pytest.fixture(scope="module", params=PATHS)
+def module_mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
+    yield from make_mock(path=request.param)
 
 
 @pytest.fixture

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from mock_http import ADMIN, MEASUREMENTS, Mock, assert_error, fresh, make_mock, measurement
+from mock_http import ADMIN, MEASUREMENTS, PATHS, Mock, assert_error, fresh, make_mock, measurement
 
 WINDOW = "dateFrom=2024-01-01&dateTo=2024-01-03"
 
 
-@pytest.fixture(scope="module")
-def module_mock() -> Iterator[Mock]:
-    yield from make_mock()
+@pytest.fixture(scope="module", params=PATHS)
+def module_mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
+    yield from make_mock(path=request.param)
 
 
 @pytest.fixture
