@@ -112,7 +112,8 @@ def naive_create(docs: list[dict[str, Any]], into: list[dict[str, Any]]) -> None
         into.append(copy.deepcopy(d))
 
 
-def main() -> None:
+def main() -> int:
+    """Print the report; 1 when a target (time or the 500 MB RSS budget) was missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=21)
@@ -198,7 +199,12 @@ def main() -> None:
             f"{(f'{ms / target:.2f}' if target else '-'):>8} "
             f"{(f'{base:.1f}' if base else '-'):>10} {(f'{ms / base:.4f}' if base else '-'):>8}"
         )
+    missed = [name for name, target in TARGETS_MS.items() if results[name] > target]
+    if rss > 500:
+        missed.append("RSS")
+    print("all targets met" if not missed else f"missed: {', '.join(missed)}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
