@@ -44,9 +44,18 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def drive(url: str, authorization: str, seconds: float, connections: int) -> LoadResult:
+def tool(prefer: str = "auto") -> str:
+    """The load generator to use: ``wrk`` when asked for or found on PATH, else ``python``."""
+    if prefer == "python" or (prefer == "auto" and not shutil.which("wrk")):
+        return "python"
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is not on PATH; install the Debian package wrk or use --load python.")
+    return "wrk"
+
+
+def drive(url: str, authorization: str, seconds: float, connections: int, prefer: str = "auto") -> LoadResult:
     """GET ``url`` for ``seconds``; raise when any answer is not 2xx or a socket fails."""
-    if shutil.which("wrk"):
+    if tool(prefer) == "wrk":
         return _drive_wrk(url, authorization, seconds, connections)
     argv = [sys.executable, "-m", "bench._loadgen", url, authorization, str(seconds), str(connections)]
     done = subprocess.run(

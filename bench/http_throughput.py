@@ -21,7 +21,6 @@ import argparse
 import base64
 import json
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -32,8 +31,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 
 from bench._loadgen import LoadResult, drive
+from bench._loadgen import tool as load_tool
 from bench._servers import Server, start_prism, start_uvicorn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +45,8 @@ SEEDED_MEASUREMENTS = 300
 GOAL_VS_PRISM = 3.0
 GOAL_VS_BARE = 0.3
 BARE_BODIES_ENV = "BENCH_BARE_BODIES"
+DEVICE_ID = "1001"
+FAST_PATH_SWITCH = "C8Y_MOCK_FAST_PATH"  # mockserver.http.fast.SWITCH (not imported: bench needs no mock)
 
 
 @dataclass
@@ -89,13 +92,13 @@ def seed_document(count: int) -> dict[str, Any]:
         {
             "time": f"2024-01-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}.000Z",
             "type": "c8y_Temperature",
-            "source": {"id": "DEVICE"},
+            "source": {"id": DEVICE_ID},
             "c8y_Temperature": {"T": {"value": 20.0 + i / 10, "unit": "C"}},
         }
         for i in range(count)
     ]
     return {
-        "managedObjects": [{"id": "DEVICE", "name": "bench device", "type": "c8y_Device"}],
+        "managedObjects": [{"id": DEVICE_ID, "name": "bench device", "type": "c8y_Device"}],
         "measurements": measurements,
     }
 
@@ -103,7 +106,7 @@ def seed_document(count: int) -> dict[str, Any]:
 def seed_mock(base_url: str, count: int) -> str:
     """Reset the mock to a known seed and return the id of one stored measurement.
 
-    The seed names its device ``DEVICE``; the mock may assign its own ids, so the measurement
+    The seed names its device ``DEVICE_ID``; the mock assigns measurement ids, so the measurement
     id is read back from the collection rather than assumed.
     """
     with httpx.Client(base_url=base_url, timeout=30, headers={"Authorization": AUTH}) as client:
@@ -129,12 +132,35 @@ def capture_bodies(base_url: str, paths: list[str]) -> dict[str, list[Any]]:
     return out
 
 
-def ratio_line(label: str, mine: Row | None, base: Row | None, goal: float) -> str:
+def ratio_line(label: str, mine: Row | None, base: Row | None, goal: float | None) -> str:
+    """``mine / base`` in req/s; marked PASS/FAIL against ``goal`` when it is a goal."""
     if mine is None or base is None or not base.rps or not mine.results:
-        return f"{label:<46} n/a (a target did not run)"
+        return f"{label:<56} n/a (a target did not run)"
     ratio = mine.rps / base.rps
+    if goal is None:
+        return f"{label:<56} {ratio:6.2f}x"
     verdict = "PASS" if ratio >= goal else "FAIL"
-    return f"{label:<46} {ratio:6.2f}x  (goal >= {goal:g}x)  {verdict}"
+    return f"{label:<56} {ratio:6.2f}x  (goal >= {goal:g}x)  {verdict}"
+
+
+def same_body_spec(captured: dict[str, list[Any]], by_id: str) -> dict[str, Any]:
+    """spec/measurement.yaml with the mock's own answers as the examples of the two measured GETs.
+
+    Prism mocks a collection from the schema's examples: one item, ~460 bytes, against the
+    mock's 100 items (~26 KB). With the captured answers as ``example``, Prism sends the same
+    bytes as the mock, so the two are compared on the same work.
+    """
+    spec: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    templates = {
+        by_id: "/measurement/measurements/{id}",
+        "/measurement/measurements": "/measurement/measurements",
+    }
+    for path, (_media_type, body) in captured.items():
+        content = spec["paths"][templates[path]]["get"]["responses"]["200"]["content"]
+        for media in content.values():
+            media.pop("examples", None)
+            media["example"] = body
+    return spec
 
 
 def report(rows: dict[str, Row], tool: str, args: argparse.Namespace) -> list[str]:
@@ -149,13 +175,33 @@ def report(rows: dict[str, Row], tool: str, args: argparse.Namespace) -> list[st
         lines.append(f"{row.name:<34} {row.rps:9.0f} {row.p50_ms:8.2f}   [{every}]")
     lines.append("")
     for path_key, label in (("by id", "GET by id"), ("page", f"GET page of {PAGE_SIZE}")):
-        mock, prism, bare = (
-            rows.get(f"mock {path_key}"),
-            rows.get(f"prism {path_key}"),
-            rows.get(f"bare starlette {path_key}"),
+        mock = rows.get(f"mock {path_key}")
+        lines.append(
+            ratio_line(
+                f"{label}: mock / prism same-body",
+                mock,
+                rows.get(f"prism same-body {path_key}"),
+                GOAL_VS_PRISM,
+            )
         )
-        lines.append(ratio_line(f"{label}: mock / prism", mock, prism, GOAL_VS_PRISM))
-        lines.append(ratio_line(f"{label}: mock / bare starlette", mock, bare, GOAL_VS_BARE))
+        lines.append(
+            ratio_line(
+                f"{label}: mock / bare starlette", mock, rows.get(f"bare starlette {path_key}"), GOAL_VS_BARE
+            )
+        )
+        lines.append(
+            ratio_line(
+                f"{label}: mock / prism spec examples (info)", mock, rows.get(f"prism {path_key}"), None
+            )
+        )
+        lines.append(
+            ratio_line(
+                f"{label}: fast path / Connexion only (info)",
+                mock,
+                rows.get(f"mock Connexion-only {path_key}"),
+                None,
+            )
+        )
     return lines
 
 
@@ -172,8 +218,20 @@ def servers(args: argparse.Namespace, tmp: Path) -> Iterator[dict[str, tuple[Ser
             mock,
             [("mock trivial", "/tenant/currentTenant"), ("mock by id", by_id), ("mock page", page)],
         )
+        if args.plain:  # the same mock with every request through Connexion: what the fast path buys
+            plain = stack.enter_context(
+                start_uvicorn(
+                    "mock, Connexion only", args.mock_factory, env={**args.mock_env, FAST_PATH_SWITCH: "0"}
+                )
+            )
+            seed_mock(plain.base_url, SEEDED_MEASUREMENTS)
+            started["plain"] = (
+                plain,
+                [("mock Connexion-only by id", by_id), ("mock Connexion-only page", page)],
+            )
+        captured = capture_bodies(mock.base_url, [by_id, page])
         bodies = tmp / "bare-bodies.json"
-        bodies.write_text(json.dumps(capture_bodies(mock.base_url, [by_id, page])))
+        bodies.write_text(json.dumps(captured))
         bare = stack.enter_context(
             start_uvicorn(
                 "bare starlette",
@@ -186,25 +244,31 @@ def servers(args: argparse.Namespace, tmp: Path) -> Iterator[dict[str, tuple[Ser
             [("bare starlette by id", by_id), ("bare starlette page", "/measurement/measurements")],
         )
         if args.prism:
-            try:
-                prism = stack.enter_context(start_prism(SPEC))
-                started["prism"] = (prism, [("prism by id", by_id), ("prism page", page)])
-            except RuntimeError as error:
-                print(f"Prism skipped: {error}", file=sys.stderr)
+            same_body = tmp / "measurement-same-body.json"
+            same_body.write_text(json.dumps(same_body_spec(captured, by_id)))
+            for key, spec, label in (("prism", SPEC, "prism"), ("prism same", same_body, "prism same-body")):
+                try:
+                    prism = stack.enter_context(start_prism(spec))
+                except RuntimeError as error:
+                    print(f"{label} skipped: {error}", file=sys.stderr)
+                    continue
+                started[key] = (prism, [(f"{label} by id", by_id), (f"{label} page", page)])
         yield started
 
 
 def run(args: argparse.Namespace) -> list[str]:
-    tool = "wrk" if shutil.which("wrk") else "python loadgen"
+    tool = load_tool(args.load)
     rows: dict[str, Row] = {}
     with tempfile.TemporaryDirectory() as tmpdir, servers(args, Path(tmpdir)) as started:
         targets = [(server, name, path) for server, paths in started.values() for name, path in paths]
         for server, name, path in targets:
             rows[name] = Row(name, server.base_url + path)
-            drive(rows[name].url, AUTH, 1, args.connections)  # warm-up
+            drive(rows[name].url, AUTH, 1, args.connections, args.load)  # warm-up
         for _ in range(args.repeat):
             for _server, name, _path in targets:  # round-robin: drift hits every target alike
-                rows[name].results.append(drive(rows[name].url, AUTH, args.seconds, args.connections))
+                rows[name].results.append(
+                    drive(rows[name].url, AUTH, args.seconds, args.connections, args.load)
+                )
     return report(rows, tool, args)
 
 
@@ -215,7 +279,19 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=3, help="length of one measurement")
     parser.add_argument("--repeat", type=int, default=5, help="measurements per target (median taken)")
     parser.add_argument("--connections", type=int, default=8, help="keep-alive connections")
+    parser.add_argument(
+        "--load",
+        choices=["auto", "wrk", "python"],
+        default="auto",
+        help="load generator (auto: wrk when on PATH, else the Python client)",
+    )
     parser.add_argument("--no-prism", dest="prism", action="store_false", help="skip Prism")
+    parser.add_argument(
+        "--no-plain",
+        dest="plain",
+        action="store_false",
+        help="skip the mock with its fast path off (C8Y_MOCK_FAST_PATH=0)",
+    )
     parser.add_argument(
         "--mock-factory",
         default="mockserver.http.app:create_app",
