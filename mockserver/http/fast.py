@@ -212,7 +212,7 @@ class FastReads:
         self.served = 0  # answers given by the fast path (tests check it is really taken)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET":
+        if scope["type"] == "http" and scope["method"] == "GET" and not scope.get("root_path"):
             response = await self._try(scope, receive)
             if response is not None:
                 self.served += 1

@@ -9,8 +9,11 @@ path serves) and error cases (which it hands back to Connexion).
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from mockserver.http.app import create_app
@@ -137,3 +140,61 @@ def test_fast_path_answers_like_connexion(
 def test_fast_path_stays_out_when_answers_are_validated() -> None:
     app = create_app(MockState(), config=MockConfig(validate_responses=True))
     assert not isinstance(app.middleware.app, FastReads)
+
+
+QUERY_NAMES = [
+    "pageSize",
+    "currentPage",
+    "withTotalPages",
+    "withTotalElements",
+    "revert",
+    "source",
+    "type",
+    "dateFrom",
+    "dateTo",
+    "fragmentType",
+    "valueFragmentType",
+    "valueFragmentSeries",
+    "foo",
+    "a[b]",
+]
+QUERY_VALUES = st.one_of(
+    st.integers(min_value=-3, max_value=2500).map(str),
+    st.sampled_from(
+        [
+            "true",
+            "false",
+            "TRUE",
+            "False",
+            "",
+            "null",
+            "1001",
+            "c8y_Temperature",
+            "c8y_Pressure",
+            "T",
+            "2024-01-01",
+            "2024-01-01T00:00:05Z",
+            "2024-01-01T00:00:05+01:00",
+            "yesterday",
+            "1_0",
+            " 5",
+            "1e3",
+            "%",
+            "ä",
+        ]
+    ),
+)
+
+
+@given(query=st.lists(st.tuples(st.sampled_from(QUERY_NAMES), QUERY_VALUES), max_size=5))
+def test_any_collection_query_answers_like_connexion(
+    clients: tuple[TestClient, TestClient, FastReads], query: list[tuple[str, str]]
+) -> None:
+    fast_client, plain_client, _ = clients
+    url = "/measurement/measurements?" + urlencode(query)
+    mine, reference = fast_client.get(url, headers=ADMIN), plain_client.get(url, headers=ADMIN)
+    assert (mine.status_code, mine.headers.get("content-type")) == (
+        reference.status_code,
+        reference.headers.get("content-type"),
+    )
+    assert mine.content == reference.content
