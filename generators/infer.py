@@ -78,10 +78,11 @@ def build_model(spec: Spec, package: str) -> Model:
         error_shape=_error_shape(spec, schemas, raw_ops),
         paging_styles=tuple(sorted({r.spec.paging.style for r in resources})),
         links=links,
+        notes=spec.notes + _not_found_notes(raw_ops, ordered, owners),
     )
 
 
-def _owner(raw: RawOperation, resources: list[Resource]) -> tuple[str, str, tuple[str, ...]] | None:
+def _owner(raw: RawOperation, resources: list[Resource]) -> tuple[str, str, tuple[str, ...], int] | None:
     """The resource whose item path ``raw`` lives under (``/things/{id}/report``), if any."""
     for resource in resources:
         if raw.path.startswith(resource.item_path + "/"):
@@ -89,8 +90,32 @@ def _owner(raw: RawOperation, resources: list[Resource]) -> tuple[str, str, tupl
             parents = tuple(args[n] for n in args if n != resource.id_param)[
                 : len(resource.spec.parent_params)
             ]
-            return resource.name, args[resource.id_param], parents
+            return resource.name, args[resource.id_param], parents, raw.not_found_status()
     return None
+
+
+def _not_found_notes(
+    raw_ops: list[RawOperation], operations: tuple[Operation, ...], owners: dict[str, Any]
+) -> tuple[str, ...]:
+    """What the README says about operations whose spec is silent on unknown ids."""
+    raw_by_id = {r.operation_id: r for r in raw_ops}
+    notes = []
+    for op in operations:
+        raw = raw_by_id[op.operation_id]
+        if (op.id_arg is None and op.operation_id not in owners) or raw.documents_not_found():
+            continue
+        status = raw.not_found_status()
+        if status == 404:
+            notes.append(
+                f"`{op.operation_id}` answers 404 for an unknown id, which the spec does not document "
+                "(a gap in the spec: a status-code check will flag it)."
+            )
+        else:
+            notes.append(
+                f"`{op.operation_id}` answers {status} for an unknown id: the spec documents no 404 for it "
+                f"and {status} is its documented client error."
+            )
+    return tuple(notes)
 
 
 def _error_resource(spec: Spec) -> str:

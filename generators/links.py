@@ -37,9 +37,13 @@ def infer_links(
             if response.get("links"):
                 continue
             if field and source.returns_body and raw.success and raw.success.schema:
-                if field not in schemas.view(raw.success.schema).properties:
+                envelope = source.response_envelope
+                answer = schemas.view(raw.success.schema)
+                if envelope:
+                    answer = schemas.view(answer.properties[envelope][1])
+                if field not in answer.properties:
                     continue
-                id_value = f"$response.body#/{field}"
+                id_value = f"$response.body#/{envelope + '/' if envelope else ''}{field}"
             elif field and source.kind == "create" and resource.spec.client_ids:
                 id_value = f"$request.body#/{field}"
             else:
@@ -72,9 +76,12 @@ def derived_document(
     for link in links:
         path, method = raw_ops[link.source]
         responses = derived["paths"][path][method]["responses"]
-        response = responses[link.status] if link.status in responses else responses[int(link.status)]
+        key = link.status if link.status in responses else int(link.status)
+        response = responses[key]
         if "$ref" in response:
-            continue
+            # A shared response object: this operation gets its own copy to carry the links.
+            response = copy.deepcopy(_follow(derived, response["$ref"]))
+            responses[key] = response
         response.setdefault("links", {})[link.name] = {
             "operationId": link.target,
             "parameters": dict(link.parameters),
@@ -83,3 +90,10 @@ def derived_document(
     if links:
         derived["x-inferred-links"] = True
     return derived
+
+
+def _follow(document: dict[str, Any], ref: str) -> Any:
+    node: Any = document
+    for part in ref.lstrip("#/").split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return _follow(document, node["$ref"]) if isinstance(node, dict) and "$ref" in node else node

@@ -7,6 +7,7 @@ a multi-file spec has to be bundled first.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import yaml
 
 from generators.errors import GenerationError, pointer
+from generators.openapi31 import as_openapi30
 
 Node = dict[str, Any]
 
@@ -29,6 +31,7 @@ class Spec:
     document: Node
     name: str
     text: str
+    notes: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path, name: str | None = None) -> Spec:
@@ -58,7 +61,8 @@ class Spec:
             )
         if not isinstance(document.get("paths"), dict) or not document["paths"]:
             raise GenerationError(shown, "/paths", "The spec has no paths.", "Add at least one operation.")
-        return cls(document=document, name=shown, text=text)
+        document, note = as_openapi30(_json_compatible(document), shown)
+        return cls(document=document, name=shown, text=text, notes=(note,) if note else ())
 
     def error(self, where: str, message: str, hint: str) -> GenerationError:
         """A :class:`GenerationError` about this spec."""
@@ -98,6 +102,17 @@ class Spec:
     def deref(self, node: Any, where: str) -> Any:
         """Like :meth:`resolve`, the target only."""
         return self.resolve(node, where)[0]
+
+
+def _json_compatible(node: Any) -> Any:
+    """YAML reads ``2023-09-07`` as a date; JSON (and the served examples) need the string."""
+    if isinstance(node, dict):
+        return {str(k): _json_compatible(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_json_compatible(v) for v in node]
+    if isinstance(node, datetime.date | datetime.datetime):
+        return node.isoformat()
+    return node
 
 
 def _split(where: str) -> list[str]:

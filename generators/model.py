@@ -40,6 +40,7 @@ class Operation:
     request_envelope: str | None = None
     response_envelope: str | None = None
     media_type: str | None = None
+    not_found_status: int = 404
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from generators.errors import pointer
 from generators.loader import Spec
 from mockserver.http.resolver import snake_case
 
+# Client errors that say something other than "no such item".
+NOT_MISSING = frozenset({400, 401, 403, 405, 406, 409, 411, 413, 414, 415, 429})
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -39,11 +41,13 @@ class Param:
 
 @dataclass(frozen=True)
 class Media:
-    """A JSON-or-not media object: its type, schema pointer and pointer of the media object."""
+    """A JSON-or-not media object: its type, schema pointer and pointer of the media object;
+    ``others`` are the content's other media types."""
 
     media_type: str
     schema: str | None
     where: str
+    others: tuple[str, ...] = ()
 
 
 @dataclass
@@ -65,6 +69,22 @@ class RawOperation:
     def method_name(self) -> str:
         return snake_case(self.operation_id)
 
+    def documents_not_found(self) -> bool:
+        """Whether the spec documents an answer for a missing item (404, 4XX or default)."""
+        return bool({c.upper() for c in self.responses} & {"404", "4XX", "DEFAULT"})
+
+    def not_found_status(self) -> int:
+        """The status for an unknown id: 404 if documented (or covered by 4XX/default), else the
+        lowest documented client error that can mean "no such item" (such as 422), else 404."""
+        if self.documents_not_found():
+            return 404
+        candidates = sorted(
+            int(c)
+            for c in self.responses
+            if c.isdigit() and 400 <= int(c) < 500 and int(c) not in NOT_MISSING
+        )
+        return candidates[0] if candidates else 404
+
     def query(self) -> list[Param]:
         return [p for p in self.params if p.location == "query"]
 
@@ -79,7 +99,8 @@ def _media(spec: Spec, content: Any, where: str) -> Media | None:
     media_where = f"{where}/content{pointer(chosen)}"
     media = spec.deref(content[chosen], media_where)
     schema = f"{media_where}/schema" if isinstance(media, dict) and "schema" in media else None
-    return Media(chosen, schema, media_where)
+    others = tuple(mt for mt in content if mt != chosen)
+    return Media(chosen, schema, media_where, others)
 
 
 def collect(spec: Spec) -> list[RawOperation]:

@@ -63,6 +63,7 @@ def operation_specs(model: Model) -> dict[str, OperationSpec]:
             request_envelope=op.request_envelope,
             response_envelope=op.response_envelope,
             media_type=op.media_type,
+            not_found_status=op.not_found_status,
         )
         for op in model.operations
         if op.kind != "canned"

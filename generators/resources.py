@@ -136,12 +136,31 @@ def _item_schema(schemas: Schemas, parts: _Parts) -> str | None:
     return None
 
 
+def _json_bodies_only(spec: Spec, raw: RawOperation) -> None:
+    """Resource operations store request bodies: other media types than JSON cannot be stored."""
+    body = raw.body
+    if body is None:
+        return
+    for media_type in (body.media_type, *body.others):
+        if not is_json(media_type):
+            where = body.where.rsplit("/content/", 1)[0] + "/content" + pointer(media_type)
+            raise spec.error(
+                where,
+                f"The operation {raw.operation_id!r} accepts {media_type} request bodies; the generated "
+                "mock stores JSON bodies only.",
+                "Generate from a copy of the spec whose request bodies for this operation are JSON only.",
+            )
+
+
 def _resource(
     spec: Spec, schemas: Schemas, parts: _Parts, error_resource: str
 ) -> tuple[Resource, list[Operation]] | None:
     outer = _item_schema(schemas, parts)
     if outer is None:
         return None
+    for raw in (parts.create(), parts.item.get("put"), parts.item.get("patch")):
+        if raw is not None:
+            _json_bodies_only(spec, raw)
     envelope, item_schema = _envelope(schemas, outer)
     assert item_schema is not None
     view = schemas.view(item_schema)
@@ -337,6 +356,7 @@ def _op(
         request_envelope=request_envelope,
         response_envelope=response_envelope if kind != "list" else None,
         media_type=raw.success.media_type if success is not None and raw.success is not None else None,
+        not_found_status=raw.not_found_status() if id_arg is not None else 404,
     )
 
 

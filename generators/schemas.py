@@ -141,7 +141,8 @@ class Schemas:
             return [self.minimal(f"{resolved}/items", depth + 1) for _ in range(count)]
         if kind == "string":
             value = _FORMAT_VALUES.get(str(schema.get("format")), "")
-            return value or "x" * int(schema.get("minLength", 0))
+            # Never empty: an empty string taken into a path parameter addresses another path.
+            return value or "x" * max(1, int(schema.get("minLength", 0)))
         if kind in ("integer", "number"):
             low = schema.get("minimum", 0)
             if schema.get("exclusiveMinimum") is True or (

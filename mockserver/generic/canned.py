@@ -10,7 +10,8 @@ import copy
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from mockserver.errors import MockError
+from mockserver.errors import MockError, NotFound
+from mockserver.generic.errorshape import error_for_status
 from mockserver.generic.store import ResourceStore
 
 Handler = Callable[..., Awaitable[tuple[Any, int] | tuple[Any, int, dict[str, str]]]]
@@ -27,14 +28,14 @@ class CannedResponses:
     """operationId -> (body, status, media type); :meth:`handler` turns one into a handler.
 
     ``owners`` maps an operation under an item path (``/things/{id}/report``) to that item's
-    resource, its id argument and parent arguments: the canned answer is given only while the
-    item exists, else :class:`~mockserver.errors.NotFound`.
+    resource, its id argument, parent arguments and the status for a missing item: the canned
+    answer is given only while the item exists, else that error (404 unless the spec says otherwise).
     """
 
     def __init__(
         self,
         answers: Mapping[str, tuple[Any, int, str | None]],
-        owners: Mapping[str, tuple[str, str, tuple[str, ...]]] | None = None,
+        owners: Mapping[str, tuple[str, str, tuple[str, ...], int]] | None = None,
     ) -> None:
         self.answers = dict(answers)
         self.owners = dict(owners or {})
@@ -51,8 +52,13 @@ class CannedResponses:
                     "add a method for it to the project's hooks module."
                 )
             if owner is not None and stores is not None:
-                resource, id_arg, parent_args = owner
-                stores[resource].get({name: args[name] for name in parent_args}, args[id_arg])
+                resource, id_arg, parent_args, status = owner
+                try:
+                    stores[resource].get({name: args[name] for name in parent_args}, args[id_arg])
+                except NotFound as missing:
+                    if status == NotFound.status:
+                        raise
+                    raise error_for_status(status, missing.message, resource=missing.resource) from missing
             body, status, media_type = answer
             if media_type is None:
                 return None, status

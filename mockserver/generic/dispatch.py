@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import quote
 
+from mockserver.errors import NotFound
+from mockserver.generic.errorshape import error_for_status
 from mockserver.generic.store import ResourceStore
 
+URL_SAFE = ":/?#[]@!$&'()*+,;=%"
 Kind = Literal["list", "create", "get", "update", "delete"]
 
 
@@ -24,7 +28,8 @@ class OperationSpec:
     path parameters; ``status`` is the documented success status; ``returns_body`` whether that
     answer has a body; ``merge`` whether an update merges (PATCH, partial PUT) or replaces;
     ``request_envelope`` / ``response_envelope`` the property wrapping the item in the request
-    body / the answer (``{"article": {...}}``), if any; ``media_type`` the answer's Content-Type.
+    body / the answer (``{"article": {...}}``), if any; ``media_type`` the answer's Content-Type;
+    ``not_found_status`` the status an unknown id gets (404 unless the spec documents another).
     """
 
     kind: Kind
@@ -38,6 +43,7 @@ class OperationSpec:
     request_envelope: str | None = None
     response_envelope: str | None = None
     media_type: str | None = None
+    not_found_status: int = 404
 
 
 def serve(
@@ -49,6 +55,22 @@ def serve(
     query: Iterable[tuple[str, str]] = (),
 ) -> tuple[Any, int, dict[str, str]]:
     """Serve ``op``; ``url`` is the request URL without its query, ``query`` its raw pairs."""
+    try:
+        return _serve(op, store, args, url=url, query=query)
+    except NotFound as missing:
+        if op.not_found_status == NotFound.status:
+            raise
+        raise error_for_status(op.not_found_status, missing.message, resource=missing.resource) from missing
+
+
+def _serve(
+    op: OperationSpec,
+    store: ResourceStore,
+    args: Mapping[str, Any],
+    *,
+    url: str,
+    query: Iterable[tuple[str, str]],
+) -> tuple[Any, int, dict[str, str]]:
     parent = {name: args[name] for name in op.parent_args}
     headers: dict[str, str] = {}
     sent = args.get(op.body_arg) or {}
@@ -60,7 +82,8 @@ def serve(
     elif op.kind == "create":
         body = store.create(parent, sent, collection_url=url)
         if store.spec.id_field:
-            headers["Location"] = f"{url.rstrip('/')}/{body[store.spec.id_field]}"
+            # Header values are Latin-1: non-ASCII path segments travel percent-encoded.
+            headers["Location"] = quote(f"{url.rstrip('/')}/{body[store.spec.id_field]}", safe=URL_SAFE)
     elif op.kind == "get":
         body = store.get(parent, args[op.id_arg or ""])
     elif op.kind == "update":

@@ -12,8 +12,10 @@ DATA = ROOT / "tests" / "data" / "openapi"
 SPECS = [
     ROOT / "spec" / "dtm.yaml",
     ROOT / "spec" / "inventory.yaml",
-    DATA / "petstore.yaml",
-    DATA / "petstore-expanded.yaml",
+    DATA / "petstore.yaml",  # the OpenAPI Petstore 3.0: client-chosen integer ids, limit, default error
+    DATA / "petstore-expanded.yaml",  # allOf item schema, integer ids, 204 delete
+    DATA / "museum.yaml",  # OpenAPI 3.1 served as 3.0, uuid ids, page/limit paging, canned image answer
+    DATA / "realworld-conduit.yaml",  # nested, {"article": ...} envelopes, $ref-heavy, 422 for unknown ids
 ]
 
 

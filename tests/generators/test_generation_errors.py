@@ -1,0 +1,128 @@
+"""Unsupported constructs stop generation with the spec file, a JSON pointer and a hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from run_generated import ROOT
+
+from generators import GenerationError, load_model
+from generators.__main__ import main
+
+
+def spec_with(paths: dict[str, Any], *, version: str = "3.0.3", **extra: Any) -> dict[str, Any]:
+    return {"openapi": version, "info": {"title": "t", "version": "1"}, "paths": paths, **extra}
+
+
+def item_api(id_schema: dict[str, Any], list_schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    thing = {"type": "object", "properties": {"id": id_schema, "name": {"type": "string"}}}
+    ok = {"description": "ok", "content": {"application/json": {"schema": thing}}}
+    listed = list_schema or {"type": "array", "items": thing}
+    return {
+        "/things": {
+            "get": {
+                "operationId": "listThings",
+                "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": listed}}}
+                },
+            },
+            "post": {
+                "operationId": "createThing",
+                "requestBody": {"content": {"application/json": {"schema": thing}}},
+                "responses": {"201": ok},
+            },
+        },
+        "/things/{id}": {
+            "get": {
+                "operationId": "getThing",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": ok},
+            }
+        },
+    }
+
+
+CASES = {
+    "swagger 2.0": ({"swagger": "2.0", "info": {}, "paths": {}}, "#/openapi", "Convert Swagger 2.0"),
+    "external reference": (
+        spec_with({"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "other.yaml#/R"}}}}}),
+        "#/paths/~1a/get/responses/200/$ref",
+        "Bundle the spec",
+    ),
+    "missing operationId": (
+        spec_with({"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}),
+        "#/paths/~1a/get",
+        "Add an operationId",
+    ),
+    "no success response": (
+        spec_with({"/a": {"get": {"operationId": "a", "responses": {"404": {"description": "no"}}}}}),
+        "#/paths/~1a/get/responses",
+        "Document the success response",
+    ),
+    "boolean id": (spec_with(item_api({"type": "boolean"})), "/properties/id", "Type the id field"),
+    "id pattern without digits": (
+        spec_with(item_api({"type": "string", "pattern": "^[a-z]+$"})),
+        "/properties/id",
+        "loosen the pattern",
+    ),
+    "uncomputable list field": (
+        spec_with(
+            item_api(
+                {"type": "integer"},
+                {
+                    "type": "object",
+                    "required": ["cursorToken"],
+                    "properties": {
+                        "items": {"type": "array", "items": {"type": "object"}},
+                        "cursorToken": {"type": "string"},
+                    },
+                },
+            )
+        ),
+        "/properties/cursorToken",
+        "Make it optional",
+    ),
+    "openapi 3.1 type list": (
+        spec_with(
+            {"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok"}}}}},
+            version="3.1.0",
+            components={"schemas": {"N": {"type": ["string", "null"]}}},
+        ),
+        "#/components/schemas/N/type",
+        "nullable: true",
+    ),
+}
+
+
+@pytest.mark.parametrize(("document", "where", "hint"), CASES.values(), ids=CASES.keys())
+def test_unsupported_construct_names_spec_pointer_and_hint(
+    tmp_path: Path, document: dict[str, Any], where: str, hint: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    with pytest.raises(GenerationError) as raised:
+        load_model(path, name="bad.yaml")
+    message = str(raised.value)
+    assert message.startswith("bad.yaml#")
+    assert where in message
+    assert "Hint: " in message
+    assert hint in message.split("Hint: ", 1)[1]
+
+
+def test_real_world_spec_with_xml_request_bodies_is_rejected_with_a_pointer() -> None:
+    spec = ROOT / "tests" / "data" / "openapi" / "swagger-petstore3.yaml"
+    with pytest.raises(GenerationError) as raised:
+        load_model(spec, name="swagger-petstore3.yaml")
+    assert raised.value.where == "/paths/~1pet/post/requestBody/content/application~1xml"
+    assert "JSON bodies only" in raised.value.message
+
+
+def test_cli_reports_the_error_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(CASES["missing operationId"][0]), encoding="utf-8")
+    assert main(["mock", "--spec", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert "#/paths/~1a/get" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
