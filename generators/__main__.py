@@ -35,7 +35,10 @@ def regenerate(root: Path = ROOT) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generators", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m generators",
+        description="Generate a runnable mock project or a contract suite from an OpenAPI 3 spec.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     mock = commands.add_parser(
         "mock",

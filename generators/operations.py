@@ -7,14 +7,19 @@ generated mock cannot serve (no operationId, no success response).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from connexion.decorators.parameter import sanitized
+# Connexion (imported for its parameter-name rules) imports Starlette's test client, which warns
+# about its HTTP backend on import; that has nothing to do with generating files.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
-from generators.errors import pointer
-from generators.loader import Spec
-from mockserver.http.resolver import snake_case
+from connexion.decorators.parameter import sanitized  # noqa: E402
+
+from generators.errors import pointer  # noqa: E402
+from generators.loader import Spec  # noqa: E402
+from mockserver.http.resolver import snake_case  # noqa: E402
 
 # Client errors that say something other than "no such item".
 NOT_MISSING = frozenset({400, 401, 403, 405, 406, 409, 411, 413, 414, 415, 429})

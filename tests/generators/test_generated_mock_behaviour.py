@@ -3,6 +3,8 @@ error bodies in the spec's shape, and user hooks that survive regeneration."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +129,26 @@ def test_user_hook_overrides_a_generated_handler_and_survives_regeneration(tmp_p
     with import_generated_app(mock_dir, package).create_app().test_client() as client:
         assert client.get("/pets").json() == [{"id": 7, "name": "from the hook"}]
         assert client.get("/pets/1").status_code == 404
+
+
+def test_generated_project_make_test_and_mock_help_work(tmp_path: Path) -> None:
+    mock_dir, _, package = generate(ROOT / "tests" / "data" / "openapi" / "petstore.yaml", tmp_path)
+    tests = subprocess.run(
+        ["make", "-C", str(mock_dir), "test", f"PYTHON={sys.executable}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert "2 passed" in tests.stdout
+    usage = subprocess.run(
+        [sys.executable, "-m", package, "--help"],
+        cwd=mock_dir,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert usage.returncode == 0, usage.stderr
+    assert "--port" in usage.stdout
