@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from contracts.failures import CouldNotTest, RecordedRequest
+from contracts.failures import CouldNotTest, RecordedRequest, RequestTimedOut
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ class Client:
         self.credentials = credentials
         self._http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)))
         self.requests_sent = 0
+        self.timeouts_in_a_row = 0
 
     def close(self) -> None:
         self._http.close()
@@ -101,10 +102,21 @@ class Client:
         self.requests_sent += 1
         try:
             raw = self._http.send(request)
+        except httpx.ConnectTimeout as exc:
+            raise CouldNotTest(f"The target at {self.base_url} cannot be reached: {exc!s}.") from exc
         except httpx.TimeoutException as exc:
-            raise CouldNotTest(f"The target did not answer {method} {url} in time ({exc!s}).") from exc
+            self.timeouts_in_a_row += 1
+            if self.timeouts_in_a_row >= 2:
+                raise CouldNotTest(
+                    f"The target stopped answering: {method} {request.url} and the request before it got "
+                    "no answer within the per-request timeout."
+                ) from exc
+            raise RequestTimedOut(
+                f"The target did not answer {method} {request.url} within the per-request timeout.", recorded
+            ) from exc
         except httpx.TransportError as exc:
             raise CouldNotTest(f"The target at {self.base_url} cannot be reached: {exc!s}.") from exc
+        self.timeouts_in_a_row = 0
         return Response(raw, recorded)
 
     def get(self, path: str, **kw: Any) -> Response:

@@ -41,11 +41,24 @@ class RecordedRequest:
         return " ".join(shlex.quote(p) for p in parts)
 
 
-class CouldNotTest(Exception):
+class CouldNotTest(BaseException):
     """The target cannot be tested at all: it is down, refuses the credentials, or the arguments are bad.
 
-    The CLI turns it into exit status 2 with the message as the one-line diagnosis.
+    The CLI turns it into exit status 2 with the message as the one-line diagnosis. It derives from
+    BaseException so that Hypothesis stops at once instead of shrinking against a dead target.
     """
+
+
+class RequestTimedOut(BaseException):
+    """One request got no answer within the per-request timeout while the target is otherwise up.
+
+    The runner records it as the failure ``RequestTimedOut`` of the check that sent it and moves on
+    (BaseException, like :class:`CouldNotTest`, so Hypothesis does not retry it while shrinking).
+    """
+
+    def __init__(self, message: str, request: RecordedRequest) -> None:
+        super().__init__(message)
+        self.request = request
 
 
 class ContractFailure(AssertionError):

@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 
 from contracts.client import Client
-from contracts.failures import ContractFailure, CouldNotTest
+from contracts.failures import ContractFailure, CouldNotTest, RequestTimedOut
 from contracts.profiles import Profile
 from contracts.requirements import REQUIREMENTS, Requirement, selected
 
@@ -60,9 +60,11 @@ class Tracker:
         problems: list[str] = []
 
         def attempt(method: str, path: str, **kw: Any) -> int:
+            if any("stopped answering" in p or "cannot be reached" in p for p in problems):
+                return 0  # the target is gone: do not wait for a timeout per resource
             try:
                 return client.request(method, path, **kw).status
-            except CouldNotTest as exc:
+            except (CouldNotTest, RequestTimedOut) as exc:
                 problems.append(str(exc))
                 return 0
 
@@ -177,6 +179,13 @@ def run_checks(ctx: RunContext, api: str, only: list[str]) -> list[Result]:
             result.failures += [failure, *failure.others]
             result.status = "failed"
             outcome = f"FAILED {failure.title}"
+        except RequestTimedOut as exc:
+            timeout = ContractFailure(
+                "RequestTimedOut", "an answer within the per-request timeout", str(exc), request=exc.request
+            )
+            result.failures.append(timeout)
+            result.status = "failed"
+            outcome = "FAILED RequestTimedOut"
         except _SHAPE_ERRORS as exc:
             # An answer the check could not even read is a contract failure, not a harness crash.
             tb = traceback.extract_tb(exc.__traceback__)[-1]

@@ -25,7 +25,8 @@ def walk(
 ) -> None:
     document = specs.load(ctx.spec_dir, spec_file)
     links = specs.created_links(document, path)
-    by_method = {method: target for method, target, _ in links.values()}
+    # The item operations the links lead to: `<collection>/{id}` itself, not sub-resources of it.
+    by_method = {method: target for method, target, _ in links.values() if target == f"{path}/{{id}}"}
     if "GET" not in by_method or "DELETE" not in by_method:
         raise ContractFailure(
             "MissingSpecLinks", f"GET and DELETE links on POST {path} in {spec_file}", sorted(links)

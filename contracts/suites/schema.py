@@ -56,7 +56,7 @@ class Owned:
             return
         new_id = str(body["id"])
         for prefix, family in FAMILY_OF_PATH:
-            if path.rstrip("/") + "/" == prefix:
+            if path.rstrip("/") + "/" == prefix and new_id not in self.families[family]:
                 self.families[family].append(new_id)
                 tracked = {
                     "managed_objects": self.ctx.tracker.managed_objects,
@@ -179,6 +179,9 @@ def run_schema(ctx: RunContext, spec_file: str) -> None:
     @schema.hook
     def after_call(context: Any, case: Any, response: Any) -> None:
         if response.status_code == 201 and case.operation.method.upper() == "POST":
+            location = (response.headers.get("location") or [""])[0]
+            if location.rstrip("/").rsplit("/", 1)[-1].isdigit():
+                owned.record(case.operation.path, {"id": location.rstrip("/").rsplit("/", 1)[-1]})
             try:
                 owned.record(case.operation.path, response.json())
             except ValueError:

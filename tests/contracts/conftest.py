@@ -8,7 +8,6 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
-
 from harness_server import serve
 
 logging.getLogger("connexion").setLevel(logging.ERROR)
@@ -17,9 +16,9 @@ logging.getLogger("connexion").setLevel(logging.ERROR)
 @pytest.fixture
 def serve_mock() -> Callable[[Any], AbstractContextManager[str]]:
     """Serve a fresh mock, optionally wrapped by a fault: ``with serve_mock(fault) as url``."""
-    from mockserver.http.app import create_app
-
     from harness_faults import FaultyApp
+
+    from mockserver.http.app import create_app
 
     def start(fault: Any = None) -> AbstractContextManager[str]:
         app: Any = create_app()
@@ -29,7 +28,9 @@ def serve_mock() -> Callable[[Any], AbstractContextManager[str]]:
 
 
 @pytest.fixture
-def run_harness(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., tuple[int, str]]]:
+def run_harness(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Callable[..., tuple[int, str]]]:
     """Run ``python -m contracts run`` in-process; returns (exit status, stdout)."""
     from contracts.__main__ import main
 

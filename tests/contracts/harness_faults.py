@@ -51,6 +51,8 @@ class Fault:
     title: str
     before: Rewrite | None = None
     after: Rewrite | None = None
+    patch: Callable[[Any], None] | None = None
+    """Monkeypatches the mock's domain in the test process (gets pytest's ``monkeypatch``)."""
 
     def __str__(self) -> str:
         return self.name
@@ -74,13 +76,19 @@ class FaultyApp:
             if not message.get("more_body"):
                 break
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        ex = Exchange(scope["method"], scope["path"], parse_qsl(scope["query_string"].decode(), True), headers,
-                      b"".join(chunks))
+        ex = Exchange(
+            scope["method"],
+            scope["path"],
+            parse_qsl(scope["query_string"].decode(), True),
+            headers,
+            b"".join(chunks),
+        )
         if self.fault.before:
             self.fault.before(ex)
         body = ex.body
-        raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in ex.headers.items()
-                       if k != "content-length"]
+        raw_headers = [
+            (k.encode("latin-1"), v.encode("latin-1")) for k, v in ex.headers.items() if k != "content-length"
+        ]
         raw_headers.append((b"content-length", str(len(body)).encode()))
         inner_scope = {**scope, "query_string": urlencode(ex.query).encode(), "headers": raw_headers}
         sent = False

@@ -6,8 +6,9 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from contracts.oracle import instant, ts
 from harness_faults import Exchange, Fault
+
+from contracts.oracle import instant, ts
 
 MEAS = "/measurement/measurements"
 SERIES = "/measurement/measurements/series"
@@ -54,7 +55,12 @@ def fill_missing_type(ex: Exchange) -> None:
 
 
 def drop_units(ex: Exchange) -> None:
-    if ex.method == "GET" and ex.path.startswith(MEAS + "/") and ex.status == 200 and isinstance(ex.answer, dict):
+    if (
+        ex.method == "GET"
+        and ex.path.startswith(MEAS + "/")
+        and ex.status == 200
+        and isinstance(ex.answer, dict)
+    ):
         for value in ex.answer.values():
             if isinstance(value, dict):
                 for entry in value.values():
@@ -63,7 +69,12 @@ def drop_units(ex: Exchange) -> None:
 
 
 def deleted_still_readable(ex: Exchange) -> None:
-    if ex.method == "GET" and ex.path.startswith(MEAS + "/") and ex.status == 404 and not ex.path.endswith("series"):
+    if (
+        ex.method == "GET"
+        and ex.path.startswith(MEAS + "/")
+        and ex.status == 404
+        and not ex.path.endswith("series")
+    ):
         ex.status, ex.answer = 200, {"id": ex.path.rsplit("/", 1)[-1]}
         ex.answer_headers = [(b"content-type", b"application/json")]
 
@@ -85,7 +96,11 @@ def unscoped_delete_accepted(ex: Exchange) -> None:
 
 
 def bump_first_max(ex: Exchange) -> None:
-    if ex.path == SERIES and ex.status == 200 and (ex.param("aggregationType") or ex.param("aggregationInterval")):
+    if (
+        ex.path == SERIES
+        and ex.status == 200
+        and (ex.param("aggregationType") or ex.param("aggregationInterval"))
+    ):
         for row in ex.answer["values"].values():
             for entry in row:
                 if entry and "max" in entry:
@@ -142,31 +157,73 @@ def when(predicate: Any, action: Any) -> Any:
 
 
 MEASUREMENT_FAULTS = [
-    Fault("paging drops the last item of each page", "MEAS-PAGING-1", "ItemsSkippedByPaging",
-          after=drop_last_of_full_page),
+    Fault(
+        "paging drops the last item of each page",
+        "MEAS-PAGING-1",
+        "ItemsSkippedByPaging",
+        after=drop_last_of_full_page,
+    ),
     Fault("totalPages off by one", "MEAS-PAGING-2", "WrongPageStatistics", after=totals_off_by_one),
     Fault("pageSize above 2000 not trimmed", "MEAS-PAGING-4", "PageSizeNotTrimmed", after=echo_page_size),
-    Fault("revert ignored", "MEAS-ORDER-2", "RevertIgnored",
-          before=when(is_get_collection, lambda ex: ex.drop("revert"))),
-    Fault("dateTo inclusive", "MEAS-DATE-2", "DateToBoundaryIncluded",
-          before=when(is_get_collection, lambda ex: shift(ex, "dateTo", timedelta(milliseconds=1)))),
-    Fault("dateFrom exclusive", "MEAS-DATE-1", "DateFromBoundaryExcluded",
-          before=when(is_get_collection, lambda ex: shift(ex, "dateFrom", timedelta(milliseconds=1)))),
-    Fault("type filter ignored", "MEAS-FILTER-2", "NonMatchingItemsReturned",
-          before=when(is_get_collection, lambda ex: ex.drop("type"))),
-    Fault("fragmentType filter ignored", "MEAS-FILTER-3", "NonMatchingItemsReturned",
-          before=when(is_get_collection, lambda ex: ex.drop("fragmentType"))),
-    Fault("valueFragmentSeries filter ignored", "MEAS-FILTER-5", "NonMatchingItemsReturned",
-          before=when(is_get_collection, lambda ex: ex.drop("valueFragmentSeries"))),
-    Fault("delete removes too much", "MEAS-DELETE-1", "DeleteRemovedTooMuch",
-          before=when(lambda ex: ex.method == "DELETE" and ex.path == MEAS,
-                      lambda ex: ex.drop("type", "dateFrom", "dateTo"))),
-    Fault("unscoped delete accepted", "MEAS-DELETE-2", "UnscopedDeleteAccepted", after=unscoped_delete_accepted),
-    Fault("POST without Accept returns a body", "MEAS-CREATE-2", "BodyReturnedWithoutAccept", before=add_accept),
+    Fault(
+        "revert ignored",
+        "MEAS-ORDER-2",
+        "RevertIgnored",
+        before=when(is_get_collection, lambda ex: ex.drop("revert")),
+    ),
+    Fault(
+        "dateTo inclusive",
+        "MEAS-DATE-2",
+        "DateToBoundaryIncluded",
+        before=when(is_get_collection, lambda ex: shift(ex, "dateTo", timedelta(milliseconds=1))),
+    ),
+    Fault(
+        "dateFrom exclusive",
+        "MEAS-DATE-1",
+        "DateFromBoundaryExcluded",
+        before=when(is_get_collection, lambda ex: shift(ex, "dateFrom", timedelta(milliseconds=1))),
+    ),
+    Fault(
+        "type filter ignored",
+        "MEAS-FILTER-2",
+        "NonMatchingItemsReturned",
+        before=when(is_get_collection, lambda ex: ex.drop("type")),
+    ),
+    Fault(
+        "fragmentType filter ignored",
+        "MEAS-FILTER-3",
+        "NonMatchingItemsReturned",
+        before=when(is_get_collection, lambda ex: ex.drop("fragmentType")),
+    ),
+    Fault(
+        "valueFragmentSeries filter ignored",
+        "MEAS-FILTER-5",
+        "NonMatchingItemsReturned",
+        before=when(is_get_collection, lambda ex: ex.drop("valueFragmentSeries")),
+    ),
+    Fault(
+        "delete removes too much",
+        "MEAS-DELETE-1",
+        "DeleteRemovedTooMuch",
+        before=when(
+            lambda ex: ex.method == "DELETE" and ex.path == MEAS,
+            lambda ex: ex.drop("type", "dateFrom", "dateTo"),
+        ),
+    ),
+    Fault(
+        "unscoped delete accepted", "MEAS-DELETE-2", "UnscopedDeleteAccepted", after=unscoped_delete_accepted
+    ),
+    Fault(
+        "POST without Accept returns a body", "MEAS-CREATE-2", "BodyReturnedWithoutAccept", before=add_accept
+    ),
     Fault("missing type accepted", "MEAS-CREATE-3", "MissingRequiredFieldAccepted", before=fill_missing_type),
     Fault("units dropped", "MEAS-CREATE-4", "FragmentNotKept", after=drop_units),
-    Fault("deleted measurement still readable", "MEAS-GET-2", "DeletedMeasurementStillReadable",
-          after=deleted_still_readable),
+    Fault(
+        "deleted measurement still readable",
+        "MEAS-GET-2",
+        "DeletedMeasurementStillReadable",
+        after=deleted_still_readable,
+    ),
     Fault("plain error body", "MEAS-ERROR-1", "MalformedErrorBody", after=plain_error_body),
     Fault("401 without challenge", "MEAS-AUTH-1", "MissingAuthChallenge", after=no_challenge),
 ]
@@ -174,14 +231,153 @@ MEASUREMENT_FAULTS = [
 SERIES_FAULTS = [
     Fault("bucket max wrong", "SERIES-AGG-1", "WrongAggregateValue", after=bump_first_max),
     Fault("bucket keys shifted by an hour", "SERIES-AGG-1", "WrongBucketKeys", after=buckets_shifted),
-    Fault("stdDevSamp computed as stdDevPop", "SERIES-INTERVAL-1", "WrongAggregateValue",
-          before=stddev_samp_as_pop, after=stddev_samp_as_pop),
+    Fault(
+        "stdDevSamp computed as stdDevPop",
+        "SERIES-INTERVAL-1",
+        "WrongAggregateValue",
+        before=stddev_samp_as_pop,
+        after=stddev_samp_as_pop,
+    ),
     Fault("no truncation flag", "SERIES-TRUNC-1", "SeriesNotTruncated", after=never_truncated),
-    Fault("series revert ignored", "SERIES-REVERT-1", "SeriesRevertIgnored",
-          before=when(lambda ex: ex.path == SERIES, lambda ex: ex.drop("revert"))),
+    Fault(
+        "series revert ignored",
+        "SERIES-REVERT-1",
+        "SeriesRevertIgnored",
+        before=when(lambda ex: ex.path == SERIES, lambda ex: ex.drop("revert")),
+    ),
     Fault("absent values not null", "SERIES-NULL-1", "MissingNullEntry", after=nulls_as_zero),
-    Fault("function without interval accepted", "SERIES-PARAM-1", "FunctionWithoutIntervalAccepted",
-          before=function_without_interval),
-    Fault("series selection ignored", "SERIES-SELECT-1", "WrongSeriesSelection",
-          before=when(lambda ex: ex.path == SERIES, lambda ex: ex.drop("series"))),
+    Fault(
+        "function without interval accepted",
+        "SERIES-PARAM-1",
+        "FunctionWithoutIntervalAccepted",
+        before=function_without_interval,
+    ),
+    Fault(
+        "series selection ignored",
+        "SERIES-SELECT-1",
+        "WrongSeriesSelection",
+        before=when(lambda ex: ex.path == SERIES, lambda ex: ex.drop("series")),
+    ),
+]
+
+
+# ---------------------------------------------------------------- DTM
+
+MODELS = "/service/dtm/asset-models"
+INSTANCES = "/service/dtm/asset-instances"
+
+
+def enum_not_enforced(monkeypatch: Any) -> None:
+    import mockserver.dtm.instances as instances
+
+    original = instances.check_value
+
+    def lenient(prop: Any, value: Any, *args: Any) -> str | None:
+        return None if prop.get("type") == "ENUM" else original(prop, value, *args)
+
+    monkeypatch.setattr(instances, "check_value", lenient)
+
+
+def csv_partially_imported(monkeypatch: Any) -> None:
+    import mockserver.http.handlers.dtm as handlers
+    from mockserver.errors import ValidationError
+
+    original = handlers.import_csv
+
+    def partial(store: Any, text: str, **kw: Any) -> Any:
+        lines = text.splitlines()
+        for _ in range(len(lines)):
+            try:
+                return original(store, "\n".join(lines) + "\n", **kw)
+            except ValidationError as exc:
+                bad = {d.get("row") for d in exc.details}
+                kept = [
+                    line for number, line in enumerate(lines, start=1) if number == 1 or number not in bad
+                ]
+                if len(kept) == len(lines) or len(kept) == 1:
+                    raise
+                lines = kept
+        return original(store, text, **kw)
+
+    monkeypatch.setattr(handlers, "import_csv", partial)
+
+
+class StaleChildren:
+    """Children lists that only ever grow: moves and deletes are not reflected."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, list[Any]] = {}
+
+    def __call__(self, ex: Exchange) -> None:
+        if ex.method == "GET" and ex.path.startswith(INSTANCES + "/") and ex.status == 200:
+            key = ex.path.rsplit("/", 1)[-1]
+            known = self.seen.setdefault(key, [])
+            known += [c for c in ex.answer.get("children", []) if c not in known]
+            ex.answer["children"] = list(known)
+
+
+def only_exact_model(ex: Exchange) -> None:
+    model = ex.param("model")
+    if ex.method == "GET" and ex.path == INSTANCES and model and ex.status == 200:
+        ex.answer["assetInstances"] = [i for i in ex.answer["assetInstances"] if i.get("modelId") == model]
+
+
+def smart_total_off(ex: Exchange) -> None:
+    if ex.method == "GET" and ex.path.startswith(INSTANCES + "/") and ex.status == 200:
+        computed = ex.answer.get("computed", {})
+        if isinstance(computed.get("total"), int | float):
+            computed["total"] += 1
+
+
+def model_delete_without_conflict(ex: Exchange) -> None:
+    if ex.method == "DELETE" and ex.path.startswith(MODELS + "/") and ex.status == 409:
+        ex.status, ex.answer = 204, None
+
+
+class UniqueNames:
+    """Model names made unique behind the client's back: duplicates are never detected."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, ex: Exchange) -> None:
+        if ex.method == "POST" and ex.path == MODELS and ex.body:
+            body = json.loads(ex.body)
+            self.count += 1
+            body["name"] = f"{body.get('name')}~{self.count}"
+            ex.body = json.dumps(body).encode()
+
+
+def drop_defaults(ex: Exchange) -> None:
+    if ex.method == "GET" and ex.path.startswith(INSTANCES + "/") and ex.status == 200:
+        ex.answer.get("properties", {}).pop("level", None)
+
+
+DTM_FAULTS = [
+    Fault("ENUM not enforced", "DTM-PROP-1", "InvalidValueAccepted", patch=enum_not_enforced),
+    Fault("children not updated on move", "DTM-TREE-1", "ChildrenNotUpdated", after=StaleChildren()),
+    Fault(
+        "submodels missing from the model filter",
+        "DTM-FILTER-1",
+        "SubmodelInstancesMissing",
+        after=only_exact_model,
+    ),
+    Fault("CSV partially imported", "DTM-CSV-1", "PartialImportAccepted", patch=csv_partially_imported),
+    Fault("smart function value wrong", "DTM-SMART-1", "SmartFunctionValueWrong", after=smart_total_off),
+    Fault(
+        "409 not returned for a model in use",
+        "DTM-DELETE-1",
+        "DeleteOfModelInUseAccepted",
+        after=model_delete_without_conflict,
+    ),
+    Fault(
+        "duplicate model names accepted", "DTM-MODEL-2", "DuplicateModelNameAccepted", before=UniqueNames()
+    ),
+    Fault("defaults not applied", "DTM-PROP-2", "DefaultNotApplied", after=drop_defaults),
+    Fault(
+        "cascade ignored",
+        "DTM-DELETE-2",
+        "CascadeDeleteRefused",
+        before=lambda ex: ex.drop("cascade") if ex.method == "DELETE" else None,
+    ),
 ]

@@ -37,7 +37,10 @@ def test_dead_target_exits_2_within_10_seconds() -> None:
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "contracts", "run", "--base-url", url, "--report-dir", "/dev/null/x"],
-        cwd=ROOT, capture_output=True, text=True, timeout=30,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert done.returncode == 2, done.stdout + done.stderr
     assert time.monotonic() - started < 10
@@ -65,14 +68,26 @@ def test_ctrl_c_still_cleans_up(serve_mock: Any, tmp_path: Path) -> None:
     from contracts.client import Client, Credentials
 
     with serve_mock() as url:
+
         def interrupt(*_: Any) -> None:
             raise KeyboardInterrupt
 
         previous = signal.signal(signal.SIGALRM, interrupt)
         signal.setitimer(signal.ITIMER_REAL, 1.5)
         try:
-            status = main(["run", "--base-url", url, "--only", "statemachine", "--profile", "thorough",
-                           "--report-dir", str(tmp_path)])
+            status = main(
+                [
+                    "run",
+                    "--base-url",
+                    url,
+                    "--only",
+                    "statemachine",
+                    "--profile",
+                    "thorough",
+                    "--report-dir",
+                    str(tmp_path),
+                ]
+            )
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
