@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -30,7 +30,7 @@ def serve_mock() -> Callable[[Any], AbstractContextManager[str]]:
 @pytest.fixture
 def run_harness(
     tmp_path: Any, capsys: pytest.CaptureFixture[str]
-) -> Iterator[Callable[..., tuple[int, str]]]:
+) -> Callable[..., tuple[int, str]]:
     """Run ``python -m contracts run`` in-process; returns (exit status, stdout)."""
     from contracts.__main__ import main
 
@@ -39,4 +39,4 @@ def run_harness(
         status = main(["run", "--base-url", url, "--report-dir", str(tmp_path / "report"), *args])
         return status, capsys.readouterr().out
 
-    yield run
+    return run
