@@ -250,7 +250,8 @@ def test_every_create_and_delete_passes_the_publish_point() -> None:
     ]
 
 
-def test_many_sources_take_both_the_gather_and_the_scan_path() -> None:
+@pytest.mark.parametrize("revert", [False, True])
+def test_many_sources_take_the_merge_gather_and_scan_paths_alike(revert: bool) -> None:
     inventory = InventoryStore()
     ids = [inventory.create({}, owner="admin")["id"] for _ in range(30)]
     store = MeasurementStore(inventory)
@@ -258,19 +259,23 @@ def test_many_sources_take_both_the_gather_and_the_scan_path() -> None:
         [
             {
                 "time": render(BASE + timedelta(seconds=i * 7 % 300), UTC),
-                "type": "A",
+                "type": "AB"[i % 2],
                 "source": {"id": ids[i % 30]},
             }
             for i in range(300)
         ]
     )
-    created = store.select(MeasurementFilter())
-    for chosen in (ids[:3], ids[:25]):  # 30 rows of 300 gathered; 250 of 300 scanned
-        f = MeasurementFilter(sources=frozenset(chosen))
-        expected = reference_select(list(created), f, True)
-        items, total = store.page(f, True, PageRequest(page_size=7, current_page=2))
-        assert total == len(expected)
-        assert [d["id"] for d in items] == expected[7:14]
+    created = list(store.select(MeasurementFilter()))
+    # No row filter: lazy merge. With a type filter: 3 of 30 sources gathered, 25 scanned.
+    for chosen in (ids[:3], ids[:25]):
+        for type_ in (None, "A"):
+            f = MeasurementFilter(sources=frozenset(chosen), type=type_)
+            expected = reference_select(created, f, revert)
+            assert expected
+            for page in (1, 2, 40):
+                items, total = store.page(f, revert, PageRequest(page_size=7, current_page=page))
+                assert total == len(expected)
+                assert [d["id"] for d in items] == expected[(page - 1) * 7 : page * 7]
 
 
 class StoreVersusModel(RuleBasedStateMachine):
