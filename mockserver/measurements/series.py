@@ -146,6 +146,8 @@ WEEK_US = 7 * US_PER["d"]
 FIRST_MONDAY_US = 4 * US_PER["d"]  # 1970-01-05T00:00Z
 MONTHS_PER = {"M": 1, "q": 3, "y": 12}
 FAR_FUTURE_US = 1 << 62
+# Buckets reaching before 0001-01-01 (a 3y bucket of year 1, say) are keyed at that instant.
+EARLIEST_US = to_epoch_us(datetime(1, 1, 1, tzinfo=UTC))
 
 
 def fixed_bucketer(width: int, origin: int = 0) -> Bucketer:
@@ -162,6 +164,8 @@ def _month_start_us(month_index: int) -> int:
     year, month0 = divmod(month_index, 12)
     if year > 9999:
         return FAR_FUTURE_US
+    if year < 1:
+        return EARLIEST_US
     return to_epoch_us(datetime(year, month0 + 1, 1, tzinfo=UTC))
 
 
@@ -273,7 +277,7 @@ def aggregate(query: SeriesQuery, columns: Sequence[SeriesColumn]) -> dict[str, 
         for found in per_column:
             pieces = found.get(key)
             row.append(None if pieces is None else summarise(_values(pieces), functions))
-        answer[format_epoch_ms(key // 1000)] = row
+        answer[format_epoch_ms(max(key, EARLIEST_US) // 1000)] = row
     return {
         "values": answer,
         "series": [{"name": c.name, "type": c.fragment, "unit": c.unit} for c in columns],

@@ -391,3 +391,15 @@ def test_deleted_measurements_leave_the_series() -> None:
     assert list(answer["values"].values()) == [[{"min": 1.0, "max": 1.0}]]
     store.delete(kept["id"])
     assert store.series(query()) == {"values": {}, "series": [], "truncated": False}
+
+
+@pytest.mark.parametrize("interval", [None, "999d", "3y", "999w", "999M"])
+def test_buckets_at_the_edges_of_the_calendar_never_fail(interval: str | None) -> None:
+    store = new_store()
+    for when in ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z"):
+        store.create({"time": when, "type": "T", "source": {"id": "1"}, "c8y_T": {"T": {"value": 1}}})
+    answer = store.series(
+        query(date_from="0001-01-01", date_to="9999-12-31T23:59:59.9999Z", aggregation_interval=interval)
+    )
+    assert len(answer["values"]) == 2
+    assert next(iter(answer["values"])) == "0001-01-01T00:00:00.000Z"
