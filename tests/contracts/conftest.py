@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 import pytest
 from harness_server import serve
 
 logging.getLogger("connexion").setLevel(logging.ERROR)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -28,9 +33,32 @@ def serve_mock() -> Callable[[Any], AbstractContextManager[str]]:
 
 
 @pytest.fixture
-def run_harness(
-    tmp_path: Any, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., tuple[int, str]]:
+def mock_process() -> Iterator[str]:
+    """The shipped mock as a subprocess (``--port 0``): a hung request cannot outlive the test."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert process.stdout is not None
+        url = None
+        for line in process.stdout:  # blocks until the mock announces where it listens
+            match = re.search(r"http://127\.0\.0\.1:\d+", line)
+            if match:
+                url = match.group(0)
+                break
+        assert url, "the mock exited without announcing its URL"
+        yield url
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def run_harness(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str]]:
     """Run ``python -m contracts run`` in-process; returns (exit status, stdout)."""
     from contracts.__main__ import main
 

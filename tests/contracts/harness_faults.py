@@ -58,6 +58,14 @@ class Fault:
         return self.name
 
 
+def apply(rewrite: Rewrite, ex: Exchange) -> None:
+    """A fault only breaks what it understands: input it cannot read passes through untouched."""
+    try:
+        rewrite(ex)
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        pass
+
+
 class FaultyApp:
     """ASGI wrapper applying one fault around the mock app."""
 
@@ -84,7 +92,7 @@ class FaultyApp:
             b"".join(chunks),
         )
         if self.fault.before:
-            self.fault.before(ex)
+            apply(self.fault.before, ex)
         body = ex.body
         raw_headers = [
             (k.encode("latin-1"), v.encode("latin-1")) for k, v in ex.headers.items() if k != "content-length"
@@ -118,7 +126,7 @@ class FaultyApp:
         except ValueError:
             ex.answer = content
         if self.fault.after:
-            self.fault.after(ex)
+            apply(self.fault.after, ex)
         if isinstance(ex.answer, bytes):
             content = ex.answer
         else:

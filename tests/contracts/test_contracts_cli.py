@@ -10,12 +10,20 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_ci_profile_finds_the_mock_conformant(serve_mock: Any, run_harness: Any, tmp_path: Path) -> None:
-    with serve_mock() as url:
-        status, out = run_harness(url, "--profile", "ci", "--api", "all")
+# Strict: the day the mock is fixed this XPASSes, fails, and the marker must go.
+@pytest.mark.xfail(
+    strict=True,
+    reason="Mock defect found by SERIES-INTERVAL-1: GET /measurement/measurements/series with "
+    "aggregationInterval=1M and aggregationFunction=stdDevPop,stdDevSamp,sum,max,avg,count never answers "
+    "(the request hangs the event loop), so the run ends with exit 2.",
+)
+def test_ci_profile_finds_the_mock_conformant(mock_process: str, run_harness: Any, tmp_path: Path) -> None:
+    status, out = run_harness(mock_process, "--profile", "ci", "--api", "all")
     failed = [line for line in out.splitlines() if line.startswith("FAILED")]
     assert failed == [], "\n".join(failed)
     assert status == 0
