@@ -12,6 +12,7 @@ int (or raising ``SystemExit`` with one) means a goal was missed; an exception i
 from __future__ import annotations
 
 import ast
+import signal
 import subprocess
 import sys
 import time
@@ -42,21 +43,36 @@ def discover(selected: list[str]) -> list[str]:
     return selected or names
 
 
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (the benchmark then stops its servers), SIGKILL after 60 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def run_one(name: str) -> tuple[str, float]:
     """Run ``bench.<name>.main()`` in a child process; return its verdict and duration."""
     print(f"\n=== bench/{name}.py ===", flush=True)
     started = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-c", RUNNER.format(name=name)], cwd=BENCH.parent)
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", RUNNER.format(name=name)], cwd=BENCH.parent, timeout=TIMEOUT_S, check=False
-        )
+        code = process.wait(timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
+        _stop(process)
         return f"error: still running after {TIMEOUT_S} s, stopped", time.monotonic() - started
-    verdict = {0: "ok", 1: "goal missed"}.get(done.returncode, f"error (exit code {done.returncode})")
+    except BaseException:  # SIGTERM or Ctrl-C here: let the benchmark stop its own servers first
+        _stop(process)
+        raise
+    verdict = {0: "ok", 1: "goal missed"}.get(code, f"error (exit code {code})")
     return verdict, time.monotonic() - started
 
 
 def main(argv: list[str] | None = None) -> int:
+    # SIGTERM becomes SystemExit here too; each child benchmark stops its own servers the same way.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     names = discover(sys.argv[1:] if argv is None else argv)
     results = [(name, *run_one(name)) for name in names]
     print("\n=== summary ===")

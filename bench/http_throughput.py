@@ -21,6 +21,7 @@ import argparse
 import base64
 import json
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -308,6 +309,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print the table and ratios; exit 1 when a goal fails."""
+    # SIGTERM (e.g. from `timeout`) becomes SystemExit, so the servers are stopped in `finally`.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     lines = run(parse(argv))
     print("\n".join(lines))
     return 1 if any(line.endswith("FAIL") for line in lines) else 0
