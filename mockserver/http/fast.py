@@ -238,7 +238,7 @@ class FastReads:
         get, match = found
         authorization = None
         for name, value in scope["headers"]:
-            if name == b"authorization":
+            if name == b"authorization" and authorization is None:  # the first one, as the auth middleware
                 authorization = value.decode("latin-1")
             elif name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
                 return None  # a GET with a body: the guard and Connexion decide

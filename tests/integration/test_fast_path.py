@@ -137,6 +137,22 @@ def test_fast_path_answers_like_connexion(
     assert mine.content == reference.content
 
 
+@pytest.mark.parametrize(
+    "authorizations",
+    [[ADMIN["Authorization"], "Basic bm9wZTpub3Bl"], ["Basic bm9wZTpub3Bl", ADMIN["Authorization"]]],
+    ids=["valid then invalid", "invalid then valid"],
+)
+def test_repeated_authorization_headers_answer_like_connexion(
+    clients: tuple[TestClient, TestClient, FastReads], authorizations: list[str]
+) -> None:
+    fast_client, plain_client, _ = clients
+    url = "/measurement/measurements/" + some_id(plain_client)
+    headers = [("Authorization", value) for value in authorizations]
+    mine, reference = fast_client.get(url, headers=headers), plain_client.get(url, headers=headers)
+    assert mine.status_code == reference.status_code
+    assert mine.content == reference.content
+
+
 def test_fast_path_stays_out_when_answers_are_validated() -> None:
     app = create_app(MockState(), config=MockConfig(validate_responses=True))
     assert not isinstance(app.middleware.app, FastReads)
