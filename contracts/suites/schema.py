@@ -18,7 +18,7 @@ from schemathesis.engine import events, from_schema
 
 from contracts.failures import ContractFailure, RecordedRequest
 from contracts.runner import RunContext, check
-from contracts.suites.common import ERROR_TYPE, new_source
+from contracts.suites.common import ERROR_TYPE, create, new_source
 
 DIGITS = re.compile(r"^\d+$")
 FAMILY_OF_PATH = [
@@ -38,14 +38,15 @@ class Owned:
         self.delete_source = delete_source
         self.families: dict[str, list[str]] = {
             "measurements": [],
-            "managed_objects": [source],
+            "managed_objects": [delete_source, source],
             "models": [],
             "instances": [],
         }
 
     def pick(self, family: str) -> str:
+        """The sacrificial id of a family: the first one the run owns (stateful links use later ones)."""
         pool = self.families[family]
-        return pool[-1] if pool else "999999999999999"
+        return pool[0] if pool else "999999999999999"
 
     def record(self, path: str, body: Any) -> None:
         if isinstance(body, dict) and isinstance(body.get("measurements"), list):
@@ -74,6 +75,11 @@ def is_id(value: Any) -> bool:
     )
 
 
+def same_type(original: Any, owned_id: str) -> Any:
+    """The owned id in the JSON type of the value it replaces (a type violation stays a violation)."""
+    return int(owned_id) if isinstance(original, int) else owned_id
+
+
 def sanitize(owned: Owned, case: Any) -> Any:
     """Point every write at the run's own resources (see the module docstring)."""
     method = case.operation.method.upper()
@@ -96,12 +102,12 @@ def sanitize(owned: Owned, case: Any) -> Any:
                 and isinstance(item.get("source"), dict)
                 and is_id(item["source"].get("id"))
             ):
-                item["source"]["id"] = owned.source
+                item["source"]["id"] = same_type(item["source"]["id"], owned.source)
         if path.startswith("/service/dtm/asset-instances"):
             if is_id(body.get("parent")) and str(body["parent"]) not in owned.families["instances"]:
-                body["parent"] = owned.pick("instances")
+                body["parent"] = same_type(body["parent"], owned.pick("instances"))
             if is_id(body.get("managedObjectId")) and str(body["managedObjectId"]) != owned.source:
-                body["managedObjectId"] = owned.source
+                body["managedObjectId"] = same_type(body["managedObjectId"], owned.source)
         if path == "/inventory/managedObjects" or path.startswith("/service/dtm/asset-models"):
             name = body.get("name")
             if isinstance(name, str) and 0 < len(name) <= 254 - len(owned.ctx.prefix) - 1:
@@ -162,10 +168,24 @@ def config_for(ctx: RunContext) -> SchemathesisConfig:
     return config
 
 
-def run_schema(ctx: RunContext, spec_file: str) -> None:
-    owned: Owned = ctx.fixture(
-        "schema-owned", lambda c: Owned(c, new_source(c, "schema"), new_source(c, "schema-delete"))
+def build_owned(ctx: RunContext) -> Owned:
+    """Two sources of the run's own and one sacrificial measurement for fuzzed DELETEs by id."""
+    owned = Owned(ctx, new_source(ctx, "schema"), new_source(ctx, "schema-delete"))
+    victim = create(
+        ctx,
+        {
+            "source": {"id": owned.source},
+            "type": f"{ctx.prefix}_victim",
+            "time": "2020-01-01T00:00:00Z",
+            "c8y_V": {"v": {"value": 1}},
+        },
     )
+    owned.families["measurements"].append(victim["id"])
+    return owned
+
+
+def run_schema(ctx: RunContext, spec_file: str) -> None:
+    owned: Owned = ctx.fixture("schema-owned", build_owned)
     config = config_for(ctx)
     schema = schemathesis.openapi.from_path(f"{ctx.spec_dir}/{spec_file}", config=config)
     schema.config.update(
