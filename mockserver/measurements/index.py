@@ -41,12 +41,14 @@ class TimeIndex:
     def add(self, time: int, row: int, *extra: int | float) -> None:
         """Queue ``row`` at ``time``; visible after the next :meth:`flush`."""
         pending = self._pending
-        if pending[0] and time < pending[0][-1]:
+        times = pending[0]
+        if times and time < times[-1]:
             self._pending_sorted = False
-        pending[0].append(time)
+        times.append(time)
         pending[1].append(row)
-        for column, value in zip(pending[2:], extra, strict=True):
-            column.append(value)
+        if extra:
+            for column, value in zip(pending[2:], extra, strict=True):
+                column.append(value)
 
     def __len__(self) -> int:
         return len(self.times) + len(self._pending[0])

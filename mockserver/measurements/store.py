@@ -91,6 +91,8 @@ class MeasurementStore:
         self._types = _Interned()
         self._units = _Interned()
         self._shapes = _Interned()
+        # (fragment names, series pairs) in document order -> shape code: skips re-sorting.
+        self._shape_of_form: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], int] = {}
         self._all = TimeIndex()
         self._by_source: dict[int, TimeIndex] = {}
         # (source code, fragment, series) -> index with extra columns (value, unit code or -1)
@@ -152,11 +154,15 @@ class MeasurementStore:
         self._next_id = new_id + 1
         t = m.epoch_us
         source = self._sources.code(m.source_id)
-        pairs = tuple(sorted({(s.fragment, s.series) for s in m.series}))
+        form = (tuple(m.fragments), tuple((s.fragment, s.series) for s in m.series))
+        shape = self._shape_of_form.get(form)
+        if shape is None:
+            pairs = tuple(sorted(set(form[1])))
+            shape = self._shape_of_form[form] = self._shapes.code((frozenset(form[0]), pairs))
         self._time.append(t)
         self._source.append(source)
         self._type.append(self._types.code(m.type))
-        self._shape.append(self._shapes.code((frozenset(m.fragments), pairs)))
+        self._shape.append(shape)
         self._alive.append(1)
         self._payload.append(payload)
         self._live += 1
@@ -174,8 +180,9 @@ class MeasurementStore:
                 column = self._series[key] = TimeIndex("di")
                 known.add((s.fragment, s.series))
             column.add(t, row, s.value, -1 if s.unit is None else self._units.code(s.unit))
-        result: dict[str, Any] = json.loads(payload)
-        return {"id": str(new_id), **result}
+        # The stored copy is the payload; the answer shares nested values with the caller's
+        # validated input, which the store never touches again.
+        return {"id": str(new_id), **document}
 
     def _doc(self, row: int) -> dict[str, Any]:
         payload = self._payload[row]
