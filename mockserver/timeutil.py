@@ -128,9 +128,17 @@ def format_utc_millis(dt: datetime) -> str:
     )
 
 
+_EPOCH_ORDINAL = EPOCH.toordinal()
+
+
 def format_epoch_ms(ms: int) -> str:
-    """:func:`format_utc_millis` of an epoch-millisecond value."""
-    return format_utc_millis(from_epoch_ms(ms))
+    """:func:`format_utc_millis` of an epoch-millisecond value (integer arithmetic, no datetime)."""
+    days, rest = divmod(ms, 86_400_000)
+    day = date.fromordinal(_EPOCH_ORDINAL + days)
+    hour, rest = divmod(rest, 3_600_000)
+    minute, rest = divmod(rest, 60_000)
+    second, milli = divmod(rest, 1000)
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{milli:03d}Z"
 
 
 def now_utc() -> datetime:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from mockserver.errors import BadRequest, ValidationError
 from mockserver.timeutil import (
+    format_epoch_ms,
     format_utc_millis,
     from_epoch_ms,
     from_epoch_us,
@@ -115,3 +116,8 @@ def test_epoch_values_round_trip_and_count_from_1970(dt: datetime) -> None:
 @given(aware, aware)
 def test_epoch_microseconds_preserve_order(a: datetime, b: datetime) -> None:
     assert (to_epoch_us(a) < to_epoch_us(b)) == (a < b)
+
+
+@given(aware)
+def test_format_epoch_ms_equals_format_utc_millis(dt: datetime) -> None:
+    assert format_epoch_ms(to_epoch_ms(dt)) == format_utc_millis(dt)
