@@ -30,6 +30,11 @@ examples:
   python -m contracts run --base-url http://127.0.0.1:8080 --only paging,series --seed 7
   python -m contracts proxy --target http://127.0.0.1:8080 --listen 127.0.0.1:9090
 
+Suites for --only: errors, create, get, filters, dates, order, paging, delete, api, series,
+statemachine, links, schema, dtm-models, dtm-properties, dtm-hierarchy, dtm-smart, dtm-csv,
+dtm-delete (or any requirement id prefix such as MEAS-PAGING or DTM-). Reports list one row per
+requirement id with the spec sentence it enforces.
+
 Everything a run creates is named with a unique prefix (ct<run id>), hangs off managed objects the
 run created itself, and is deleted at the end (also after a failure or Ctrl-C) unless --no-cleanup.
 The closing line is `N passed, N failed` (requirements). Exit 0 conformant, 1 not, 2 could not test.
