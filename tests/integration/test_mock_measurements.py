@@ -309,6 +309,21 @@ def test_delete_collection_removes_exactly_the_matching_set(mock: Mock, populate
     assert left == [populated["a1"], populated["a2"], populated["b1"]]
 
 
+@pytest.mark.parametrize(
+    ("narrowing", "deleted"),
+    [("valueFragmentType=c8y_Humidity", "a2"), ("valueFragmentSeries=H", "a2")],
+)
+def test_delete_collection_is_narrowed_by_value_fragment_filters(
+    mock: Mock, populated: dict[str, str], narrowing: str, deleted: str
+) -> None:
+    query = f"source={populated['a']}&{narrowing}"
+    response = mock.client.delete(f"/measurement/measurements?{query}", auth=ADMIN)
+    assert response.status_code == 204
+    left = ids(mock.client.get("/measurement/measurements?pageSize=100", auth=ADMIN))
+    everything = [populated[k] for k in ("a1", "a2", "b1", "a3")]
+    assert left == [i for i in everything if i != populated[deleted]]
+
+
 def test_deletes_and_creates_pass_through_the_event_bus(mock: Mock) -> None:
     events: list[tuple[str, str]] = []
     unsubscribe = mock.state.events.subscribe(lambda e: events.append((e.channel, e.action)))

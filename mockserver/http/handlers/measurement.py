@@ -95,9 +95,17 @@ class MeasurementHandlers:
         date_from: str | None = None,
         date_to: str | None = None,
         fragment_type: str | None = None,
+        value_fragment_type: str | None = None,
+        value_fragment_series: str | None = None,
     ) -> Response:
         selection = MeasurementFilter.from_query(
-            source=source, type=type_, date_from=date_from, date_to=date_to, fragment_type=fragment_type
+            source=source,
+            type=type_,
+            date_from=date_from,
+            date_to=date_to,
+            fragment_type=fragment_type,
+            value_fragment_type=value_fragment_type,
+            value_fragment_series=value_fragment_series,
         )
         self.store.delete_matching(selection)
         return Response(status_code=204)
