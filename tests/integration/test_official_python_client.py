@@ -205,3 +205,11 @@ def test_delete_by_filter_removes_exactly_the_matching_measurements(
     c8y.measurements.delete_by(source=populated, type="py_TypeA")
 
     assert temperatures(c8y.measurements.select(source=populated)) == [1, 3, 5]
+
+
+def test_delete_by_value_fragment_deletes_only_measurements_holding_that_series(
+    c8y: CumulocityApi, populated: str
+) -> None:
+    c8y.measurements.delete_by(source=populated, value_fragment_type="py_Humidity")
+
+    assert temperatures(c8y.measurements.select(source=populated)) == [1, 3, 5]
