@@ -8,13 +8,14 @@ echo; and the ``Accept`` / ``Content-Type`` headers, which decide the answer's m
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from connexion import context
 from starlette.responses import Response
+
+from mockserver.jsoncodec import dumps
 
 VENDOR = "application/vnd.com.nsn.cumulocity."
 JSON = "application/json"
@@ -92,7 +93,7 @@ def json_response(
     body: Any, status: int = 200, *, media_type: str = JSON, headers: dict[str, str] | None = None
 ) -> Response:
     """A JSON answer with an exact media type (Connexion would insist on the spec's list)."""
-    content = b"" if body is None else json.dumps(body, separators=(",", ":")).encode("utf-8")
+    content = b"" if body is None else dumps(body)
     return Response(
         content, status_code=status, media_type=media_type if body is not None else None, headers=headers
     )

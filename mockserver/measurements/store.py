@@ -19,7 +19,6 @@ Every create and delete is announced through :meth:`MeasurementStore.subscribe`'
 from __future__ import annotations
 
 import heapq
-import json
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +27,7 @@ from typing import Any
 
 from mockserver.errors import NotFound, ValidationError
 from mockserver.inventory.store import InventoryStore
+from mockserver.jsoncodec import decode_payload, encode_payload
 from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.index import TimeIndex
 from mockserver.measurements.series import SeriesColumn, SeriesQuery, aggregate
@@ -43,7 +43,6 @@ from mockserver.timeutil import to_epoch_us
 Listener = Callable[[str, dict[str, Any]], None]
 Shape = tuple[frozenset[str], tuple[tuple[str, str], ...]]
 Predicate = Callable[[int], bool]
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 # Deleting more rows than this at once rebuilds the indexes instead of removing one by one.
 BULK_DELETE = 64
 
@@ -148,7 +147,7 @@ class MeasurementStore:
 
     def _insert(self, m: NormalisedMeasurement) -> dict[str, Any]:
         document = m.document()
-        payload = _ENCODER.encode(document).encode()
+        payload = encode_payload(document)
         row = len(self._payload)
         new_id = self._base + row
         self._next_id = new_id + 1
@@ -187,7 +186,7 @@ class MeasurementStore:
     def _doc(self, row: int) -> dict[str, Any]:
         payload = self._payload[row]
         assert payload is not None
-        return {"id": str(self._base + row), **json.loads(payload)}
+        return {"id": str(self._base + row), **decode_payload(payload)}
 
     def _row_of(self, id: str) -> int:
         row = int(id) - self._base if isinstance(id, str) and id.isdigit() else -1
