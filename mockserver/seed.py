@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from mockserver.errors import MockError, ValidationError
+from mockserver.ids import is_server_id
 from mockserver.users import UsersFileError
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def load_seed(state: MockState, data: Mapping[str, Any]) -> dict[str, int]:
     for index, entry in enumerate(data.get("managedObjects", [])):
         doc = dict(entry)
         preset = doc.pop("id", None)
-        if preset is not None and not (isinstance(preset, str | int) and str(preset).isdigit()):
+        if preset is not None and not (isinstance(preset, str | int) and is_server_id(str(preset))):
             raise SeedError(f"managedObjects[{index}].id must be a string of digits, got {preset!r}.")
         try:
             state.inventory.create(doc, owner=SEED_OWNER, preset_id=None if preset is None else str(preset))

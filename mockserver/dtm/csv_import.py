@@ -25,6 +25,7 @@ from mockserver.dtm.models import EffectiveModel, Problem
 from mockserver.dtm.store import DtmStore
 from mockserver.dtm.values import is_number
 from mockserver.errors import ValidationError
+from mockserver.ids import is_server_id
 
 MAX_ROWS = 10_000
 FIXED_COLUMNS = ("model", "name", "path", "managedObjectId", "description")
@@ -216,7 +217,7 @@ class _Import:
                     ("path", f"Asset model {model_id} is not allowed under model {parent_model}.")
                 )
         mo = body.get("managedObjectId")
-        if isinstance(mo, str) and mo.isdigit():
+        if is_server_id(mo):
             if not self.store.inventory.exists(mo):
                 problems.append(("managedObjectId", f"No managed object has the id {mo!r}."))
             elif mo in self.store.mo_links:

@@ -19,6 +19,7 @@ from mockserver.dtm.expressions import (
 )
 from mockserver.dtm.models import EffectiveModel, Problem
 from mockserver.dtm.values import MAX_NAME_LENGTH, check_value, json_kind
+from mockserver.ids import is_server_id
 
 INSTANCE_FIELDS = ("modelId", "name", "description", "managedObjectId", "parent", "properties")
 READ_ONLY_FIELDS = ("id", "self", "children", "computed", "computedErrors")
@@ -57,7 +58,7 @@ def check_header_fields(body: Mapping[str, Any], problems: list[Problem]) -> Non
         problems.append(("description", f"The description must be a string, got {json_kind(description)}."))
     for field in ("managedObjectId", "parent"):
         value = body.get(field)
-        if value is not None and not (isinstance(value, str) and value.isdigit()):
+        if value is not None and not is_server_id(value):
             problems.append((field, f"{field} must be an id (a string of digits), got {_short(value)}."))
 
 

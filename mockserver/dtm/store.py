@@ -29,6 +29,7 @@ from mockserver.dtm.models import (
     validate_model,
 )
 from mockserver.errors import Conflict, NotFound, ValidationError
+from mockserver.ids import is_server_id
 from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.series import SeriesQuery
 from mockserver.paging import PageRequest, page_links, page_slice, statistics
@@ -142,9 +143,8 @@ class DtmStore:
         for section, entries in (("assetModels", models), ("assetInstances", instances)):
             for index, entry in enumerate(entries):
                 preset = entry.get("id") if isinstance(entry, dict) else None
-                if preset is not None and (
-                    not str(preset).isdigit() or str(preset) in self.models or str(preset) in self.instances
-                ):
+                taken = str(preset) in self.models or str(preset) in self.instances
+                if preset is not None and (not is_server_id(str(preset)) or taken):
                     raise ValidationError(
                         f"{section}[{index}]: the id {preset!r} is not unused digits.", resource=RESOURCE
                     )
@@ -290,13 +290,13 @@ class DtmStore:
             body.get("properties"), model, self.model_of, self.is_submodel, problems
         )
         parent = body.get("parent")
-        if isinstance(parent, str) and parent.isdigit():
+        if is_server_id(parent):
             if parent not in self.instances:
                 problems.append(("parent", f"The parent asset instance {parent!r} does not exist."))
             elif not rules.allowed_child(self.effective(self.instances[parent]["modelId"]), model.chain):
                 problems.append(("parent", self._not_allowed(parent, model_id)))
         mo = body.get("managedObjectId")
-        if isinstance(mo, str) and mo.isdigit() and not self.inventory.exists(mo):
+        if is_server_id(mo) and not self.inventory.exists(mo):
             problems.append(("managedObjectId", f"No managed object has the id {mo!r}."))
         record = {
             "modelId": model_id,

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from mockserver.ids import is_server_id
+
 PROPERTY_TYPES = ("TEXT", "NUMBER", "BOOLEAN", "DATE", "ENUM", "REFERENCE")
 KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 MAX_TEXT_LENGTH = 10_000
@@ -106,7 +108,7 @@ def check_value(
             return None
         return f"expected one of {', '.join(map(repr, values))}, got {_short(value)}"
     if kind == "REFERENCE":
-        if not isinstance(value, str) or not value.isdigit():
+        if not is_server_id(value):
             return f"expected the id of an asset instance, got {_short(value)}"
         if resolve is None or is_submodel is None:
             return None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.errors import Conflict, NotFound, ValidationError
+from mockserver.ids import is_server_id
 from mockserver.timeutil import format_utc_millis, now_utc
 
 RESOURCE = "inventory"
@@ -89,7 +90,7 @@ class InventoryStore:
         _check_fields(doc)
         with self._lock:
             if preset_id is not None:
-                if not preset_id.isdigit() or preset_id in self._objects:
+                if not is_server_id(preset_id) or preset_id in self._objects:
                     raise Conflict(
                         f"Cannot create managed object with id {preset_id!r}: ids are unused decimal digits.",
                         resource=RESOURCE,

@@ -26,6 +26,7 @@ from itertools import islice
 from typing import Any
 
 from mockserver.errors import NotFound, ValidationError
+from mockserver.ids import is_server_id
 from mockserver.inventory.store import InventoryStore
 from mockserver.jsoncodec import decode_payload, encode_payload
 from mockserver.measurements.filters import MeasurementFilter
@@ -189,7 +190,7 @@ class MeasurementStore:
         return {"id": str(self._base + row), **decode_payload(payload)}
 
     def _row_of(self, id: str) -> int:
-        row = int(id) - self._base if isinstance(id, str) and id.isdigit() else -1
+        row = int(id) - self._base if is_server_id(id) else -1
         if not 0 <= row < len(self._payload) or self._payload[row] is None:
             raise NotFound(f"Measurement with id {id!r} does not exist.", resource=RESOURCE)
         return row

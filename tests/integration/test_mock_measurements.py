@@ -189,6 +189,31 @@ def test_delete_then_get_returns_404_naming_the_id(mock: Mock) -> None:
     )
 
 
+SUPERSCRIPT = str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+FULLWIDTH = str.maketrans("0123456789", "".join(chr(0xFF10 + d) for d in range(10)))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/measurement/measurements/{odd}",
+        "/inventory/managedObjects/{odd}",
+        "/service/dtm/asset-models/{odd}",
+        "/service/dtm/asset-instances/{odd}",
+    ],
+)
+@pytest.mark.parametrize("digits", [SUPERSCRIPT, FULLWIDTH], ids=["superscript", "fullwidth"])
+def test_non_ascii_digit_ids_are_404_not_500_nor_another_resource(
+    mock: Mock, path: str, digits: dict[int, str]
+) -> None:
+    real = create(mock, mock.device(), "2024-01-01T00:00:00Z")
+    odd = real.translate(digits)  # int(odd) == int(real) for fullwidth digits
+    for method in ("get", "delete"):
+        response = getattr(mock.client, method)(path.format(odd=odd), auth=ADMIN)
+        assert response.status_code == 404, response.text
+    assert mock.client.get(f"/measurement/measurements/{real}", auth=ADMIN).status_code == 200
+
+
 def test_ids_are_never_reused_after_delete_or_reset(mock: Mock) -> None:
     mo = mock.device()
     first = create(mock, mo, "2024-01-01T00:00:00Z")
