@@ -10,23 +10,21 @@ path (measurement, inventory/tenant, DTM). Violations are printed as they happen
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
-from openapi_core import Config, OpenAPI
-from openapi_core.datatypes import RequestParameters
+from openapi_core import OpenAPI
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from werkzeug.datastructures import Headers, ImmutableMultiDict
+from werkzeug.datastructures import Headers
 
 from contracts.failures import ContractFailure, RecordedRequest
+from contracts.openapi_validation import CoreRequest, CoreResponse, load
 from contracts.requirements import REQUIREMENTS
 from contracts.runner import Result
 
@@ -37,28 +35,6 @@ SPEC_OF_PREFIX = [
     ("/service/dtm", "dtm.yaml"),
 ]
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host"}
-
-
-@dataclass
-class CoreRequest:
-    """The openapi-core request protocol over a received request."""
-
-    host_url: str
-    path: str
-    method: str
-    body: bytes | None
-    content_type: str
-    parameters: RequestParameters
-
-
-@dataclass
-class CoreResponse:
-    """The openapi-core response protocol over the target's answer."""
-
-    status_code: int
-    content_type: str
-    headers: Headers
-    data: bytes
 
 
 @dataclass
@@ -73,7 +49,7 @@ class Validator:
         for name in {spec for _, spec in SPEC_OF_PREFIX}:
             path = Path(self.spec_dir) / name
             if path.exists():
-                self.specs[name] = OpenAPI.from_file_path(str(path), config=json_media_types(path))
+                self.specs[name] = load(str(path))
         self.results = {
             rid: Result(REQUIREMENTS[rid], status="passed") for rid in ("PROXY-REQ-1", "PROXY-RESP-1")
         }
@@ -126,17 +102,6 @@ class Validator:
         )
 
 
-def json_media_types(path: Path) -> Config:
-    """openapi-core reads only application/json as JSON: teach it the spec's vendor ``+json`` types."""
-    text = path.read_text(encoding="utf-8")
-    types = set(re.findall(r"application/[\w.\-]+\+json", text))
-    return Config(extra_media_type_deserializers={t: _json for t in types})
-
-
-def _json(data: bytes | str) -> Any:
-    return json.loads(data)
-
-
 def build_app(target: str, validator: Validator, *, timeout: float = 30.0) -> Starlette:
     """The proxy as an ASGI app: forward unchanged, validate, answer with the target's response."""
     client = httpx.AsyncClient(base_url=target.rstrip("/"), timeout=timeout)
@@ -153,17 +118,14 @@ def build_app(target: str, validator: Validator, *, timeout: float = 30.0) -> St
             headers=headers,
         )
         answer_headers = {k: v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP}
-        core_request = CoreRequest(
+        core_request = CoreRequest.build(
             host_url=f"{request.url.scheme}://{request.url.netloc}",
             path=request.url.path,
-            method=request.method.lower(),
-            body=body or None,
-            content_type=request.headers.get("content-type", "").lower(),
-            parameters=RequestParameters(
-                query=ImmutableMultiDict(request.query_params.multi_items()),
-                header=Headers(list(request.headers.items())),
-                cookie=ImmutableMultiDict(request.cookies.items()),
-            ),
+            method=request.method,
+            query=request.query_params.multi_items(),
+            headers=request.headers.items(),
+            body=body,
+            content_type=request.headers.get("content-type", ""),
         )
         core_response = CoreResponse(
             status_code=upstream.status_code,

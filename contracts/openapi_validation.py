@@ -1,0 +1,93 @@
+"""openapi-core over our specs: the independent judge of whether a request or answer is valid.
+
+Used by the validating proxy for live traffic, and by the schema suite to confirm a
+Schemathesis "negative data accepted" claim before reporting it (Schemathesis's negative
+mutations are heuristics and sometimes produce data the spec allows).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from openapi_core import Config, OpenAPI
+from openapi_core.datatypes import RequestParameters
+from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+
+@dataclass
+class CoreRequest:
+    """The openapi-core request protocol over a request that was (or will be) sent."""
+
+    host_url: str
+    path: str
+    method: str
+    body: bytes | None
+    content_type: str
+    parameters: RequestParameters
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        host_url: str,
+        path: str,
+        method: str,
+        query: Iterable[tuple[str, str]] = (),
+        headers: Iterable[tuple[str, str]] = (),
+        body: bytes | None = None,
+        content_type: str = "",
+    ) -> CoreRequest:
+        return cls(
+            host_url=host_url,
+            path=path,
+            method=method.lower(),
+            body=body or None,
+            content_type=content_type.lower(),
+            parameters=RequestParameters(
+                query=ImmutableMultiDict(list(query)),
+                header=Headers(list(headers)),
+                cookie=ImmutableMultiDict(),
+            ),
+        )
+
+
+@dataclass
+class CoreResponse:
+    """The openapi-core response protocol over the target's answer."""
+
+    status_code: int
+    content_type: str
+    headers: Headers
+    data: bytes
+
+
+def json_media_types(path: Path) -> Config:
+    """openapi-core reads only application/json as JSON: teach it the spec's vendor ``+json`` types."""
+    text = path.read_text(encoding="utf-8")
+    types = set(re.findall(r"application/[\w.\-]+\+json", text))
+    return Config(extra_media_type_deserializers={t: _json for t in types})
+
+
+def _json(data: bytes | str) -> Any:
+    return json.loads(data)
+
+
+@cache
+def load(path: str) -> OpenAPI:
+    """The spec at ``path``, ready to validate (parsed once per process)."""
+    return OpenAPI.from_file_path(path, config=json_media_types(Path(path)))
+
+
+def request_errors(spec: OpenAPI, request: CoreRequest) -> list[str]:
+    """Why ``request`` breaks the spec, one line per problem; empty when it is valid."""
+    lines = []
+    for error in spec.iter_request_errors(request):
+        cause = getattr(error, "__cause__", None)
+        lines.append(f"{error}" + (f": {cause}" if cause else ""))
+    return lines
