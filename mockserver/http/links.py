@@ -6,8 +6,11 @@ answer is valid for whoever asked, behind any port mapping.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from itertools import combinations
 from typing import Any
+
+from mockserver.paging import PageRequest, page_links, statistics
 
 MEASUREMENTS = "/measurement/measurements"
 MANAGED_OBJECTS = "/inventory/managedObjects"
@@ -36,6 +39,24 @@ def present_measurement(doc: dict[str, Any], base_url: str) -> dict[str, Any]:
     if isinstance(source, dict) and "id" in source:
         source["self"] = managed_object_url(base_url, str(source["id"]))
     return doc
+
+
+def measurement_page(
+    items: Sequence[dict[str, Any]],
+    total: int,
+    page: PageRequest,
+    *,
+    base_url: str,
+    collection_url: str,
+    query: Iterable[tuple[str, str]],
+) -> dict[str, Any]:
+    """A measurement collection answer: the page's measurements with their links, ``statistics``,
+    and ``self``/``next``/``prev`` echoing the request's query (the collection and DTM roll-ups)."""
+    return {
+        "measurements": [present_measurement(m, base_url) for m in items],
+        "statistics": statistics(page, total),
+        **page_links(collection_url, query, page),
+    }
 
 
 def present_managed_object(doc: dict[str, Any], base_url: str) -> dict[str, Any]:

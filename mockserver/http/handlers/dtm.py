@@ -13,10 +13,10 @@ from starlette.responses import Response
 from mockserver.dtm import DtmStore
 from mockserver.dtm.csv_import import import_csv
 from mockserver.errors import BadRequest
-from mockserver.http.links import present_measurement
+from mockserver.http.links import measurement_page
 from mockserver.http.media import JSON, current_request, json_response
 from mockserver.measurements import MeasurementFilter, SeriesQuery
-from mockserver.paging import PageRequest, page_links, statistics
+from mockserver.paging import PageRequest
 from mockserver.state import MockState
 from mockserver.users import User
 
@@ -147,11 +147,14 @@ class DtmHandlers:
         )
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
         items, total = self.store.rollup_measurements(id_, selection, bool(revert), page)
-        body: dict[str, Any] = {
-            "measurements": [present_measurement(m, request.base_url) for m in items],
-            "statistics": statistics(page, total),
-            **page_links(request.url(request.path), request.query, page),
-        }
+        body = measurement_page(
+            items,
+            total,
+            page,
+            base_url=request.base_url,
+            collection_url=request.url(request.path),
+            query=request.query,
+        )
         return json_response(body, media_type=JSON)
 
     async def get_asset_instance_rollup_series(

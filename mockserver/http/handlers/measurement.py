@@ -6,10 +6,15 @@ from typing import Any, ClassVar
 
 from starlette.responses import Response
 
-from mockserver.http.links import MEASUREMENTS, measurement_api_resource, present_measurement
+from mockserver.http.links import (
+    MEASUREMENTS,
+    measurement_api_resource,
+    measurement_page,
+    present_measurement,
+)
 from mockserver.http.media import JSON, current_request, json_response, mime_of, vendor
 from mockserver.measurements import MeasurementFilter, SeriesQuery
-from mockserver.paging import PageRequest, page_links, statistics
+from mockserver.paging import PageRequest
 from mockserver.state import MockState
 
 READ = ("ROLE_MEASUREMENT_READ",)
@@ -66,11 +71,14 @@ class MeasurementHandlers:
         )
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
         items, total = self.store.page(selection, bool(revert), page)
-        body: dict[str, Any] = {
-            "measurements": [present_measurement(m, request.base_url) for m in items],
-            "statistics": statistics(page, total),
-            **page_links(request.url(MEASUREMENTS), request.query, page),
-        }
+        body = measurement_page(
+            items,
+            total,
+            page,
+            base_url=request.base_url,
+            collection_url=request.url(MEASUREMENTS),
+            query=request.query,
+        )
         return json_response(body, media_type=request.answer_type(COLLECTION))
 
     async def post_measurement_collection_resource(self, payload: Any = None) -> Response:
