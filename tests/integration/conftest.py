@@ -1,4 +1,10 @@
-"""A real mock server process on a free 127.0.0.1 port, shared by the integration tests.
+"""Fixtures of the integration tests: the in-process mock, and a real server process.
+
+``mock`` is the in-process app (``mock_http``), emptied before each test; ``module_mock`` builds
+it once per module, through Connexion and through the fast path (a module overrides it when it
+needs another configuration).
+
+A real mock server process on a free 127.0.0.1 port is shared by the official-client tests.
 
 The official clients talk HTTP over a socket, so they need a running server rather than an
 in-process app. The fixture starts ``python -m mockserver`` once per session, waits until it
@@ -18,6 +24,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from mock_http import PATHS, Mock, fresh, make_mock
+
+
+@pytest.fixture(scope="module", params=PATHS)
+def module_mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
+    yield from make_mock(path=request.param)
+
+
+@pytest.fixture
+def mock(module_mock: Mock) -> Iterator[Mock]:
+    yield from fresh(module_mock)
+
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 60.0

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from mock_http import ADMIN, Mock, assert_error, basic, fresh, make_mock
+from mock_http import ADMIN, Mock, assert_error, basic, make_mock
 
 MODELS = "/service/dtm/asset-models"
 INSTANCES = "/service/dtm/asset-instances"
@@ -17,11 +17,6 @@ INSTANCES = "/service/dtm/asset-instances"
 @pytest.fixture(scope="module")
 def module_mock() -> Iterator[Mock]:
     yield from make_mock()
-
-
-@pytest.fixture
-def mock(module_mock: Mock) -> Iterator[Mock]:
-    yield from fresh(module_mock)
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import free_port
-from mock_http import ADMIN, Mock, assert_error, fresh, make_mock
+from mock_http import ADMIN, Mock, assert_error, make_mock
 
 from mockserver.__main__ import main
 
@@ -24,11 +24,6 @@ HEADER = "model,name,path,managedObjectId,description,serial,maxPower (NUMBER),r
 @pytest.fixture(scope="module")
 def module_mock() -> Iterator[Mock]:
     yield from make_mock()
-
-
-@pytest.fixture
-def mock(module_mock: Mock) -> Iterator[Mock]:
-    yield from fresh(module_mock)
 
 
 def setup_models(post: Any, suffix: str = "") -> tuple[str, str]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from mock_http import ADMIN, PATHS, Mock, assert_error, basic, fresh, make_mock, measurement
+from mock_http import ADMIN, Mock, assert_error, basic, measurement
 
 from mockserver.seed import SeedError, read_seed_file
 from mockserver.state import MockState
@@ -19,16 +18,6 @@ SEED = {
     "managedObjects": [{"id": "500", "name": "Seeded device"}, {"name": "Second"}],
     "measurements": [measurement("500", "2024-01-01T00:00:00Z"), measurement("500", "2024-01-02T00:00:00Z")],
 }
-
-
-@pytest.fixture(scope="module", params=PATHS)
-def module_mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
-    yield from make_mock(path=request.param)
-
-
-@pytest.fixture
-def mock(module_mock: Mock) -> Iterator[Mock]:
-    yield from fresh(module_mock)
 
 
 def test_seed_adds_users_objects_and_measurements(mock: Mock) -> None:

@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from mock_http import ADMIN, PATHS, Mock, assert_error, basic, fresh, make_mock, measurement
-
-
-@pytest.fixture(scope="module", params=PATHS)
-def module_mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
-    yield from make_mock(path=request.param)
-
-
-@pytest.fixture
-def mock(module_mock: Mock) -> Iterator[Mock]:
-    yield from fresh(module_mock)
+from mock_http import ADMIN, Mock, assert_error, basic, measurement
 
 
 def test_missing_credentials_answer_401_with_a_basic_challenge(mock: Mock) -> None:

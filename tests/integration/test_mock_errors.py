@@ -17,7 +17,6 @@ from mock_http import (
     Mock,
     assert_error,
     basic,
-    fresh,
     make_mock,
     measurement,
 )
@@ -28,11 +27,6 @@ from mockserver.http.config import MockConfig
 @pytest.fixture(scope="module")
 def module_mock() -> Iterator[Mock]:
     yield from make_mock(MockConfig(max_body_bytes=16 * 1024 * 1024))
-
-
-@pytest.fixture
-def mock(module_mock: Mock) -> Iterator[Mock]:
-    yield from fresh(module_mock)
 
 
 def post_raw(

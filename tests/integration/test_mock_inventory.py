@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from mock_http import ADMIN, MANAGED_OBJECT, PATHS, Mock, assert_error, basic, fresh, make_mock, measurement
+from mock_http import ADMIN, MANAGED_OBJECT, Mock, assert_error, basic, measurement
 
 COLLECTION = "application/vnd.com.nsn.cumulocity.managedobjectcollection+json"
-
-
-@pytest.fixture(scope="module", params=PATHS)
-def module_mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
-    yield from make_mock(path=request.param)
-
-
-@pytest.fixture
-def mock(module_mock: Mock) -> Iterator[Mock]:
-    yield from fresh(module_mock)
 
 
 def test_post_returns_the_managed_object_with_server_fields(mock: Mock) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -10,26 +9,13 @@ from mock_http import (
     ADMIN,
     MEASUREMENT,
     MEASUREMENTS,
-    PATHS,
     Mock,
     assert_error,
     basic,
-    fresh,
-    make_mock,
     measurement,
 )
 
 API = "application/vnd.com.nsn.cumulocity.measurementapi+json"
-
-
-@pytest.fixture(scope="module", params=PATHS)
-def module_mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
-    yield from make_mock(path=request.param)
-
-
-@pytest.fixture
-def mock(module_mock: Mock) -> Iterator[Mock]:
-    yield from fresh(module_mock)
 
 
 def create(mock: Mock, source: str, time: str, **fragments: object) -> str:

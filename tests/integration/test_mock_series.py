@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from mock_http import ADMIN, MEASUREMENTS, PATHS, Mock, assert_error, fresh, make_mock, measurement
+from mock_http import ADMIN, MEASUREMENTS, Mock, assert_error, measurement
 
 WINDOW = "dateFrom=2024-01-01&dateTo=2024-01-03"
-
-
-@pytest.fixture(scope="module", params=PATHS)
-def module_mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
-    yield from make_mock(path=request.param)
-
-
-@pytest.fixture
-def mock(module_mock: Mock) -> Iterator[Mock]:
-    yield from fresh(module_mock)
 
 
 @pytest.fixture
