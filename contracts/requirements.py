@@ -305,6 +305,14 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
         _COLL,
     ),
     (
+        "STATE-DTM-1",
+        "statemachine",
+        "Random sequences of asset-instance operations keep the target's hierarchy equal to a "
+        "plain-Python model.",
+        _D,
+        "/components/schemas/AssetInstance/properties/children",
+    ),
+    (
         "LINK-INV-1",
         "links",
         "Managed objects: create -> get -> update (merge) -> delete -> get answers 404.",

@@ -353,6 +353,23 @@ def drop_defaults(ex: Exchange) -> None:
         ex.answer.get("properties", {}).pop("level", None)
 
 
+def cascade_only_direct_children(monkeypatch: Any) -> None:
+    from mockserver.dtm.store import DtmStore
+
+    original = DtmStore.delete_instance
+
+    def shallow(self: Any, instance_id: str, *, cascade: bool = False) -> None:
+        if cascade:
+            with self.lock:  # grandchildren are cut loose as roots instead of being deleted
+                for child in list(self.instances.get(instance_id, {}).get("children", [])):
+                    for grandchild in self.instances[child]["children"]:
+                        self.instances[grandchild]["parent"] = None
+                    self.instances[child]["children"] = []
+        original(self, instance_id, cascade=cascade)
+
+    monkeypatch.setattr(DtmStore, "delete_instance", shallow)
+
+
 DTM_FAULTS = [
     Fault("ENUM not enforced", "DTM-PROP-1", "InvalidValueAccepted", patch=enum_not_enforced),
     Fault("children not updated on move", "DTM-TREE-1", "ChildrenNotUpdated", after=StaleChildren()),
@@ -379,5 +396,11 @@ DTM_FAULTS = [
         "DTM-DELETE-2",
         "CascadeDeleteRefused",
         before=lambda ex: ex.drop("cascade") if ex.method == "DELETE" else None,
+    ),
+    Fault(
+        "cascade deletes only the direct children",
+        "statemachine",
+        "DeletedInstanceStillReadable",
+        patch=cascade_only_direct_children,
     ),
 ]
