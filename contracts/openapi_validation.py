@@ -84,10 +84,12 @@ def load(path: str) -> OpenAPI:
     return OpenAPI.from_file_path(path, config=json_media_types(Path(path)))
 
 
+def describe(error: Exception) -> str:
+    """An openapi-core error in one line, with the underlying schema error when there is one."""
+    cause = error.__cause__
+    return f"{error}" + (f": {cause}" if cause else "")
+
+
 def request_errors(spec: OpenAPI, request: CoreRequest) -> list[str]:
     """Why ``request`` breaks the spec, one line per problem; empty when it is valid."""
-    lines = []
-    for error in spec.iter_request_errors(request):
-        cause = getattr(error, "__cause__", None)
-        lines.append(f"{error}" + (f": {cause}" if cause else ""))
-    return lines
+    return [describe(error) for error in spec.iter_request_errors(request)]

@@ -25,6 +25,7 @@ from werkzeug.datastructures import Headers
 
 from contracts.failures import ContractFailure, RecordedRequest
 from contracts.openapi_validation import CoreRequest, CoreResponse, load
+from contracts.openapi_validation import describe as describe_error
 from contracts.requirements import REQUIREMENTS
 from contracts.runner import Result
 
@@ -71,8 +72,7 @@ class Validator:
             ("PROXY-RESP-1", list(spec.iter_response_errors(request, response))),
         ):
             for error in errors[:1]:
-                cause = getattr(error, "__cause__", None)
-                detail = f"{error}" + (f": {cause}" if cause else "")
+                detail = describe_error(error)
                 title = type(error).__name__
                 side = "request" if rid == "PROXY-REQ-1" else f"{response.status_code} response"
                 failure = ContractFailure(
