@@ -143,8 +143,8 @@ class DtmStore:
         for section, entries in (("assetModels", models), ("assetInstances", instances)):
             for index, entry in enumerate(entries):
                 preset = entry.get("id") if isinstance(entry, dict) else None
-                taken = str(preset) in self.models or str(preset) in self.instances
-                if preset is not None and (not is_server_id(str(preset)) or taken):
+                key = None if preset is None else str(preset)
+                if key is not None and (not is_server_id(key) or key in self.models or key in self.instances):
                     raise ValidationError(
                         f"{section}[{index}]: the id {preset!r} is not unused digits.", resource=RESOURCE
                     )
