@@ -55,3 +55,8 @@ def decode_payload(payload: bytes) -> Any:
     if payload[:1] == _STDLIB_MARK:
         return json.loads(payload[1:])
     return orjson.loads(payload)
+
+
+def payload_json(payload: bytes) -> bytes:
+    """The JSON text of a stored payload, to splice into an answer without decoding it."""
+    return payload[1:] if payload[:1] == _STDLIB_MARK else payload

@@ -32,6 +32,7 @@ from mockserver.errors import Conflict, NotFound, ValidationError
 from mockserver.ids import is_server_id
 from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.series import SeriesQuery
+from mockserver.measurements.store import StoredMeasurements
 from mockserver.paging import PageRequest, page_links, page_slice, statistics
 from mockserver.timeutil import now_utc
 
@@ -54,9 +55,9 @@ class Measurements(Protocol):
     """What the DTM roll-ups need from the measurement store."""
 
     def select(self, f: MeasurementFilter, *, revert: bool = False) -> Sequence[dict[str, Any]]: ...
-    def page(
+    def page_stored(
         self, f: MeasurementFilter, revert: bool, request: PageRequest
-    ) -> tuple[list[dict[str, Any]], int]: ...
+    ) -> tuple[StoredMeasurements, int]: ...
     def series(self, q: SeriesQuery) -> dict[str, Any]: ...
 
 
@@ -491,11 +492,11 @@ class DtmStore:
 
     def rollup_measurements(
         self, instance_id: str, f: MeasurementFilter, revert: bool, request: PageRequest
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[StoredMeasurements, int]:
         """The measurement collection page restricted to the instance's roll-up scope."""
         assert self.measurements is not None, "DtmStore needs a measurement store for roll-ups"
         scoped = dataclasses.replace(f, sources=self.rollup_scope(instance_id))
-        return self.measurements.page(scoped, revert, request)
+        return self.measurements.page_stored(scoped, revert, request)
 
     def rollup_series(self, instance_id: str, q: SeriesQuery) -> dict[str, Any]:
         """The series answer over the instance's roll-up scope."""

@@ -92,8 +92,12 @@ def current_request() -> RequestView:
 def json_response(
     body: Any, status: int = 200, *, media_type: str = JSON, headers: dict[str, str] | None = None
 ) -> Response:
-    """A JSON answer with an exact media type (Connexion would insist on the spec's list)."""
-    content = b"" if body is None else dumps(body)
+    """A JSON answer with an exact media type (Connexion would insist on the spec's list).
+
+    ``body`` is a JSON value, JSON text already encoded (``bytes``, which is no JSON value), or
+    None for an empty answer.
+    """
+    content = b"" if body is None else body if isinstance(body, bytes) else dumps(body)
     return Response(
         content, status_code=status, media_type=media_type if body is not None else None, headers=headers
     )

@@ -2,7 +2,7 @@
 
 from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.series import SeriesQuery
-from mockserver.measurements.store import MeasurementStore
+from mockserver.measurements.store import MeasurementStore, StoredMeasurements
 from mockserver.measurements.validation import NormalisedMeasurement, validate_measurement
 
 __all__ = [
@@ -10,5 +10,6 @@ __all__ = [
     "MeasurementStore",
     "NormalisedMeasurement",
     "SeriesQuery",
+    "StoredMeasurements",
     "validate_measurement",
 ]

@@ -6,8 +6,9 @@ Memory layout, for a million measurements in a few hundred MB:
   ``id = base + row`` (ids only grow, so row order is id order);
 * per-row columns in typed arrays: epoch-µs time, interned source / type / *shape* codes (a
   shape is the set of top-level fragments and (fragment, series) pairs a measurement has, shared
-  by all measurements of that form) and the canonical JSON bytes of the document (None once
-  deleted), parsed again on read;
+  by all measurements of that form) and the JSON bytes of the document without ``id`` and
+  ``source`` (None once deleted), parsed again on read or spliced into an answer as they are
+  (:class:`StoredMeasurements`, :func:`mockserver.http.links.measurements_json`);
 * :class:`~mockserver.measurements.index.TimeIndex` instances: every row, rows per source, and
   (time, value, unit) per (source, fragment, series) for the series endpoint.
 
@@ -22,13 +23,14 @@ import heapq
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from mockserver.errors import NotFound, ValidationError
 from mockserver.ids import is_server_id
 from mockserver.inventory.store import InventoryStore
-from mockserver.jsoncodec import decode_payload, encode_payload
+from mockserver.jsoncodec import decode_payload, encode_payload, payload_json
 from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.index import TimeIndex
 from mockserver.measurements.series import SeriesColumn, SeriesQuery, aggregate
@@ -46,6 +48,21 @@ Shape = tuple[frozenset[str], tuple[tuple[str, str], ...]]
 Predicate = Callable[[int], bool]
 # Deleting more rows than this at once rebuilds the indexes instead of removing one by one.
 BULK_DELETE = 64
+
+
+@dataclass(frozen=True)
+class StoredMeasurements:
+    """Measurements as stored, in answer order, as three parallel columns: the ids, their
+    sources' ids, and the bodies, each the JSON text of the object holding every other member
+    (``time``, ``type``, the fragments). Columns, not one object per measurement, because a
+    page is turned into bytes in one pass (:func:`mockserver.http.links.measurements_json`)."""
+
+    ids: list[int]
+    source_ids: list[str]
+    bodies: list[bytes]
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 class _Interned:
@@ -148,7 +165,7 @@ class MeasurementStore:
 
     def _insert(self, m: NormalisedMeasurement) -> dict[str, Any]:
         document = m.document()
-        payload = encode_payload(document)
+        payload = encode_payload({"time": m.time_text, "type": m.type, **m.fragments})
         row = len(self._payload)
         new_id = self._base + row
         self._next_id = new_id + 1
@@ -187,7 +204,23 @@ class MeasurementStore:
     def _doc(self, row: int) -> dict[str, Any]:
         payload = self._payload[row]
         assert payload is not None
-        return {"id": str(self._base + row), **decode_payload(payload)}
+        body = decode_payload(payload)
+        return {
+            "id": str(self._base + row),
+            "time": body.pop("time"),
+            "type": body.pop("type"),
+            "source": {"id": self._sources.values[self._source[row]]},
+            **body,
+        }
+
+    def _stored(self, rows: list[int]) -> StoredMeasurements:
+        """The rows as stored (under the lock; every row alive)."""
+        payloads, sources, names, base = self._payload, self._source, self._sources.values, self._base
+        return StoredMeasurements(
+            ids=[base + row for row in rows],
+            source_ids=[names[sources[row]] for row in rows],
+            bodies=[payload_json(payloads[row]) for row in rows],  # type: ignore[arg-type]
+        )
 
     def _row_of(self, id: str) -> int:
         row = int(id) - self._base if is_server_id(id) else -1
@@ -199,6 +232,11 @@ class MeasurementStore:
         """The measurement ``id``; 404 ``measurement/Not Found`` naming the id otherwise."""
         with self._lock:
             return self._doc(self._row_of(id))
+
+    def get_stored(self, id: str) -> StoredMeasurements:
+        """:meth:`get` as stored (one measurement), for an answer that splices the stored JSON."""
+        with self._lock:
+            return self._stored([self._row_of(id)])
 
     def delete(self, id: str) -> None:
         """Remove one measurement (404 if absent)."""
@@ -355,40 +393,53 @@ class MeasurementStore:
     def page(
         self, f: MeasurementFilter, revert: bool, request: PageRequest
     ) -> tuple[list[dict[str, Any]], int]:
-        """One page of :meth:`select` and the total number of matches.
-
-        Only the page's documents are built. Without a type/fragment filter (and with no or
-        one source) a page is two binary searches and a slice; otherwise the candidates in
-        the time range are scanned, stopping once the page is full, and counted in one pass.
-        """
+        """One page of :meth:`select` and the total number of matches."""
         with self._lock:
-            start, size = request.offset, request.page_size
-            merged = self._merged_page(f, revert, start, size)
-            if merged is not None:
-                return merged
-            found = self._candidates(f)
-            if found is None:
-                return [], 0
-            seq, lo, hi, predicate = found
-            picked: Iterable[int]
-            if predicate is None:
-                total = hi - lo
-                if revert:
-                    end = max(hi - start, lo)
-                    picked = reversed(seq[max(end - size, lo) : end])
-                else:
-                    begin = min(lo + start, hi)
-                    picked = seq[begin : min(begin + size, hi)]
+            rows, total = self._page_rows(f, revert, request)
+            return [self._doc(r) for r in rows], total
+
+    def page_stored(
+        self, f: MeasurementFilter, revert: bool, request: PageRequest
+    ) -> tuple[StoredMeasurements, int]:
+        """:meth:`page` as stored, for an answer that splices the stored JSON."""
+        with self._lock:
+            rows, total = self._page_rows(f, revert, request)
+            return self._stored(rows), total
+
+    def _page_rows(self, f: MeasurementFilter, revert: bool, request: PageRequest) -> tuple[list[int], int]:
+        """The rows of one page and the total number of matches (under the lock).
+
+        Without a type/fragment filter (and with no or one source) a page is two binary
+        searches and a slice; otherwise the candidates in the time range are scanned, stopping
+        once the page is full, and counted in one pass.
+        """
+        start, size = request.offset, request.page_size
+        merged = self._merged_page(f, revert, start, size)
+        if merged is not None:
+            return merged
+        found = self._candidates(f)
+        if found is None:
+            return [], 0
+        seq, lo, hi, predicate = found
+        picked: Iterable[int]
+        if predicate is None:
+            total = hi - lo
+            if revert:
+                end = max(hi - start, lo)
+                picked = reversed(seq[max(end - size, lo) : end])
             else:
-                rows = seq[lo:hi]
-                total = sum(map(predicate, rows))
-                ordered = reversed(rows) if revert else rows
-                picked = list(islice(filter(predicate, ordered), start, start + size))
-            return [self._doc(r) for r in picked], total
+                begin = min(lo + start, hi)
+                picked = seq[begin : min(begin + size, hi)]
+        else:
+            rows = seq[lo:hi]
+            total = sum(map(predicate, rows))
+            ordered = reversed(rows) if revert else rows
+            picked = islice(filter(predicate, ordered), start, start + size)
+        return list(picked), total
 
     def _merged_page(
         self, f: MeasurementFilter, revert: bool, start: int, size: int
-    ) -> tuple[list[dict[str, Any]], int] | None:
+    ) -> tuple[list[int], int] | None:
         """Several sources and no other row filter (the DTM roll-up): merge the sources' sorted
         ranges lazily, so a page costs O((offset + size) log k), not a sort of every match."""
         if f.sources is None or len(f.sources) < 2 or f.type is not None:
@@ -415,7 +466,7 @@ class MeasurementStore:
                 else:
                     runs.append(zip(times, rows, strict=True))
         picked = islice(heapq.merge(*runs, reverse=revert), start, start + size)
-        return [self._doc(row) for _, row in picked], total
+        return [row for _, row in picked], total
 
     def series(self, q: SeriesQuery) -> dict[str, Any]:
         """The series answer for ``q`` (see :mod:`mockserver.measurements.series`)."""

@@ -158,10 +158,10 @@ def test_unknown_route_and_wrong_method_answer_404_and_405(mock: Mock) -> None:
 def test_an_unexpected_exception_answers_500_in_shape_and_is_logged(
     mock: Mock, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def explode(id: str) -> dict[str, object]:
+    def explode(id: str) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(mock.state.measurements, "get", explode)
+    monkeypatch.setattr(mock.state.measurements, "get_stored", explode)
     mock.watch.allowed = True
     with caplog.at_level(logging.ERROR, logger="mockserver.http"):
         response = mock.client.get("/measurement/measurements/1", auth=ADMIN)

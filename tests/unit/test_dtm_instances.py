@@ -15,6 +15,7 @@ from mockserver.dtm.store import DtmStore
 from mockserver.errors import Conflict, NotFound, ValidationError
 from mockserver.inventory.store import InventoryStore
 from mockserver.measurements.filters import MeasurementFilter
+from mockserver.measurements.store import StoredMeasurements
 from mockserver.paging import PageRequest
 
 
@@ -37,11 +38,17 @@ class FakeMeasurements:
         ]
         return sorted(found, key=lambda m: m["time"], reverse=revert)
 
-    def page(
+    def page_stored(
         self, f: MeasurementFilter, revert: bool, request: PageRequest
-    ) -> tuple[list[dict[str, Any]], int]:
-        items = list(self.select(f, revert=revert))
-        return items[request.offset : request.offset + request.page_size], len(items)
+    ) -> tuple[StoredMeasurements, int]:
+        found = list(self.select(f, revert=revert))
+        page = found[request.offset : request.offset + request.page_size]
+        stored = StoredMeasurements(
+            ids=[self.docs.index(m) + 1 for m in page],
+            source_ids=[m["source"]["id"] for m in page],
+            bodies=[b'{"type":"t"}' for _ in page],
+        )
+        return stored, len(found)
 
     def series(self, q: Any) -> dict[str, Any]:
         return {"sources": sorted(q.sources)}

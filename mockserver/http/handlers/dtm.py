@@ -13,7 +13,7 @@ from starlette.responses import Response
 from mockserver.dtm import DtmStore
 from mockserver.dtm.csv_import import import_csv
 from mockserver.errors import BadRequest
-from mockserver.http.links import measurement_page
+from mockserver.http.links import measurement_page_json
 from mockserver.http.media import JSON, current_request, json_response
 from mockserver.measurements import MeasurementFilter, SeriesQuery
 from mockserver.paging import PageRequest
@@ -147,7 +147,7 @@ class DtmHandlers:
         )
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
         items, total = self.store.rollup_measurements(id_, selection, bool(revert), page)
-        body = measurement_page(
+        body = measurement_page_json(
             items,
             total,
             page,

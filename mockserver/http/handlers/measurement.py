@@ -9,7 +9,8 @@ from starlette.responses import Response
 from mockserver.http.links import (
     MEASUREMENTS,
     measurement_api_resource,
-    measurement_page,
+    measurement_json,
+    measurement_page_json,
     present_measurement,
 )
 from mockserver.http.media import JSON, current_request, json_response, mime_of, vendor
@@ -70,8 +71,8 @@ class MeasurementHandlers:
             value_fragment_series=value_fragment_series,
         )
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
-        items, total = self.store.page(selection, bool(revert), page)
-        body = measurement_page(
+        items, total = self.store.page_stored(selection, bool(revert), page)
+        body = measurement_page_json(
             items,
             total,
             page,
@@ -120,7 +121,7 @@ class MeasurementHandlers:
 
     async def get_measurement_resource(self, id_: str) -> Response:
         request = current_request()
-        body = present_measurement(self.store.get(id_), request.base_url)
+        body = measurement_json(self.store.get_stored(id_), request.base_url)
         return json_response(body, media_type=request.answer_type(SINGLE))
 
     async def delete_measurement_resource(self, id_: str) -> Response:
