@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from connexion.json_schema import Draft4RequestValidator
 from connexion.operations import OpenAPIOperation
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft4Validator
 
@@ -136,7 +136,6 @@ def test_every_measurement_body_schema_is_compiled() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_the_compiled_check_agrees_with_connexion(name: str, data: st.DataObject) -> None:
     schema = SCHEMAS[name]
