@@ -17,7 +17,6 @@ except for 401/403, which are ``security`` errors.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -29,6 +28,7 @@ from starlette.types import Scope
 
 from mockserver import errors
 from mockserver.errors import ERROR_MEDIA_TYPE, MockError
+from mockserver.jsoncodec import dumps
 
 logger = logging.getLogger("mockserver.http")
 
@@ -116,7 +116,7 @@ def _finish(exc: MockError, scope: Scope) -> tuple[bytes, dict[str, str]]:
     headers: dict[str, str] = {}
     if exc.status == 401:
         headers["WWW-Authenticate"] = challenge(_headers_of(scope))
-    return json.dumps(exc.to_body()).encode("utf-8"), headers
+    return dumps(exc.to_body()), headers
 
 
 def error_response(exc: MockError, scope: Scope) -> Response:
