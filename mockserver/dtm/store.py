@@ -31,8 +31,8 @@ from mockserver.dtm.models import (
 from mockserver.errors import Conflict, NotFound, ValidationError
 from mockserver.ids import is_server_id
 from mockserver.measurements.filters import MeasurementFilter
+from mockserver.measurements.rows import StoredMeasurements
 from mockserver.measurements.series import SeriesQuery
-from mockserver.measurements.store import StoredMeasurements
 from mockserver.paging import PageRequest, page_links, page_slice, statistics
 from mockserver.timeutil import now_utc
 

@@ -11,7 +11,7 @@ from itertools import combinations
 from typing import Any
 
 from mockserver.jsoncodec import dumps
-from mockserver.measurements.store import StoredMeasurements
+from mockserver.measurements.rows import StoredMeasurements
 from mockserver.paging import PageRequest, page_links, statistics
 
 MEASUREMENTS = "/measurement/measurements"

@@ -1,14 +1,9 @@
-"""The measurement store: compact columns plus sorted time indexes, dicts rebuilt on read.
+"""The measurement store: rows of compact columns plus sorted time indexes, dicts rebuilt on read.
 
 Memory layout, for a million measurements in a few hundred MB:
 
-* one *row* per measurement ever stored since the last :meth:`MeasurementStore.clear`, with
-  ``id = base + row`` (ids only grow, so row order is id order);
-* per-row columns in typed arrays: epoch-µs time, interned source / type / *shape* codes (a
-  shape is the set of top-level fragments and (fragment, series) pairs a measurement has, shared
-  by all measurements of that form) and the JSON bytes of the document without ``id`` and
-  ``source`` (None once deleted), parsed again on read or spliced into an answer as they are
-  (:class:`StoredMeasurements`, :func:`mockserver.http.links.measurements_json`);
+* one row of typed columns per measurement (:mod:`mockserver.measurements.rows`), whose JSON
+  payload is parsed again on read or spliced into an answer as it is;
 * :class:`~mockserver.measurements.index.TimeIndex` instances: every row, rows per source, and
   (time, value, unit) per (source, fragment, series) for the series endpoint.
 
@@ -21,18 +16,15 @@ from __future__ import annotations
 
 import heapq
 import threading
-from array import array
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from mockserver.errors import NotFound, ValidationError
-from mockserver.ids import is_server_id
+from mockserver.errors import ValidationError
 from mockserver.inventory.store import InventoryStore
-from mockserver.jsoncodec import decode_payload, encode_payload, payload_json
 from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.index import TimeIndex
+from mockserver.measurements.rows import Interned, Rows, StoredMeasurements
 from mockserver.measurements.series import SeriesColumn, SeriesQuery, aggregate
 from mockserver.measurements.validation import (
     RESOURCE,
@@ -44,42 +36,9 @@ from mockserver.paging import PageRequest
 from mockserver.timeutil import to_epoch_us
 
 Listener = Callable[[str, dict[str, Any]], None]
-Shape = tuple[frozenset[str], tuple[tuple[str, str], ...]]
 Predicate = Callable[[int], bool]
 # Deleting more rows than this at once rebuilds the indexes instead of removing one by one.
 BULK_DELETE = 64
-
-
-@dataclass(frozen=True)
-class StoredMeasurements:
-    """Measurements as stored, in answer order, as three parallel columns: the ids, their
-    sources' ids, and the bodies, each the JSON text of the object holding every other member
-    (``time``, ``type``, the fragments). Columns, not one object per measurement, because a
-    page is turned into bytes in one pass (:func:`mockserver.http.links.measurements_json`)."""
-
-    ids: list[int]
-    source_ids: list[str]
-    bodies: list[bytes]
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-class _Interned:
-    """Values <-> small int codes, so per-row columns hold 4-byte ints."""
-
-    __slots__ = ("codes", "values")
-
-    def __init__(self) -> None:
-        self.codes: dict[Any, int] = {}
-        self.values: list[Any] = []
-
-    def code(self, value: Any) -> int:
-        code = self.codes.get(value)
-        if code is None:
-            code = self.codes[value] = len(self.values)
-            self.values.append(value)
-        return code
 
 
 class MeasurementStore:
@@ -96,20 +55,8 @@ class MeasurementStore:
         self._reset_columns()
 
     def _reset_columns(self) -> None:
-        self._base = self._next_id
-        self._time = array("q")
-        self._source = array("i")
-        self._type = array("i")
-        self._shape = array("i")
-        self._alive = bytearray()
-        self._payload: list[bytes | None] = []
-        self._live = 0
-        self._sources = _Interned()
-        self._types = _Interned()
-        self._units = _Interned()
-        self._shapes = _Interned()
-        # (fragment names, series pairs) in document order -> shape code: skips re-sorting.
-        self._shape_of_form: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], int] = {}
+        self._rows = Rows(base=self._next_id)
+        self._units = Interned()
         self._all = TimeIndex()
         self._by_source: dict[int, TimeIndex] = {}
         # (source code, fragment, series) -> index with extra columns (value, unit code or -1)
@@ -164,25 +111,10 @@ class MeasurementStore:
         return stored
 
     def _insert(self, m: NormalisedMeasurement) -> dict[str, Any]:
-        document = m.document()
-        payload = encode_payload({"time": m.time_text, "type": m.type, **m.fragments})
-        row = len(self._payload)
-        new_id = self._base + row
+        row = self._rows.append(m)
+        new_id = self._rows.base + row
         self._next_id = new_id + 1
-        t = m.epoch_us
-        source = self._sources.code(m.source_id)
-        form = (tuple(m.fragments), tuple((s.fragment, s.series) for s in m.series))
-        shape = self._shape_of_form.get(form)
-        if shape is None:
-            pairs = tuple(sorted(set(form[1])))
-            shape = self._shape_of_form[form] = self._shapes.code((frozenset(form[0]), pairs))
-        self._time.append(t)
-        self._source.append(source)
-        self._type.append(self._types.code(m.type))
-        self._shape.append(shape)
-        self._alive.append(1)
-        self._payload.append(payload)
-        self._live += 1
+        t, source = m.epoch_us, self._rows.source[row]
         self._all.add(t, row)
         by_source = self._by_source.get(source)
         if by_source is None:
@@ -199,65 +131,33 @@ class MeasurementStore:
             column.add(t, row, s.value, -1 if s.unit is None else self._units.code(s.unit))
         # The stored copy is the payload; the answer shares nested values with the caller's
         # validated input, which the store never touches again.
-        return {"id": str(new_id), **document}
-
-    def _doc(self, row: int) -> dict[str, Any]:
-        payload = self._payload[row]
-        assert payload is not None
-        body = decode_payload(payload)
-        return {
-            "id": str(self._base + row),
-            "time": body.pop("time"),
-            "type": body.pop("type"),
-            "source": {"id": self._sources.values[self._source[row]]},
-            **body,
-        }
-
-    def _stored(self, rows: list[int]) -> StoredMeasurements:
-        """The rows as stored (under the lock; every row alive)."""
-        payloads, sources, names, base = self._payload, self._source, self._sources.values, self._base
-        return StoredMeasurements(
-            ids=[base + row for row in rows],
-            source_ids=[names[sources[row]] for row in rows],
-            bodies=[payload_json(payloads[row]) for row in rows],  # type: ignore[arg-type]
-        )
-
-    def _row_of(self, id: str) -> int:
-        row = int(id) - self._base if is_server_id(id) else -1
-        if not 0 <= row < len(self._payload) or self._payload[row] is None:
-            raise NotFound(f"Measurement with id {id!r} does not exist.", resource=RESOURCE)
-        return row
+        return {"id": str(new_id), **m.document()}
 
     def get(self, id: str) -> dict[str, Any]:
         """The measurement ``id``; 404 ``measurement/Not Found`` naming the id otherwise."""
         with self._lock:
-            return self._doc(self._row_of(id))
+            return self._rows.doc(self._rows.row_of(id))
 
     def get_stored(self, id: str) -> StoredMeasurements:
         """:meth:`get` as stored (one measurement), for an answer that splices the stored JSON."""
         with self._lock:
-            return self._stored([self._row_of(id)])
+            return self._rows.stored([self._rows.row_of(id)])
 
     def delete(self, id: str) -> None:
         """Remove one measurement (404 if absent)."""
         with self._lock:
-            row = self._row_of(id)
-            doc = self._doc(row) if self._listeners else None
-            self._kill(row)
+            row = self._rows.row_of(id)
+            doc = self._rows.doc(row) if self._listeners else None
+            self._rows.kill(row)
             self._unindex_row(row)
         if doc is not None:
             self._publish("delete", [doc])
 
-    def _kill(self, row: int) -> None:
-        self._payload[row] = None
-        self._alive[row] = 0
-        self._live -= 1
-
     def _unindex_row(self, row: int) -> None:
-        t, source = self._time[row], self._source[row]
+        t, source = self._rows.time[row], self._rows.source[row]
         self._all.remove(t, row)
         self._by_source[source].remove(t, row)
-        for fragment, series in self._shapes.values[self._shape[row]][1]:
+        for fragment, series in self._rows.series_pairs(row):
             self._series[(source, fragment, series)].remove(t, row)
 
     def delete_matching(self, f: MeasurementFilter) -> int:
@@ -270,16 +170,16 @@ class MeasurementStore:
             )
         with self._lock:
             rows = list(self._matching_rows(f, revert=False))
-            docs = [self._doc(r) for r in rows] if self._listeners else []
+            docs = [self._rows.doc(r) for r in rows] if self._listeners else []
             for r in rows:
-                self._kill(r)
+                self._rows.kill(r)
             if len(rows) <= BULK_DELETE:
                 for r in rows:
                     self._unindex_row(r)
             else:
-                alive = self._alive.__getitem__
+                alive = self._rows.alive.__getitem__
                 self._all.retain(alive)
-                sources = {self._source[r] for r in rows}
+                sources = {self._rows.source[r] for r in rows}
                 for source in sources:
                     self._by_source[source].retain(alive)
                     for fragment, series in self._series_of_source[source]:
@@ -293,7 +193,7 @@ class MeasurementStore:
             self._reset_columns()
 
     def __len__(self) -> int:
-        return self._live
+        return self._rows.live
 
     # ------------------------------------------------------------------ queries
 
@@ -302,24 +202,24 @@ class MeasurementStore:
         False = no row can match."""
         tests: list[Predicate] = []
         if f.type is not None:
-            code = self._types.codes.get(f.type)
+            code = self._rows.types.codes.get(f.type)
             if code is None:
                 return False
-            types = self._type
+            types = self._rows.type
             tests.append(lambda r: types[r] == code)
         if (
             f.fragment_type is not None
             or f.value_fragment_type is not None
             or f.value_fragment_series is not None
         ):
-            ok = bytes(f.matches_shape(frags, pairs) for frags, pairs in self._shapes.values)
+            ok = bytes(f.matches_shape(frags, pairs) for frags, pairs in self._rows.shapes.values)
             if not any(ok):
                 return False
-            shapes = self._shape
+            shapes = self._rows.shape
             tests.append(lambda r: ok[shapes[r]] == 1)
         if sources is not None:
-            wanted = bytes(code in sources for code in range(len(self._sources.values)))
-            source_of = self._source
+            wanted = bytes(code in sources for code in range(len(self._rows.sources.values)))
+            source_of = self._rows.source
             tests.append(lambda r: wanted[source_of[r]] == 1)
         if not tests:
             return None
@@ -341,7 +241,7 @@ class MeasurementStore:
             lo, hi = self._all.span(lo_t, hi_t)
             rows = self._all.rows
         else:
-            codes = [c for c in (self._sources.codes.get(s) for s in f.sources) if c is not None]
+            codes = [c for c in (self._rows.sources.codes.get(s) for s in f.sources) if c is not None]
             if not codes:
                 return None
             if len(codes) == 1:
@@ -379,7 +279,7 @@ class MeasurementStore:
     def select(self, f: MeasurementFilter, *, revert: bool = False) -> Sequence[dict[str, Any]]:
         """Every match, oldest first (ties by id); ``revert`` newest first."""
         with self._lock:
-            return [self._doc(r) for r in self._matching_rows(f, revert=revert)]
+            return [self._rows.doc(r) for r in self._matching_rows(f, revert=revert)]
 
     def count(self, f: MeasurementFilter) -> int:
         """How many measurements match ``f``."""
@@ -396,7 +296,7 @@ class MeasurementStore:
         """One page of :meth:`select` and the total number of matches."""
         with self._lock:
             rows, total = self._page_rows(f, revert, request)
-            return [self._doc(r) for r in rows], total
+            return [self._rows.doc(r) for r in rows], total
 
     def page_stored(
         self, f: MeasurementFilter, revert: bool, request: PageRequest
@@ -404,7 +304,7 @@ class MeasurementStore:
         """:meth:`page` as stored, for an answer that splices the stored JSON."""
         with self._lock:
             rows, total = self._page_rows(f, revert, request)
-            return self._stored(rows), total
+            return self._rows.stored(rows), total
 
     def _page_rows(self, f: MeasurementFilter, revert: bool, request: PageRequest) -> tuple[list[int], int]:
         """The rows of one page and the total number of matches (under the lock).
@@ -450,7 +350,7 @@ class MeasurementStore:
             or f.value_fragment_series is not None
         ):
             return None
-        codes = [c for c in (self._sources.codes.get(s) for s in f.sources) if c is not None]
+        codes = [c for c in (self._rows.sources.codes.get(s) for s in f.sources) if c is not None]
         lo_t = None if f.date_from is None else to_epoch_us(f.date_from)
         hi_t = None if f.date_to is None else to_epoch_us(f.date_to)
         runs: list[Iterable[tuple[int, int]]] = []
@@ -472,7 +372,7 @@ class MeasurementStore:
         """The series answer for ``q`` (see :mod:`mockserver.measurements.series`)."""
         lo_t, hi_t = to_epoch_us(q.date_from), to_epoch_us(q.date_to)
         with self._lock:
-            codes = sorted(c for c in (self._sources.codes.get(s) for s in q.sources) if c is not None)
+            codes = sorted(c for c in (self._rows.sources.codes.get(s) for s in q.sources) if c is not None)
             if q.series:
                 wanted = list(q.series)
             else:

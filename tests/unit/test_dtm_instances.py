@@ -15,7 +15,7 @@ from mockserver.dtm.store import DtmStore
 from mockserver.errors import Conflict, NotFound, ValidationError
 from mockserver.inventory.store import InventoryStore
 from mockserver.measurements.filters import MeasurementFilter
-from mockserver.measurements.store import StoredMeasurements
+from mockserver.measurements.rows import StoredMeasurements
 from mockserver.paging import PageRequest
 
 
