@@ -88,7 +88,13 @@ def plain_draft4(schema: dict[str, Any]) -> dict[str, Any] | None:
 
 
 class _Compiled:
-    """Compiled checks by schema object: Connexion hands the same dict for every request."""
+    """Compiled checks by schema object: Connexion hands the same dict for every request.
+
+    Should a caller ever build a fresh schema per request, the cache is emptied once it holds
+    :data:`MOST` schemas, so that memory stays bounded (and such a caller is merely slower).
+    """
+
+    MOST = 1024
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -102,6 +108,8 @@ class _Compiled:
         plain = plain_draft4(schema)
         check = None if plain is None else jsonschema_rs.Draft4Validator(plain, validate_formats=False)
         with self._lock:
+            if len(self._checks) >= self.MOST:
+                self._checks.clear()
             self._checks[id(schema)] = (schema, check)
         return check
 

@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft4Validator
 
+from mockserver.http import fastschema
 from mockserver.http.app import create_app
 from mockserver.http.fastschema import accepts, plain_draft4
 
@@ -181,3 +182,9 @@ def test_translation_leaves_connexions_schema_untouched() -> None:
     before = copy.deepcopy(schema)
     plain_draft4(schema)
     assert schema == before
+
+
+def test_the_cache_stays_bounded_when_every_request_brings_a_new_schema() -> None:
+    for _ in range(fastschema._Compiled.MOST + 10):
+        assert accepts({"type": "object", "required": ["a"]}, {"a": 1})
+    assert len(fastschema._COMPILED._checks) <= fastschema._Compiled.MOST
