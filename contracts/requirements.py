@@ -105,6 +105,14 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
         "/paths/~1measurement~1measurements~1{id}/get/responses/404",
     ),
     (
+        "MEAS-GET-3",
+        "get",
+        "Links in answers are absolute URLs built from the scheme and host of the request: a "
+        "measurement's self leads to that measurement, its source.self to its managed object.",
+        _M,
+        "/info/description",
+    ),
+    (
         "MEAS-FILTER-1",
         "filters",
         "source returns exactly the measurements of that managed object.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from hypothesis import strategies as st
 
@@ -276,6 +277,64 @@ def get_by_id_returns_the_measurement(ctx: RunContext) -> None:
         {"id": m["id"], "type": m["type"]},
         {"id": got.get("id"), "type": got.get("type")},
         response.request,
+    )
+
+
+def link_problem(link: Any, base_url: str, path: str) -> str | None:
+    """Why ``link`` is not the absolute URL of ``path`` on the host of ``base_url`` (None: it is)."""
+    if not isinstance(link, str):
+        return f"no link (got {link!r})"
+    got, base = urlsplit(link), urlsplit(base_url)
+    if not got.scheme or not got.netloc:
+        return f"{link!r} is not an absolute URL"
+    if (got.scheme, got.netloc) != (base.scheme, base.netloc):
+        return f"{link!r} is not on the host of the request, {base.scheme}://{base.netloc}"
+    if not got.path.endswith(path):
+        return f"{link!r} does not end with {path}"
+    return None
+
+
+@check("MEAS-GET-3")
+def self_links_lead_to_the_resources(ctx: RunContext) -> None:
+    data = dataset(ctx)
+    m = data["items"][0]
+    by_id = ctx.client.get(f"{MEAS}/{m['id']}")
+    require_status(by_id, 200, "MeasurementNotReadable")
+    page = ctx.client.get(MEAS, params={"source": data["a"], "pageSize": "3"})
+    require_status(page, 200)
+    answers = [(by_id, by_id.json())] + [(page, item) for item in page.json()["measurements"]]
+    for response, got in answers:
+        source = got.get("source") if isinstance(got.get("source"), dict) else {}
+        for name, link, path in (
+            ("self", got.get("self"), f"{MEAS}/{got.get('id')}"),
+            ("source.self", source.get("self"), f"/inventory/managedObjects/{source.get('id')}"),
+        ):
+            problem = link_problem(link, ctx.client.base_url, path)
+            expect(
+                problem is None,
+                "WrongSelfLink",
+                f"{name} = the absolute URL of {path} on the host of the request",
+                problem,
+                response.request,
+            )
+    followed = ctx.client.get(by_id.json()["self"])
+    require_status(followed, 200, "SelfLinkNotFollowable")
+    expect(
+        str(followed.json().get("id")) == m["id"],
+        "WrongSelfLink",
+        f"following self answers measurement {m['id']}",
+        {"id": followed.json().get("id")},
+        followed.request,
+    )
+    source_id = by_id.json()["source"]["id"]
+    owner = ctx.client.get(by_id.json()["source"]["self"])
+    require_status(owner, 200, "SelfLinkNotFollowable")
+    expect(
+        str(owner.json().get("id")) == str(source_id),
+        "WrongSelfLink",
+        f"following source.self answers managed object {source_id}",
+        {"id": owner.json().get("id")},
+        owner.request,
     )
 
 

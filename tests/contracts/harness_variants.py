@@ -68,6 +68,27 @@ def drop_units(ex: Exchange) -> None:
                         entry.pop("unit", None)
 
 
+def answered_measurements(ex: Exchange) -> list[dict[str, Any]]:
+    """The measurements in a GET-by-id or collection answer (none for anything else)."""
+    if ex.method != "GET" or ex.status != 200 or not isinstance(ex.answer, dict):
+        return []
+    if ex.path == MEAS:
+        return list(ex.answer["measurements"])
+    if ex.path.startswith(MEAS + "/") and not ex.path.endswith("series"):
+        return [ex.answer]
+    return []
+
+
+def relative_self_links(ex: Exchange) -> None:
+    for m in answered_measurements(ex):
+        m["self"] = f"{MEAS}/{m['id']}"
+
+
+def source_self_names_the_measurement(ex: Exchange) -> None:
+    for m in answered_measurements(ex):
+        m["source"]["self"] = m["self"]
+
+
 def deleted_still_readable(ex: Exchange) -> None:
     if (
         ex.method == "GET"
@@ -223,6 +244,13 @@ MEASUREMENT_FAULTS = [
         "MEAS-GET-2",
         "DeletedMeasurementStillReadable",
         after=deleted_still_readable,
+    ),
+    Fault("self links relative", "MEAS-GET-3", "WrongSelfLink", after=relative_self_links),
+    Fault(
+        "source.self names the measurement",
+        "MEAS-GET-3",
+        "WrongSelfLink",
+        after=source_self_names_the_measurement,
     ),
     Fault("plain error body", "MEAS-ERROR-1", "MalformedErrorBody", after=plain_error_body),
     Fault("401 without challenge", "MEAS-AUTH-1", "MissingAuthChallenge", after=no_challenge),
