@@ -108,7 +108,7 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
         "MEAS-GET-3",
         "get",
         "Links in answers are absolute URLs built from the scheme and host of the request: a "
-        "measurement's self leads to that measurement, its source.self to its managed object.",
+        "measurement's self leads to that measurement, its source.self (when sent) to its managed object.",
         _M,
         "/info/description",
     ),
