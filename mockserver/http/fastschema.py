@@ -103,7 +103,7 @@ class _Compiled:
 
     def check(self, schema: dict[str, Any]) -> Any:
         found = self._checks.get(id(schema))
-        if found is not None and found[0] is schema:
+        if found is not None:  # the same object: an id in the cache cannot have been reused
             return found[1]
         plain = plain_draft4(schema)
         check = None if plain is None else jsonschema_rs.Draft4Validator(plain, validate_formats=False)

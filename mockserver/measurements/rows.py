@@ -79,10 +79,6 @@ class Rows:
         # (fragment names, series pairs) in document order -> shape code: skips re-sorting.
         self._shape_of_form: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], int] = {}
 
-    def __len__(self) -> int:
-        """Rows ever appended, deleted ones included (the next row number)."""
-        return len(self.payload)
-
     def append(self, m: NormalisedMeasurement) -> int:
         """Store ``m`` in a new row and return the row number."""
         form = (tuple(m.fragments), tuple((s.fragment, s.series) for s in m.series))
