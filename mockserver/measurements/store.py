@@ -334,6 +334,7 @@ class MeasurementStore:
             rows = seq[lo:hi]
             total = sum(map(predicate, rows))
             ordered = reversed(rows) if revert else rows
+            start = min(start, total)  # islice takes no index beyond sys.maxsize (currentPage=10**25)
             picked = islice(filter(predicate, ordered), start, start + size)
         return list(picked), total
 
@@ -365,6 +366,7 @@ class MeasurementStore:
                     runs.append(zip(reversed(times), reversed(rows), strict=True))
                 else:
                     runs.append(zip(times, rows, strict=True))
+        start = min(start, total)  # islice takes no index beyond sys.maxsize
         picked = islice(heapq.merge(*runs, reverse=revert), start, start + size)
         return [row for _, row in picked], total
 

@@ -278,6 +278,34 @@ def test_many_sources_take_the_merge_gather_and_scan_paths_alike(revert: bool) -
                 assert [d["id"] for d in items] == expected[(page - 1) * 7 : page * 7]
 
 
+@pytest.mark.parametrize("revert", [False, True])
+def test_a_page_far_past_the_end_is_empty_on_every_query_path(revert: bool) -> None:
+    inventory = InventoryStore()
+    ids = [inventory.create({}, owner="admin")["id"] for _ in range(3)]
+    store = MeasurementStore(inventory)
+    store.create_many(
+        [
+            {
+                "time": render(BASE + timedelta(seconds=i), UTC),
+                "type": "AB"[i % 2],
+                "source": {"id": ids[i % 3]},
+            }
+            for i in range(30)
+        ]
+    )
+    far = PageRequest(page_size=5, current_page=10**25)  # an offset beyond sys.maxsize
+    filters = {
+        "slice": MeasurementFilter(),
+        "scan": MeasurementFilter(type="A"),
+        "one source, scan": MeasurementFilter(sources=frozenset(ids[:1]), type="A"),
+        "merge": MeasurementFilter(sources=frozenset(ids[:2])),
+        "several sources, scan": MeasurementFilter(sources=frozenset(ids[:2]), type="A"),
+    }
+    for name, f in filters.items():
+        items, total = store.page(f, revert, far)
+        assert (items, total) == ([], len(store.select(f))), name
+
+
 class StoreVersusModel(RuleBasedStateMachine):
     """Creates, deletes and range deletes in any order keep the store equal to a list of dicts."""
 
