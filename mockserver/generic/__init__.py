@@ -9,9 +9,10 @@ in the validated arguments and the request URL, and get plain data or a
 
 from __future__ import annotations
 
+from mockserver.errors import error_for_status
 from mockserver.generic.canned import CannedResponses
 from mockserver.generic.dispatch import OperationSpec, serve
-from mockserver.generic.errorshape import ErrorShape, error_for_status
+from mockserver.generic.errorshape import ErrorShape
 from mockserver.generic.ids import IdFactory
 from mockserver.generic.listing import ListShape, PagingSpec, page_items
 from mockserver.generic.spec import FilterSpec, ResourceSpec, ServerField
