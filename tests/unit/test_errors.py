@@ -56,6 +56,7 @@ def test_no_two_error_classes_of_the_package_claim_one_status_unrelated() -> Non
         if not cls.__module__.startswith("mockserver.") or cls.__name__.startswith("HttpError"):
             continue
         mapped = BY_STATUS.get(cls.status)
-        assert mapped is not None and issubclass(cls, mapped), (
-            f"{cls.__module__}.{cls.__name__} answers {cls.status} but is not a {mapped and mapped.__name__}"
-        )
+        where = f"{cls.__module__}.{cls.__name__} answers {cls.status}"
+        assert mapped is not None, f"{where}, a status without a class in BY_STATUS"
+        assert issubclass(cls, mapped), f"{where} but is not a {mapped.__name__}"
+
