@@ -14,9 +14,9 @@ from mockserver.generic.canned import CannedResponses
 from mockserver.generic.dispatch import OperationSpec, serve
 from mockserver.generic.errorshape import ErrorShape
 from mockserver.generic.ids import IdFactory
-from mockserver.generic.listing import ListShape, PagingSpec, page_items
 from mockserver.generic.spec import FilterSpec, ResourceSpec, ServerField
 from mockserver.generic.store import ResourceStore
+from mockserver.paging import ListShape, PagingSpec, page_items
 
 __all__ = [
     "CannedResponses",
