@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mockserver.events import EventBus
+from mockserver.events import Action, EventBus
 from mockserver.inventory import InventoryStore
 from mockserver.measurements import MeasurementStore
 from mockserver.seed import load_seed
@@ -24,7 +24,9 @@ OPTIONAL_STORES: dict[str, Callable[[MockState], Any]] = {}
 
 def _import_optional_stores() -> None:
     """Import the packages that register optional stores, so a bare ``MockState()`` has them too."""
-    import mockserver.dtm  # noqa: F401  (registers "dtm" in OPTIONAL_STORES)
+    # Each import registers its store in OPTIONAL_STORES ("dtm", "realtime").
+    import mockserver.dtm
+    import mockserver.realtime  # noqa: F401
 
 
 class MockState:
@@ -38,7 +40,9 @@ class MockState:
         self.inventory = InventoryStore()
         self.measurements = MeasurementStore(self.inventory)
         self.measurements.subscribe(self._publish_measurement)
+        self.inventory.subscribe(self._publish_managed_object)
         self.dtm: Any = None
+        self.realtime: Any = None
         self.optional_stores: dict[str, Any] = {}
         for name, factory in OPTIONAL_STORES.items():
             store = factory(self)
@@ -51,6 +55,10 @@ class MockState:
             self.events.publish(f"/measurements/{source}", "DELETE", doc)
         else:
             self.events.publish(f"/measurements/{source}", "CREATE", doc)
+
+    def _publish_managed_object(self, action: str, doc: Mapping[str, Any]) -> None:
+        kind: Action = "CREATE" if action == "create" else "UPDATE" if action == "update" else "DELETE"
+        self.events.publish(f"/managedobjects/{doc['id']}", kind, doc)
 
     def reset(self, seed: Mapping[str, Any] | None = None) -> dict[str, int]:
         """Empty every store, restore the configured users, then load ``seed`` if given.

@@ -26,6 +26,7 @@ from mockserver.http.config import MockConfig
 from mockserver.http.fast import install_fast_path
 from mockserver.http.handlers import build_handlers
 from mockserver.http.problems import ERROR_HANDLERS
+from mockserver.http.realtime import install_realtime
 from mockserver.http.resolver import HandlerResolver
 from mockserver.http.stack import middlewares
 from mockserver.http.validation import validator_map
@@ -33,7 +34,7 @@ from mockserver.state import MockState
 
 logger = logging.getLogger("mockserver")
 
-PRODUCT_SPECS = ("measurement", "inventory", "dtm")
+PRODUCT_SPECS = ("measurement", "inventory", "dtm", "notification2")
 ADMIN_SPEC = Path(__file__).resolve().parents[1] / "admin.yaml"
 
 
@@ -126,6 +127,7 @@ def create_app(state: MockState | None = None, *, config: MockConfig | None = No
     middleware = app.middleware
     middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
     install_fast_path(app)  # hot read-only GETs skip Connexion's per-request work (see fast.py)
+    install_realtime(app, state.realtime, max_body_bytes=config.max_body_bytes)  # see realtime.py
     app.mock_specs = specs
     app.mock_state = state
     logger.info("Serving %s; missing specs: %s", ", ".join(specs.served) or "no product API", specs.missing)
