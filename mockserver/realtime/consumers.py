@@ -200,7 +200,7 @@ class Deliveries:
         for key in list(self.subscribers):
             self.remove(key)
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> dict[str, int]:
         with self._lock:
             subscribers = list(self.subscribers.values())
         return {

@@ -85,7 +85,11 @@ class RealtimeHub:
         self.tokens.clear()
 
     def counts(self) -> dict[str, int]:
+        deliveries = self.deliveries.stats()
         return {
             "realtimeClients": len(self.bayeux.clients),
             "notificationSubscriptions": len(self.subscriptions),
+            "notificationSubscribers": deliveries["subscribers"],
+            "notificationConsumers": deliveries["consumers"],
+            "notificationBacklog": deliveries["backlog"],
         }

@@ -106,7 +106,9 @@ class TokenIssuer:
             if not set(token.split(".")[1]) & {"-", "_"}:
                 return token
 
-    def verify(self, token: str) -> TokenClaims:
+    def verify(self, token: str, *, revoked_ok: bool = False) -> TokenClaims:
+        """The claims of a valid token; ``revoked_ok`` accepts one an unsubscribe revoked (so that
+        unsubscribing twice answers DONE twice)."""
         try:
             claims = jwt.decode(
                 token, self._secret, algorithms=[ALGORITHM], options={"require": ["exp"]}, leeway=0
@@ -115,7 +117,7 @@ class TokenIssuer:
             raise Unauthorized("The Notification 2.0 token has expired; request a new one.") from None
         except jwt.InvalidTokenError as exc:
             raise Unauthorized(f"The Notification 2.0 token is not valid: {exc}.") from None
-        if claims.get("jti") in self._revoked:
+        if claims.get("jti") in self._revoked and not revoked_ok:
             raise Unauthorized("The Notification 2.0 token was invalidated by an unsubscribe.")
         return TokenClaims(
             tenant=str(claims["ten"]),

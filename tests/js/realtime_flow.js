@@ -115,7 +115,8 @@ async function main() {
 main().then(
   () => process.exit(0),
   (error) => {
-    process.stderr.write(`${error instanceof Mismatch ? 'MISMATCH' : 'ERROR'} ${error && error.stack ? error.stack : error}\n`);
+    const text = error && error.stack ? error.stack : JSON.stringify(error && error.res ? { status: error.res.status, data: error.data } : error);
+    process.stderr.write(`${error instanceof Mismatch ? 'MISMATCH' : 'ERROR'} ${text}\n`);
     process.exit(1);
   },
 );

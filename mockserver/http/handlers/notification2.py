@@ -102,7 +102,7 @@ class Notification2Handlers:
         return json_response({"token": token})
 
     async def post_unsubscribe_resource(self, token: str, payload: Any = None) -> Response:
-        claims = self.hub.tokens.verify(token)
+        claims = self.hub.tokens.verify(token, revoked_ok=True)
         self.hub.deliveries.remove(SubscriberKey(claims.tenant, claims.subscription, claims.subscriber))
         self.hub.tokens.revoke(claims)
         return json_response({"result": "DONE"})
