@@ -32,8 +32,10 @@ examples:
 
 Suites for --only: errors, create, get, filters, dates, order, paging, delete, api, series,
 statemachine, links, schema, dtm-models, dtm-properties, dtm-hierarchy, dtm-smart, dtm-csv,
-dtm-delete (or any requirement id prefix such as MEAS-PAGING or DTM-). Reports list one row per
-requirement id with the spec sentence it enforces.
+dtm-delete, realtime-cometd, realtime-n2 (or any requirement id prefix such as MEAS-PAGING, DTM- or
+RT-). Reports list one row per requirement id with the spec sentence it enforces. The realtime
+suites (--api realtime) need CometD at /notification/realtime and Notification 2.0; --api
+measurement, inventory or dtm leaves them out.
 
 Everything a run creates is named with a unique prefix (ct<run id>), hangs off managed objects the
 run created itself, and is deleted at the end (also after a failure or Ctrl-C) unless --no-cleanup.
@@ -60,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--password", default="admin", help="password for Basic auth (default admin)")
     run.add_argument("--tenant", default=None, help="tenant id; sends tenant/user:password when given")
     run.add_argument("--token", default=None, help="bearer token instead of Basic credentials")
-    run.add_argument("--api", choices=["dtm", "measurement", "inventory", "all"], default="all")
+    run.add_argument("--api", choices=["dtm", "measurement", "inventory", "realtime", "all"], default="all")
     run.add_argument(
         "--profile",
         choices=sorted(PROFILES),

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contracts.requirements_realtime import ROWS as REALTIME_ROWS
+from contracts.requirements_realtime import SUITES as REALTIME_SUITES
+
 
 @dataclass(frozen=True)
 class Requirement:
@@ -477,6 +480,7 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
     ),
 ]
 
+_ROWS += REALTIME_ROWS
 REQUIREMENTS: dict[str, Requirement] = {row[0]: Requirement(*row) for row in _ROWS}
 
 API_OF_SUITE = {
@@ -500,6 +504,7 @@ API_OF_SUITE = {
     "dtm-csv": "dtm",
     "dtm-delete": "dtm",
     "proxy": "all",
+    **REALTIME_SUITES,
 }
 
 

@@ -5,6 +5,7 @@ from contracts.suites import (  # noqa: F401
     links,
     measurements,
     paging,
+    realtime,
     schema,
     series,
     statemachine,

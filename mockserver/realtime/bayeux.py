@@ -8,7 +8,8 @@ each batch of messages to :meth:`BayeuxEngine.handle` and send back what it retu
   ``clientId``. Wrong credentials: ``successful: false``, ``error: "401::..."`` and
   ``advice.reconnect: none``, in a 200 answer (the Bayeux way).
 * ``/meta/connect``: the first is answered at once; a later one is *held* (see
-  :class:`HeldConnect`) until data arrives for the client or the advised ``timeout`` passes.
+  :class:`HeldConnect`) until data arrives for the client or the advised ``timeout`` passes
+  (or the connect's own ``advice.timeout``, when it asks for less).
   Its answer is the client's data messages, then the connect reply. A second connect of the
   same client releases the first one.
 * ``/meta/subscribe`` and ``/meta/unsubscribe`` (several per batch), each replied to with its
@@ -236,7 +237,15 @@ class BayeuxEngine:
             exchange.replies.extend([*self.data_messages(client), reply])
             return
         client.holding += 1
-        exchange.held = HeldConnect(client, reply, self.settings.timeout_ms / 1000)
+        exchange.held = HeldConnect(client, reply, self._hold_ms(message) / 1000)
+
+    def _hold_ms(self, message: Message) -> int:
+        """The advised timeout, or the client's own ``advice.timeout`` when it asks for less."""
+        advice = message.get("advice")
+        asked = advice.get("timeout") if isinstance(advice, dict) else None
+        if isinstance(asked, int) and not isinstance(asked, bool) and 0 <= asked < self.settings.timeout_ms:
+            return asked
+        return self.settings.timeout_ms
 
     def _subscription(self, client: BayeuxClient, message: Message) -> Message:
         pattern = message.get("subscription")

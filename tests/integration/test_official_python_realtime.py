@@ -52,7 +52,10 @@ def test_listener_receives_a_create_and_a_delete_of_its_device_only(
     c8y: CumulocityApi, device: Device, mock_server_url: str
 ) -> None:
     other = Device(c8y, type="py_RealtimeDevice", name="py-other").create()
-    Subscription(c8y, name="pyListener", context="mo", source_id=device.id, api_filter=["measurements"]).create()
+    subscription = Subscription(
+        c8y, name="pyListener", context="mo", source_id=device.id, api_filter=["measurements"]
+    )
+    subscription.create()
     received: queue.Queue[Listener.Message] = queue.Queue()
     listener = Listener(c8y, "pyListener")  # auto_ack and auto_unsubscribe, the defaults
     listener.start(received.put)
