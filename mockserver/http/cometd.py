@@ -69,8 +69,10 @@ class CometdTransport:
         except MockError as exc:
             await error_response(exc, scope)(scope, receive, send)
             return
-        await send({"type": "http.response.start", "status": 200, "headers": JSON})
-        await send({"type": "http.response.body", "body": dumps(answer)})
+        body = dumps(answer)
+        headers = [*JSON, (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     async def exchange(self, messages: list[object], user: User | None, scope: Scope) -> list[Message]:
         exchange = self.engine.handle(messages, request_user=user, base_url=rest_base(scope))

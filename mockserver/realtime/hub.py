@@ -44,6 +44,7 @@ class RealtimeHub:
         self.tokens = TokenIssuer()
         self.deliveries = Deliveries()
         self.present: Present = _as_is
+        self._last_data: tuple[Event, str, dict[str, Any]] | None = None
         self.bayeux.render = self._bayeux_data
         self._unsubscribe = state.events.subscribe(self.publish)
 
@@ -67,9 +68,18 @@ class RealtimeHub:
             self.deliveries.remove_subscription(sub.tenant, sub.name)
 
     def _bayeux_data(self, event: Event, base_url: str) -> dict[str, Any]:
+        """The data of a CometD message; the last one is kept, since a fan-out renders one event
+        for every client in turn (the dict is only read by the JSON encoder)."""
+        last = self._last_data
+        if last is not None and last[0] is event and last[1] == base_url:
+            return last[2]
+        data: dict[str, Any]
         if event.action == "DELETE":
-            return {"realtimeAction": "DELETE", "data": str(event.payload.get("id"))}
-        return {"realtimeAction": event.action, "data": self.present(event, base_url)}
+            data = {"realtimeAction": "DELETE", "data": str(event.payload.get("id"))}
+        else:
+            data = {"realtimeAction": event.action, "data": self.present(event, base_url)}
+        self._last_data = (event, base_url, data)
+        return data
 
     def _notification_body(self, event: Event, sub: Subscription, base_url: str) -> str:
         if event.action == "DELETE":
