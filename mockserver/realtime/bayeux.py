@@ -19,8 +19,8 @@ each batch of messages to :meth:`BayeuxEngine.handle` and send back what it retu
 
 Bounds: a client's queue holds :data:`QUEUE_CAPACITY` messages (drop the oldest, see
 :mod:`mockserver.realtime.bounded`); a client that has not connected for ``max_interval``
-seconds (and holds no connect) is reaped; at most ``max_clients`` clients exist at once (the
-oldest idle one is reaped to make room).
+seconds (and holds no connect) is reaped at the next batch of any client; at most
+``max_clients`` clients exist at once (the oldest idle one is reaped to make room).
 Each event reaches a client once, on its concrete channel, however many of its
 subscriptions match: the client dispatches it to each of them itself.
 """
@@ -46,6 +46,7 @@ Message = dict[str, Any]
 QUEUE_CAPACITY = 1000
 CONNECTION_TYPES = ["long-polling", "websocket"]
 AUTH_EXT = "com.cumulocity.authn"
+REAP_EVERY_S = 1.0  # vanished clients are looked for at most this often, on any batch
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class BayeuxEngine:
         self.render: Callable[[Event, str], Any] = lambda event, base_url: realtime_data(event)
         self.index: ChannelIndex[str] = ChannelIndex()
         self._ids = itertools.count(1)
+        self._last_reap = clock()
 
     # ------------------------------------------------------------------ publishing
 
@@ -139,6 +141,9 @@ class BayeuxEngine:
         """Answer one batch; the transport sends ``replies`` and waits for ``held``."""
         exchange = Exchange()
         now = self.clock()
+        if now - self._last_reap >= REAP_EVERY_S:
+            self._last_reap = now
+            self.reap()
         for message in messages:
             if not isinstance(message, dict):
                 exchange.replies.append(_failure({}, "400::A Bayeux message must be a JSON object"))

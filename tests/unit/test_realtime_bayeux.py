@@ -247,3 +247,46 @@ def test_the_signal_wakes_a_waiter_from_another_thread() -> None:
         return await waiter
 
     assert asyncio.run(wait_while_another_thread_publishes()) is True
+
+
+def test_a_vanished_client_is_reaped_by_the_next_batch_of_anyone() -> None:
+    bayeux, clock = engine(max_interval_s=10)
+    gone = connected(bayeux, "/measurements/1")
+    clock.now += 11
+    handshake(bayeux)
+
+    assert gone not in bayeux.clients
+
+
+def test_managed_object_changes_are_published_on_their_channel() -> None:
+    from mockserver.state import MockState
+
+    state = MockState()
+    device = state.inventory.create({"name": "d"}, owner="admin")
+    bayeux = state.realtime.bayeux
+    client_id = connected(bayeux, f"/managedobjects/{device['id']}")
+    state.inventory.update(device["id"], {"name": "renamed"})
+    state.inventory.delete(device["id"])
+
+    data = [m["data"] for m in connect(bayeux, client_id).replies[:-1]]
+    assert [d["realtimeAction"] for d in data] == ["UPDATE", "DELETE"]
+    assert data[0]["data"]["name"] == "renamed"
+    assert data[1]["data"] == device["id"]
+
+
+def test_a_collection_delete_notifies_each_measurement_it_removes() -> None:
+    from mockserver.measurements.filters import MeasurementFilter
+    from mockserver.state import MockState
+
+    state = MockState()
+    device = state.inventory.create({"name": "d"}, owner="admin")
+    bayeux = state.realtime.bayeux
+    client_id = connected(bayeux, "/measurements/*")
+    for minute in range(3):
+        state.measurements.create(
+            {"source": {"id": device["id"]}, "time": f"2024-01-01T00:0{minute}:00Z", "type": "t"}
+        )
+    state.measurements.delete_matching(MeasurementFilter(sources=frozenset({device["id"]})))
+
+    actions = [m["data"]["realtimeAction"] for m in connect(bayeux, client_id).replies[:-1]]
+    assert actions == ["CREATE"] * 3 + ["DELETE"] * 3
