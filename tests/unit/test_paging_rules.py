@@ -28,11 +28,17 @@ PARAMETERS = page_size_parameters()
 
 
 def test_every_paged_spec_declares_page_size() -> None:
-    assert {where.split("#")[0] for where, _ in PARAMETERS} >= {"measurement.yaml", "inventory.yaml", "dtm.yaml"}
+    assert {where.split("#")[0] for where, _ in PARAMETERS} >= {
+        "measurement.yaml",
+        "inventory.yaml",
+        "dtm.yaml",
+    }
 
 
 @pytest.mark.parametrize(("where", "parameter"), PARAMETERS, ids=[w for w, _ in PARAMETERS])
-def test_page_size_default_and_trim_are_the_ones_the_spec_states(where: str, parameter: dict[str, Any]) -> None:
+def test_page_size_default_and_trim_are_the_ones_the_spec_states(
+    where: str, parameter: dict[str, Any]
+) -> None:
     schema = parameter["schema"]
     assert schema["default"] == DEFAULT_PAGE_SIZE
     assert schema["minimum"] == 1
