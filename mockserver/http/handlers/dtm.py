@@ -55,11 +55,7 @@ class DtmHandlers:
     }
 
     def __init__(self, state: MockState) -> None:
-        store = state.dtm
-        if store is None:  # a state built before mockserver.dtm registered itself
-            store = state.dtm = DtmStore(state.inventory, state.measurements)
-            state.optional_stores["dtm"] = store  # so reset() and counts() include it
-        self.store: DtmStore = store
+        self.store: DtmStore = state.dtm
 
     # ------------------------------------------------------------------ models
     async def list_asset_models(
