@@ -29,7 +29,7 @@ from mockserver.dtm.models import (
     validate_model,
 )
 from mockserver.errors import Conflict, NotFound, ValidationError
-from mockserver.ids import is_server_id
+from mockserver.ids import IdFactory, is_server_id
 from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.rows import StoredMeasurements
 from mockserver.measurements.series import SeriesQuery
@@ -75,21 +75,12 @@ class DtmStore:
         self.instances: dict[str, dict[str, Any]] = {}
         self.created_mos: set[str] = set()
         self.mo_links: dict[str, str] = {}
-        self._next_id = 1
+        self._ids = IdFactory()
         self._effective: dict[str, EffectiveModel] = {}
         self.lock = threading.RLock()
         inventory.add_delete_guard(self._guard_managed_object)
 
     # ----------------------------------------------------------------- shared helpers
-    def new_id(self) -> str:
-        value = str(self._next_id)
-        self._next_id += 1
-        return value
-
-    def reserve_id(self, value: str) -> None:
-        """Keep later ids above a preset one (seed files)."""
-        self._next_id = max(self._next_id, int(value) + 1)
-
     def effective(self, model_id: str) -> EffectiveModel:
         cached = self._effective.get(model_id)
         if cached is None:
@@ -179,13 +170,13 @@ class DtmStore:
         """POST: validate the whole model (422), refuse a duplicate name (409), store it."""
         _require_object(body, "asset model")
         with self.lock:
-            model_id = preset_id or str(self._next_id)
+            model_id = preset_id or str(self._ids.upcoming)
             doc = validate_model(body, model_id=model_id, models=self.models, is_new=True)
             self._check_unique_name(doc["name"], model_id)
             if preset_id is None:
-                self.new_id()
+                self._ids.next_number()
             else:
-                self.reserve_id(preset_id)
+                self._ids.observe(preset_id)
             self.models[model_id] = doc
             self._effective.clear()
             return self.render_model(doc, base_url)
@@ -325,7 +316,7 @@ class DtmStore:
 
     def insert(self, record: dict[str, Any], *, owner: str, instance_id: str | None = None) -> str:
         """Store a checked record: assign an id, create or link its managed object, attach it."""
-        new_id = instance_id or self.new_id()
+        new_id = instance_id or self._ids.next_server_id()
         if record.get("managedObjectId") is None:
             created = self.inventory.create(
                 {"name": record["name"], "type": ASSET_MO_TYPE, "c8y_IsAsset": {}}, owner=owner
@@ -352,7 +343,7 @@ class DtmStore:
             assert record is not None
             self._check_link(record["managedObjectId"], None)
             if preset_id is not None:
-                self.reserve_id(preset_id)
+                self._ids.observe(preset_id)
             new_id = self.insert(record, owner=owner, instance_id=preset_id)
             return self.render_instance(self.instances[new_id], base_url)
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from mockserver.generic.canned import CannedResponses
 from mockserver.generic.dispatch import OperationSpec, serve
 from mockserver.generic.errorshape import ErrorShape, error_for_status
-from mockserver.generic.ids import IdFactory
 from mockserver.generic.listing import ListShape, PagingSpec, page_items
 from mockserver.generic.spec import FilterSpec, ResourceSpec, ServerField
 from mockserver.generic.store import ResourceStore
+from mockserver.ids import IdFactory
 
 __all__ = [
     "CannedResponses",

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mockserver.generic.ids import IdType
 from mockserver.generic.listing import ListShape, PagingSpec
+from mockserver.ids import IdType
 
 ServerFieldKind = Literal["self", "created", "updated", "constant"]
 

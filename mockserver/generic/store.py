@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.errors import NotFound
-from mockserver.generic.ids import IdFactory, id_key
 from mockserver.generic.listing import matches, page_items
 from mockserver.generic.spec import ResourceSpec
+from mockserver.ids import IdFactory, id_key
 
 Key = tuple[str, ...]
 
