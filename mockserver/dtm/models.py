@@ -218,7 +218,7 @@ def _properties(raw: Any, known: set[str], problems: list[Problem]) -> list[dict
             problems.append(
                 (
                     f"{path}.key",
-                    f"A property key must match ^[A-Za-z_][A-Za-z0-9_]{{0,63}}$, got {key!r}."
+                    f"A property key must match {KEY_PATTERN.pattern}, got {key!r}."
                     if isinstance(key, str)
                     else f"A property key is required (a string), got {json_kind(key)}.",
                 )
@@ -327,7 +327,7 @@ def _smart_functions(raw: Any, problems: list[Problem]) -> list[dict[str, str]]:
             problems.append(
                 (
                     f"{path}.name",
-                    f"A smart function name must match ^[A-Za-z_][A-Za-z0-9_]{{0,63}}$, got {name!r}.",
+                    f"A smart function name must match {KEY_PATTERN.pattern}, got {name!r}.",
                 )
             )
         elif name in seen:
