@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mockserver.dtm import csv_import, instances, language, models, values
+from mockserver.dtm import csv_import, instances, language, models, registry, values
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "spec" / "dtm.yaml").read_text(encoding="utf-8"))
 SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
@@ -73,7 +73,7 @@ def test_the_declared_fields_are_the_specs() -> None:
 
 def test_the_inheritance_depth_is_the_one_extends_states() -> None:
     text = schema("AssetModel/properties/extends/description")
-    assert f"at most {models.MAX_ANCESTORS} steps" in " ".join(text.split())
+    assert f"at most {registry.MAX_ANCESTORS} steps" in " ".join(text.split())
 
 
 def test_the_expression_limits_are_the_specs() -> None:
