@@ -213,20 +213,7 @@ class _Import:
                     ("path", f"Asset model {model_id} is not allowed under model {parent_model}.")
                 )
         mo = body.get("managedObjectId")
-        linked = self.store.linked_instance(mo) if is_server_id(mo) else None
-        if is_server_id(mo):
-            if not self.store.managed_object_exists(mo):
-                problems.append(("managedObjectId", f"No managed object has the id {mo!r}."))
-            elif linked is not None:
-                problems.append(
-                    ("managedObjectId", f"Managed object {mo} is already linked to asset instance {linked}.")
-                )
-            elif mo in self.used_mos:
-                problems.append(
-                    ("managedObjectId", f"Managed object {mo} is also used on line {self.used_mos[mo]}.")
-                )
-            else:
-                self.used_mos[mo] = line
+        self.check_managed_object(line, mo, problems)
         for field_path, message in problems:
             key = (field_path or "").removeprefix("properties.")
             self.error(line, header_of.get(key, header_of.get("name") if key == "name" else None), message)
@@ -240,6 +227,24 @@ class _Import:
         )
         if ok:
             self.rows.append(Row(line, model_id, parent, draft if not problems else None))
+
+    def check_managed_object(self, line: int, mo: Any, problems: list[Problem]) -> None:
+        """A managedObjectId cell must name an unlinked managed object no row above names."""
+        if not is_server_id(mo):
+            return
+        linked = self.store.linked_instance(mo)
+        if not self.store.managed_object_exists(mo):
+            problems.append(("managedObjectId", f"No managed object has the id {mo!r}."))
+        elif linked is not None:
+            problems.append(
+                ("managedObjectId", f"Managed object {mo} is already linked to asset instance {linked}.")
+            )
+        elif mo in self.used_mos:
+            problems.append(
+                ("managedObjectId", f"Managed object {mo} is also used on line {self.used_mos[mo]}.")
+            )
+        else:
+            self.used_mos[mo] = line
 
     def properties(
         self,

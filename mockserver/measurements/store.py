@@ -56,8 +56,7 @@ class MeasurementStore:
         self._reset_columns()
 
     def _reset_columns(self) -> None:
-        # Rows number their measurements from the next id on: only this store draws from its
-        # factory, under its lock, so the n-th row appended gets id base + n.
+        # Only this store draws from its factory (under its lock): row n gets id base + n.
         self._rows = Rows(base=self._ids.upcoming)
         self._units = Interned()
         self._all = TimeIndex()
