@@ -20,7 +20,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypedDict
 
 from mockserver.dtm import instances as rules
 from mockserver.dtm.models import Problem
@@ -38,6 +38,23 @@ _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 #: A node of the hierarchy during an import: an existing instance id or ("row", line).
 Node = str | tuple[str, int]
+
+
+class CsvProblem(TypedDict, total=False):
+    """One problem of the file: its line (``row``) and header (``column``), or a request field."""
+
+    row: int
+    column: str | None
+    field: str
+    message: str
+
+
+class ImportBody(TypedDict):
+    """The answer of an import: how many instances were created, their ids, the data rows."""
+
+    created: int
+    assetInstances: list[str]
+    rows: int
 
 
 @dataclass
@@ -58,7 +75,7 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     dry_run: bool = False
 
-    def to_body(self) -> dict[str, Any]:
+    def to_body(self) -> ImportBody:
         return {"created": len(self.created), "assetInstances": list(self.created), "rows": self.rows}
 
 
@@ -104,7 +121,7 @@ class _Import:
     def __init__(self, store: DtmStore, parent: str | None) -> None:
         self.store = store
         self.parent = parent
-        self.errors: list[dict[str, Any]] = []
+        self.errors: list[CsvProblem] = []
         self.rows: list[Row] = []
         self.model_by_name = store.model_ids_by_name()
         self.known_keys = store.property_keys()
@@ -342,5 +359,5 @@ def import_csv(
         return report
 
 
-def _fail(errors: list[dict[str, Any]], message: str) -> NoReturn:
+def _fail(errors: list[CsvProblem], message: str) -> NoReturn:
     raise ValidationError(message, resource="dtm", details=errors)
