@@ -28,9 +28,9 @@ from generators.model import Operation, OperationKind, Resource
 from generators.operations import Param, RawOperation, is_json
 from generators.schemas import ObjectView, Schemas
 from mockserver.generic import ListShape, PagingSpec, ResourceSpec, ServerField
-from mockserver.generic.listing import ExtraSource
 from mockserver.generic.spec import FilterSpec
 from mockserver.ids import IdType
+from mockserver.paging import ExtraSource
 
 ITEM_PATH = re.compile(r"(?P<parent>.*)/\{(?P<param>[^}/]+)\}")
 CUMULOCITY_EXTRAS: dict[str, ExtraSource] = {

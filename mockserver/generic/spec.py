@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mockserver.generic.listing import ListShape, PagingSpec
 from mockserver.ids import IdType
+from mockserver.paging import ListShape, PagingSpec
 
 ServerFieldKind = Literal["self", "created", "updated", "constant"]
 
