@@ -15,7 +15,6 @@ uses only the store's public operations, inside :meth:`DtmStore.atomic`.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import re
 from collections.abc import Iterator
@@ -352,7 +351,7 @@ def import_csv(
             assert row.draft is not None
             draft = row.draft
             if row.parent is not None and not isinstance(row.parent, str):
-                draft = dataclasses.replace(draft, parent=new_ids[row.parent])
+                draft = draft.under(new_ids[row.parent])
             new_id = store.insert(draft, owner=owner)
             new_ids[("row", row.line)] = new_id
             report.created.append(new_id)

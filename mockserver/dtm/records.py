@@ -102,6 +102,12 @@ class InstanceDraft:
     parent: str | None
     properties: Mapping[str, Any]
 
+    def under(self, parent: str | None) -> InstanceDraft:
+        """The same draft with another parent (``dataclasses.replace`` is several times slower)."""
+        return InstanceDraft(
+            self.model_id, self.name, self.description, self.managed_object_id, parent, self.properties
+        )
+
 
 @dataclass(frozen=True)
 class AssetInstance:
@@ -115,6 +121,19 @@ class AssetInstance:
     parent: str | None
     properties: Mapping[str, Any]
     children: tuple[str, ...] = ()
+
+    def with_children(self, children: tuple[str, ...]) -> AssetInstance:
+        """The same record with other children (a CSV import appends thousands of them)."""
+        return AssetInstance(
+            self.id,
+            self.model_id,
+            self.name,
+            self.description,
+            self.managed_object_id,
+            self.parent,
+            self.properties,
+            children,
+        )
 
     def header(self) -> AssetInstanceDoc:
         """The stored fields as answered (fresh copies); the caller adds the computed ones."""

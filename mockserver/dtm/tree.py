@@ -103,7 +103,7 @@ class InstanceTree:
             if old.parent is not None:
                 parent = self._records[old.parent]
                 kept = tuple(c for c in parent.children if c != instance_id)
-                self._records[old.parent] = dataclasses.replace(parent, children=kept)
+                self._records[old.parent] = parent.with_children(kept)
             if draft.parent is not None:
                 self._attach(draft.parent, instance_id)
         record = dataclasses.replace(
@@ -126,7 +126,7 @@ class InstanceTree:
         if record.parent is not None:
             parent = self._records[record.parent]
             kept = tuple(c for c in parent.children if c != instance_id)
-            self._records[record.parent] = dataclasses.replace(parent, children=kept)
+            self._records[record.parent] = parent.with_children(kept)
         return removed
 
     def clear(self) -> None:
@@ -135,4 +135,4 @@ class InstanceTree:
 
     def _attach(self, parent_id: str, child_id: str) -> None:
         parent = self._records[parent_id]
-        self._records[parent_id] = dataclasses.replace(parent, children=(*parent.children, child_id))
+        self._records[parent_id] = parent.with_children((*parent.children, child_id))
