@@ -25,11 +25,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 from werkzeug.datastructures import Headers
 
+from contracts.checks import Result
 from contracts.failures import ContractFailure, RecordedRequest
 from contracts.openapi_validation import CoreRequest, CoreResponse, load
 from contracts.openapi_validation import describe as describe_error
 from contracts.requirements import REQUIREMENTS
-from contracts.runner import Result
 
 SPEC_OF_PREFIX = [
     ("/measurement", "measurement.yaml"),

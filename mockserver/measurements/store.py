@@ -21,6 +21,7 @@ from itertools import islice
 from typing import Any
 
 from mockserver.errors import ValidationError
+from mockserver.ids import IdFactory
 from mockserver.inventory.store import InventoryStore
 from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.index import TimeIndex
@@ -51,11 +52,12 @@ class MeasurementStore:
         self._inventory = inventory
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
-        self._next_id = 1
+        self._ids = IdFactory()
         self._reset_columns()
 
     def _reset_columns(self) -> None:
-        self._rows = Rows(base=self._next_id)
+        # Only this store draws from its factory (under its lock): row n gets id base + n.
+        self._rows = Rows(base=self._ids.upcoming)
         self._units = Interned()
         self._all = TimeIndex()
         self._by_source: dict[int, TimeIndex] = {}
@@ -112,8 +114,7 @@ class MeasurementStore:
 
     def _insert(self, m: NormalisedMeasurement) -> dict[str, Any]:
         row = self._rows.append(m)
-        new_id = self._rows.base + row
-        self._next_id = new_id + 1
+        new_id = self._ids.next_number()
         t, source = m.epoch_us, self._rows.source[row]
         self._all.add(t, row)
         by_source = self._by_source.get(source)
