@@ -171,10 +171,14 @@ def _compile_one(
     )
 
 
-def compile_gets(apis: Iterable[tuple[dict[str, Any], HandlerResolver]], policy: AccessPolicy) -> list[CompiledGet]:
+def compile_gets(
+    apis: Iterable[tuple[dict[str, Any], HandlerResolver]], policy: AccessPolicy
+) -> list[CompiledGet]:
     """Every GET of ``apis`` the fast path can serve, with its rivals among all spec paths."""
     apis = list(apis)
-    every_path = [(index, path) for index, (document, _) in enumerate(apis) for path in document.get("paths", {})]
+    every_path = [
+        (index, path) for index, (document, _) in enumerate(apis) for path in document.get("paths", {})
+    ]
     compiled: list[CompiledGet] = []
     for index, (document, resolver) in enumerate(apis):
         for path, methods in document.get("paths", {}).items():
@@ -251,4 +255,3 @@ class FastReads:
 def fast_path_enabled(validate_responses: bool) -> bool:
     """Whether the fast path is installed: not when ``C8Y_MOCK_FAST_PATH=0`` or answers are validated."""
     return os.environ.get(SWITCH, "1") != "0" and not validate_responses
-

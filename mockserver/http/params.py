@@ -44,7 +44,12 @@ def _boolean(raw: str | bool) -> bool:
     raise ParamError(f"{raw!r} is not a boolean.")
 
 
-CONVERTERS: dict[str, Callable[[Any], Any]] = {"integer": int, "number": float, "string": str, "boolean": _boolean}
+CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "integer": int,
+    "number": float,
+    "string": str,
+    "boolean": _boolean,
+}
 
 
 def argument_name(name: str) -> str:
@@ -118,10 +123,8 @@ def compile_param(definition: dict[str, Any]) -> Param | None:
     kind = schema.get("type")
     if definition.get("in") not in LOCATIONS or kind not in SCALAR_TYPES or schema.get("format") == "binary":
         return None
-    if definition.get("content") or definition.get("style", "form" if definition["in"] == "query" else "simple") not in (
-        "form",
-        "simple",
-    ):
+    style = definition.get("style", "form" if definition["in"] == "query" else "simple")
+    if definition.get("content") or style not in ("form", "simple"):
         return None
     has_default = "default" in definition or "default" in schema
     return Param(
