@@ -175,7 +175,7 @@ def test_module_touches_no_private_name_of_a_dependency(path: Path, our_names: s
     assert not found, "\n".join(map(str, found))
 
 
-PLANTED = '''
+PLANTED = """
 import connexion._private_module
 from connexion.context import _scope
 from connexion.decorators import parameter
@@ -192,7 +192,7 @@ class Mine:
 
     def use(self):
         return self._lock, Mine.__name__, self._asdict
-'''
+"""
 
 
 def test_the_checks_find_planted_violations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -216,6 +216,5 @@ def test_the_checks_find_planted_violations(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(sys.modules[__name__], "OURS", (*OURS, "mockserver_planted"))
     found = override_violations("mockserver_planted")
-    assert [v.what for v in found] == [
-        "Overrides._validate overrides a private name of JSONRequestBodyValidator, AbstractRequestBodyValidator"
-    ]
+    owners = "JSONRequestBodyValidator, AbstractRequestBodyValidator"
+    assert [v.what for v in found] == [f"Overrides._validate overrides a private name of {owners}"]
