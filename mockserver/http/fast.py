@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.http.auth import AccessPolicy, credentials_user, forbid
@@ -220,6 +221,8 @@ class FastReads:
                 else:
                     with serving(scope):
                         response = await call()
+                    if not isinstance(response, Response):  # our handlers answer with json_response
+                        raise TypeError(f"The handler of {scope['path']} answered {type(response).__name__}.")
                     self.served += 1
                     await response(scope, receive, send)
                     return
