@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mockserver.errors import ERROR_MEDIA_TYPE, MockError
+from mockserver.errors import ERROR_MEDIA_TYPE, ErrorBody, MockError
 
 ErrorSource = Literal["error", "message", "info", "status", "status_text", "errors", "constant"]
 
@@ -28,8 +28,8 @@ class ErrorShape:
     fields: tuple[tuple[str, ErrorSource], ...] | None = None
     constants: tuple[tuple[str, Any], ...] = ()
 
-    def body(self, error: MockError) -> dict[str, Any]:
-        """The error document for ``error``."""
+    def body(self, error: MockError) -> ErrorBody | dict[str, Any]:
+        """The error document for ``error``: Cumulocity's, or one in the spec's own shape."""
         cumulocity = error.to_body()
         if self.fields is None:
             return cumulocity
