@@ -14,7 +14,6 @@ Every create and delete is announced through :meth:`MeasurementStore.subscribe`'
 
 from __future__ import annotations
 
-import heapq
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
@@ -24,7 +23,7 @@ from mockserver.errors import ValidationError
 from mockserver.ids import IdFactory
 from mockserver.inventory.store import InventoryStore
 from mockserver.measurements.filters import MeasurementFilter
-from mockserver.measurements.index import TimeIndex
+from mockserver.measurements.index import TimeIndex, merged_rows
 from mockserver.measurements.rows import Interned, Rows, StoredMeasurements
 from mockserver.measurements.series import SeriesColumn, SeriesQuery, aggregate
 from mockserver.measurements.validation import (
@@ -355,21 +354,7 @@ class MeasurementStore:
         codes = [c for c in (self._rows.sources.codes.get(s) for s in f.sources) if c is not None]
         lo_t = None if f.date_from is None else to_epoch_us(f.date_from)
         hi_t = None if f.date_to is None else to_epoch_us(f.date_to)
-        runs: list[Iterable[tuple[int, int]]] = []
-        total = 0
-        for code in codes:
-            index = self._by_source[code]
-            lo, hi = index.span(lo_t, hi_t)
-            total += hi - lo
-            if lo < hi:
-                times, rows = index.times[lo:hi], index.rows[lo:hi]
-                if revert:
-                    runs.append(zip(reversed(times), reversed(rows), strict=True))
-                else:
-                    runs.append(zip(times, rows, strict=True))
-        start = min(start, total)  # islice takes no index beyond sys.maxsize
-        picked = islice(heapq.merge(*runs, reverse=revert), start, start + size)
-        return [row for _, row in picked], total
+        return merged_rows([self._by_source[code] for code in codes], lo_t, hi_t, revert, start, size)
 
     def series(self, q: SeriesQuery) -> dict[str, Any]:
         """The series answer for ``q`` (see :mod:`mockserver.measurements.series`)."""
