@@ -12,8 +12,8 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from contracts.checks import RunContext, check
 from contracts.failures import expect
-from contracts.runner import RunContext, check
 from contracts.suites.common import MEAS, new_source, require_status
 from contracts.suites.realtime_wire import CometdClient, b64, consumer, frames, refused
 

@@ -13,9 +13,9 @@ from typing import Any
 from websockets.exceptions import InvalidStatus, WebSocketException
 from websockets.sync.client import ClientConnection, connect
 
+from contracts.checks import RunContext
 from contracts.client import Response
 from contracts.failures import ContractFailure
-from contracts.runner import RunContext
 from contracts.suites.common import require_status
 
 REALTIME = "/notification/realtime"

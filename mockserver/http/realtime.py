@@ -1,7 +1,7 @@
-"""The realtime endpoints in front of the mock's ASGI stack.
+"""The realtime endpoints, a middleware of the mock's ASGI stack.
 
-:func:`install_realtime` puts :class:`RealtimeEndpoints` before Connexion's middleware stack
-(like the fast path): requests to ``/notification/realtime`` (CometD, long-polling POSTs and
+:class:`RealtimeEndpoints` sits right inside the server-error middleware (``create_app``
+inserts it): requests to ``/notification/realtime`` (CometD, long-polling POSTs and
 websockets) and websockets to ``/notification2/consumer/`` go to their transports; everything
 else, the Notification 2.0 REST API included (``spec/notification2.yaml``), passes on. It also
 teaches the hub to present resources with the links a client of that host expects.
@@ -35,6 +35,7 @@ class RealtimeEndpoints:
 
     def __init__(self, app: ASGIApp, hub: RealtimeHub, *, max_body_bytes: int) -> None:
         self.app = app
+        hub.present = present
         self.cometd = CometdTransport(hub, max_body_bytes=max_body_bytes)
         self.consumer = ConsumerTransport(hub)
 
@@ -48,10 +49,3 @@ class RealtimeEndpoints:
             await self.consumer(scope, receive, send)
         else:
             await self.app(scope, receive, send)
-
-
-def install_realtime(app: Any, hub: RealtimeHub, *, max_body_bytes: int) -> None:
-    """Put :class:`RealtimeEndpoints` in front of ``app``'s built middleware stack."""
-    hub.present = present
-    middleware = app.middleware
-    middleware.app = RealtimeEndpoints(middleware.app, hub, max_body_bytes=max_body_bytes)

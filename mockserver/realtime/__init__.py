@@ -8,8 +8,5 @@
 """
 
 from mockserver.realtime.hub import RealtimeHub
-from mockserver.state import OPTIONAL_STORES
-
-OPTIONAL_STORES["realtime"] = RealtimeHub
 
 __all__ = ["RealtimeHub"]

@@ -2,9 +2,8 @@
 
 :class:`RealtimeHub` listens on :class:`~mockserver.events.EventBus` (the one publish point
 of the stores) and hands every event to the CometD engine and to Notification 2.0 delivery.
-Deleting a managed object also deletes the Notification 2.0 subscriptions on it. The hub
-registers itself as the optional store ``realtime`` of :class:`~mockserver.state.MockState`,
-so ``/_mock/reset`` forgets every client, subscription and backlog.
+Deleting a managed object also deletes the Notification 2.0 subscriptions on it. The hub is
+``MockState.realtime``; ``/_mock/reset`` forgets every client, subscription and backlog.
 
 Routing is generic: an event's channel is ``/<family>/<source id>`` for any family (the
 measurement, inventory and, later, alarm stores publish on their own), and nothing here
@@ -15,17 +14,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mockserver.events import Event
+from mockserver.events import Event, EventBus
 from mockserver.realtime.bayeux import BayeuxEngine, BayeuxSettings
 from mockserver.realtime.channels import family, last_segment
 from mockserver.realtime.consumers import Deliveries
 from mockserver.realtime.subscriptions import Subscription, SubscriptionQuery, SubscriptionStore
 from mockserver.realtime.tokens import TokenIssuer
-
-if TYPE_CHECKING:
-    from mockserver.state import MockState
+from mockserver.users import UserDirectory
 
 # The resource of an event as a client sees it, given the client's base URL (links!).
 Present = Callable[[Event, str], dict[str, Any]]
@@ -38,15 +35,21 @@ def _as_is(event: Event, base_url: str) -> dict[str, Any]:
 class RealtimeHub:
     """CometD clients, Notification 2.0 subscriptions, tokens and subscribers of one mock."""
 
-    def __init__(self, state: MockState, settings: BayeuxSettings | None = None) -> None:
-        self.bayeux = BayeuxEngine(state.users, settings)
-        self.subscriptions = SubscriptionStore(state.inventory.exists)
+    def __init__(
+        self,
+        events: EventBus,
+        users: UserDirectory,
+        source_exists: Callable[[str], bool],
+        settings: BayeuxSettings | None = None,
+    ) -> None:
+        self.bayeux = BayeuxEngine(users, settings)
+        self.subscriptions = SubscriptionStore(source_exists)
         self.tokens = TokenIssuer()
         self.deliveries = Deliveries()
         self.present: Present = _as_is
         self._last_data: tuple[Event, str, dict[str, Any]] | None = None
         self.bayeux.render = self._bayeux_data
-        self._unsubscribe = state.events.subscribe(self.publish)
+        self._unsubscribe = events.subscribe(self.publish)
 
     def publish(self, event: Event) -> None:
         self.bayeux.publish(event)
