@@ -84,7 +84,7 @@ class TokenIssuer:
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._secret = secrets.token_bytes(32)
-        self._revoked: set[str] = set()
+        self._revoked: dict[str, int] = {}  # jti -> exp; an expired token is refused anyway
         self.clock = clock
 
     def issue(self, request: TokenRequest, *, tenant: str, user: str) -> str:
@@ -131,7 +131,10 @@ class TokenIssuer:
         )
 
     def revoke(self, claims: TokenClaims) -> None:
-        self._revoked.add(claims.jti)
+        """Refuse this token from now on; forget revoked tokens that have expired meanwhile."""
+        now = self.clock()
+        self._revoked = {jti: exp for jti, exp in self._revoked.items() if exp > now}
+        self._revoked[claims.jti] = claims.exp
 
     def clear(self) -> None:
         self._revoked.clear()
