@@ -3,8 +3,11 @@
     python -m contracts run --base-url http://127.0.0.1:8080 [--user admin --password admin] ...
     python -m contracts proxy --target http://127.0.0.1:8080 --listen 127.0.0.1:9090
 
-Exit status of ``run``: 0 conformant, 1 non-conformant, 2 could not test (target down, bad
-credentials, bad arguments) with a one-line diagnosis on stderr.
+Exit status of ``run``: 0 when every selected requirement ran and passed, 1 when any failed, 2
+when the run is inconclusive: the target could not be tested (down, hanging, bad credentials, bad
+arguments), the run was interrupted (SIGINT/SIGTERM), or some requirement did not run (time
+budget, prerequisite failed, target timed out, not applicable, refused by the safety guard) unless
+``--allow-not-run``. Verdict lines go to stdout, progress to stderr.
 """
 
 from __future__ import annotations
@@ -37,10 +40,15 @@ statemachine, links, schema, dtm-models, dtm-properties, dtm-hierarchy, dtm-smar
 dtm-delete (or any requirement id prefix such as MEAS-PAGING or DTM-). Reports list one row per
 requirement id with the spec sentence it enforces.
 
-Everything a run creates is named with a unique prefix (ct<run id>), hangs off managed objects the
-run created itself, and is deleted at the end (also after a failure or Ctrl-C) unless --no-cleanup.
-The closing line is `N passed, N failed` (requirements). Exit 0 conformant, 1 not, 2 could not test.
+Safety: every request passes one guard, which never sends a write that could reach data the run
+did not create (see README). Everything a run creates is named with a unique prefix (ct<run id>)
+and deleted at the end (also after a failure, SIGINT or SIGTERM) unless --no-cleanup.
+The closing line is `N passed, N failed, N skipped` (requirements). Exit 0 when every selected
+requirement ran and passed, 1 when any failed, 2 when the target could not be tested, the run was
+interrupted, or a requirement did not run (unless --allow-not-run).
 """
+
+SUBCOMMANDS: dict[str, argparse.ArgumentParser] = {}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 although some requirements did not run (they are still reported as skipped)",
     )
+    SUBCOMMANDS["run"] = run
     proxy = sub.add_parser("proxy", help="forward traffic to a target and validate it against the specs")
+    SUBCOMMANDS["proxy"] = proxy
     proxy.add_argument("--target", required=True, help="URL of the implementation to forward to")
     proxy.add_argument("--listen", default="127.0.0.1:9090", help="HOST:PORT to listen on")
     proxy.add_argument("--report-dir", default="reports/proxy")
@@ -93,23 +103,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PROBES = {
+    "inventory": "/inventory/managedObjects",
+    "measurement": "/measurement/measurements",
+    "dtm": "/service/dtm/asset-models",
+}
+
+
 def probe(client: Client, api: str) -> None:
-    """Fail fast (exit 2) when the target is down, does not serve the API or refuses the credentials."""
-    path = client.probe_path
-    try:
-        response = client.request("GET", path, params={"pageSize": "1"}, timeout=min(client.timeout, 3.0))
-    except RequestTimedOut as exc:
-        raise CouldNotTest(
-            f"The target accepted the connection but did not answer GET {path} within "
-            f"{min(client.timeout, 3.0):g} s."
-        ) from exc
-    if response.status in (401, 403):
-        raise CouldNotTest(
-            f"The target refused the credentials: GET {path} answered {response.status}; "
-            "check --user/--password/--tenant or --token."
-        )
-    if response.status == 404:
-        raise CouldNotTest(f"The target does not serve the API: GET {path} answered 404.")
+    """Fail fast (exit 2) when the target is down, hangs, does not serve an API or refuses the credentials.
+
+    One short GET of each selected API's collection, each with at most 3 s to answer.
+    """
+    wait = min(client.timeout, 3.0)
+    for name, path in PROBES.items():
+        if api not in ("all", name):
+            continue
+        try:
+            response = client.request("GET", path, params={"pageSize": "1"}, timeout=wait)
+        except RequestTimedOut as exc:
+            raise CouldNotTest(
+                f"The target accepted the connection but did not answer GET {path} within {wait:g} s."
+            ) from exc
+        if response.status in (401, 403):
+            raise CouldNotTest(
+                f"The target refused the credentials: GET {path} answered {response.status}; "
+                "check --user/--password/--tenant or --token."
+            )
+        if response.status == 404:
+            raise CouldNotTest(
+                f"The target does not serve the {name} API: GET {path} answered 404 (select others with --api)."
+            )
 
 
 def replay_command(args: argparse.Namespace, seed: int) -> str:
@@ -248,7 +272,9 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # a mistyped flag of a subcommand: that subcommand's usage, not the top level's
+            SUBCOMMANDS[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:
         return 2 if exc.code not in (0, None) else 0
     previous = {sig: signal.signal(sig, _terminate) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -259,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             return int(serve(args))
         return command_run(args)
     except CouldNotTest as exc:
-        print(f"could not test: {exc}", file=sys.stderr)
+        print(f"could not test: {exc}")
         return 2
     except KeyboardInterrupt:
         print("interrupted; what the run created was cleaned up", file=sys.stderr)

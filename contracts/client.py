@@ -146,9 +146,10 @@ class Client:
         except httpx.ConnectTimeout as exc:
             raise CouldNotTest(f"The target at {self.base_url} cannot be reached: {exc!s}.") from exc
         except httpx.TimeoutException as exc:
-            self.check_alive(f"{request.method} {request.url}")
+            waited = request.extensions.get("timeout", {}).get("read") or self.timeout
+            self.check_alive(f"{request.method} {request.url} got no answer within {waited:g} s")
             raise RequestTimedOut(
-                f"target timed out: {request.method} {request.url} got no answer within {self.timeout:g} s "
+                f"target timed out: {request.method} {request.url} got no answer within {waited:g} s "
                 "(--timeout).",
                 recorded,
             ) from exc
@@ -162,14 +163,13 @@ class Client:
             self.base_url + self.probe_path,
             params={"pageSize": "1"},
             headers={"Authorization": self.credentials.header()},
-            timeout=min(self.timeout, 3.0),
+            timeout=min(self.timeout, 2.0),
         )
         try:
             self._http.send(probe)
         except httpx.TransportError as exc:
             raise CouldNotTest(
-                f"The target stopped answering: {what} got no answer within {self.timeout:g} s, and "
-                f"neither did GET {self.probe_path} after it."
+                f"The target stopped answering: {what}, and neither did GET {self.probe_path} after it."
             ) from exc
 
     def get(self, path: str, **kw: Any) -> Response:
