@@ -132,7 +132,8 @@ def probe(client: Client, api: str) -> None:
             )
         if response.status == 404:
             raise CouldNotTest(
-                f"The target does not serve the {name} API: GET {path} answered 404 (select others with --api)."
+                f"The target does not serve the {name} API: GET {path} answered 404 "
+                "(choose the APIs to test with --api)."
             )
 
 
