@@ -194,7 +194,10 @@ def command_run(args: argparse.Namespace) -> int:
         f"run id {ctx.run_id}"
     )
     try:
-        probe(client, args.api)
+        try:
+            probe(client, args.api)
+        except KeyboardInterrupt:
+            ctx.interrupted = True  # nothing runs; the report says so
         results = run_checks(ctx, args.api, only)
     finally:
         clean_up(ctx, client, keep=args.no_cleanup)

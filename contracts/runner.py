@@ -178,6 +178,7 @@ class RunContext:
         return self.fixtures[name]
 
 
+INTERRUPTED = "interrupted: the run was stopped by SIGINT or SIGTERM"
 _SHAPE_ERRORS = (KeyError, TypeError, IndexError, ValueError, AttributeError)
 
 
@@ -203,7 +204,7 @@ def run_checks(ctx: RunContext, api: str, only: list[str]) -> list[Result]:
     )
     remaining = {rid: sum(c.requirement == rid for c in plan) for rid in results}
     done = 0
-    stopped = ""
+    stopped = INTERRUPTED if ctx.interrupted else ""
     for chk in plan:
         result = results[chk.requirement]
         if stopped:
@@ -213,7 +214,12 @@ def run_checks(ctx: RunContext, api: str, only: list[str]) -> list[Result]:
         elif ctx.time_left() <= 0:
             not_run(result, f"time budget: --max-time {ctx.max_time:g} s ran out before {chk.name}")
         else:
-            stopped = run_one(ctx, chk, result, f"{done + 1}/{len(results)}")
+            try:
+                stopped = run_one(ctx, chk, result, f"{done + 1}/{len(results)}")
+            except KeyboardInterrupt:  # a signal between two statements of run_one
+                ctx.interrupted = True
+                stopped = INTERRUPTED
+                not_run(result, stopped)
         remaining[chk.requirement] -= 1
         if remaining[chk.requirement] == 0:
             done += 1
@@ -233,9 +239,9 @@ def run_one(ctx: RunContext, chk: Check, result: Result, position: str) -> str:
     """Run one check into its result; returns why the whole run must stop ("" to go on)."""
     start = time.monotonic()
     ctx.current = chk.requirement
-    ctx.progress(f"[{position}] {chk.requirement} ({result.requirement.suite}) {chk.name} ...")
     stop = ""
     try:
+        ctx.progress(f"[{position}] {chk.requirement} ({result.requirement.suite}) {chk.name} ...")
         chk.function(ctx)
         outcome = "ok"
     except ContractFailure as failure:
@@ -263,7 +269,7 @@ def run_one(ctx: RunContext, chk: Check, result: Result, position: str) -> str:
         not_run(result, stop)
         outcome = "NOT RUN (could not test)"
     except KeyboardInterrupt:
-        stop = "interrupted: the run was stopped by SIGINT or SIGTERM"
+        stop = INTERRUPTED
         ctx.interrupted = True
         not_run(result, stop)
         outcome = "NOT RUN (interrupted)"
