@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from contracts import verdict as verdict_lines
 from contracts.client import PROBE_PATHS, Client, Credentials
 from contracts.failures import CouldNotTest, RequestTimedOut
 from contracts.profiles import PROFILES
@@ -202,7 +203,7 @@ def command_run(args: argparse.Namespace) -> int:
     finally:
         clean_up(ctx, client, keep=args.no_cleanup)
     replay = replay_command(args, seed)
-    header = report.Header(args.base_url, profile.name, seed, replay, len(client.guard.refused))
+    header = verdict_lines.Header(args.base_url, profile.name, seed, replay, len(client.guard.refused))
     for path in report.write_reports(args.report_dir, results, header):
         ctx.progress(f"contracts: wrote {path}")
     for r in results:
@@ -217,8 +218,6 @@ def command_run(args: argparse.Namespace) -> int:
 
 def verdict(ctx: RunContext, results: list[Result], *, allow_not_run: bool) -> int:
     """Print the closing lines and return the exit status (see the module docstring)."""
-    from contracts import report
-
     not_run = [r for r in results if r.status == "not run"]
     if ctx.could_not_test:
         print(f"could not test: {ctx.could_not_test}")
@@ -228,7 +227,7 @@ def verdict(ctx: RunContext, results: list[Result], *, allow_not_run: bool) -> i
             f"inconclusive: {len(not_run)} of {len(results)} requirements did not run; "
             f"first {first.requirement.id}: {first.reason}"
         )
-    print(report.summary_line(results))
+    print(verdict_lines.summary_line(results))
     if ctx.interrupted or ctx.could_not_test:
         return 2
     if any(r.status == "failed" for r in results):

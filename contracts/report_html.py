@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from contracts.report import Header, counts, ordered, status_text
 from contracts.runner import Result
+from contracts.verdict import Header, counts, ordered, status_text
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1d232a; background: #f6f7f9; }

@@ -154,3 +154,20 @@ def test_a_mistyped_flag_of_run_shows_runs_usage(capsys: Any) -> None:
     err = capsys.readouterr().err
     assert err.startswith("usage: python -m contracts run")
     assert "--max-tme" in err
+
+
+def test_a_time_budget_too_short_is_inconclusive_not_conformant(serve_mock: Any, run_harness: Any) -> None:
+    """--max-time 1 once printed '40 passed, 0 failed' and exit 0 with 21 requirements never run."""
+    with serve_mock() as url:
+        status, out = run_harness(url, "--profile", "quick", "--api", "measurement", "--max-time", "1")
+    lines = out.strip().splitlines()
+    assert status == 2, out
+    assert re.fullmatch(r"\d+ passed, 0 failed, [1-9]\d* skipped", lines[-1]), lines[-1]
+    assert re.match(
+        r"inconclusive: \d+ of \d+ requirements did not run; first [A-Z-]+\d: time budget", lines[-2]
+    )
+    with serve_mock() as url:
+        allowed, _ = run_harness(
+            url, "--profile", "quick", "--api", "measurement", "--max-time", "1", "--allow-not-run"
+        )
+    assert allowed == 0

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from contracts.failures import ContractFailure, RecordedRequest
-from contracts.report import Header, junit_xml, markdown, summary_line
+from contracts.report import junit_xml, markdown
 from contracts.report_html import html_report
 from contracts.requirements import REQUIREMENTS
 from contracts.runner import Result
+from contracts.verdict import Header, summary_line
 
 CHROMIUM_FLAGS = [
     "--headless",
