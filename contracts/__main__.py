@@ -16,6 +16,7 @@ import argparse
 import shlex
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from types import FrameType
@@ -280,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
             SUBCOMMANDS[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:
         return 2 if exc.code not in (0, None) else 0
-    previous = {sig: signal.signal(sig, _terminate) for sig in (signal.SIGINT, signal.SIGTERM)}
+    in_main_thread = threading.current_thread() is threading.main_thread()  # signals need it
+    signals = (signal.SIGINT, signal.SIGTERM) if in_main_thread else ()
+    previous = {sig: signal.signal(sig, _terminate) for sig in signals}
     try:
         if args.command == "proxy":
             from contracts.proxy import serve

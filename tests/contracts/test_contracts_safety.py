@@ -5,9 +5,8 @@ examples and careless rewriting would hit: managed objects with low ids and the 
 name (7, 10, 12345), measurements at the example times, asset models named as in the examples
 (``Site``, ``Pump``) with the example ids, instances with low ids under them. After a whole run,
 every piece of that data reads back exactly as before, and the mock's own request log shows that
-no request that could have changed it arrived. The default selection runs the quick profile with
-seed 3 and the ci profile with seed 4 (the seeds that once wrote into foreign data);
-``make safety`` runs every profile with 5 seeds.
+no request that could have changed it arrived. The default selection runs the ci profile with
+seed 4 (a seed that once wrote into foreign data); ``make safety`` runs every profile with 5 seeds.
 """
 
 from __future__ import annotations
@@ -193,7 +192,9 @@ def forbidden(entry: dict[str, Any], measurements: set[str]) -> str | None:
     return None
 
 
-def run_and_check(url: str, log: Path, tmp_path: Path, profile: str, seed: int, *extra: str) -> None:
+def run_and_check(
+    url: str, log: Path, tmp_path: Path, profile: str, seed: int, *extra: str
+) -> subprocess.CompletedProcess[str]:
     before = snapshot(url)
     measurements = foreign_measurement_ids(before)
     done = subprocess.run(
@@ -222,16 +223,18 @@ def run_and_check(url: str, log: Path, tmp_path: Path, profile: str, seed: int, 
     bad = [(reason, e) for e in entries if (reason := forbidden(e, measurements))]
     assert bad == [], bad[:5]
     assert snapshot(url) == before
-    assert done.returncode in (0, 1, 2)
     assert "safety guard:" in done.stdout, "the examples point at foreign data: some requests must be refused"
+    return done
 
 
-@pytest.mark.parametrize(("profile", "seed"), [("quick", 3), ("ci", 4)])
-def test_a_run_leaves_foreign_data_untouched(
-    foreign_mock: tuple[str, Path], tmp_path: Path, profile: str, seed: int
+def test_a_ci_run_leaves_foreign_data_untouched_and_still_finds_the_mock_conformant(
+    foreign_mock: tuple[str, Path], tmp_path: Path
 ) -> None:
+    """Seed 4 once posted the spec's example CSV under a foreign parent; foreign data is no excuse to fail."""
     url, log = foreign_mock
-    run_and_check(url, log, tmp_path, profile, seed)
+    done = run_and_check(url, log, tmp_path, "ci", 4)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert re.fullmatch(r"\d+ passed, 0 failed, 0 skipped", done.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.slow
