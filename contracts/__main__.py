@@ -203,6 +203,10 @@ def command_run(args: argparse.Namespace) -> int:
         results = run_checks(ctx, args.api, only)
     finally:
         clean_up(ctx, client, keep=args.no_cleanup)
+    ctx.progress(
+        f"contracts: {client.transport.forwarded} requests sent to the target, "
+        f"{len(client.guard.refused)} refused by the safety guard"
+    )
     replay = replay_command(args, seed)
     header = verdict_lines.Header(args.base_url, profile.name, seed, replay, len(client.guard.refused))
     for path in report.write_reports(args.report_dir, results, header):

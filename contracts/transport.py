@@ -26,6 +26,8 @@ class GuardTransport(httpx.BaseTransport):
         self.inner = inner
         self.base_path = base_path.rstrip("/")
         self.cleaning_up = False
+        self.forwarded = 0
+        """Requests that left the process: the only way out is this counter's next line."""
 
     def outgoing(self, request: httpx.Request) -> Outgoing:
         path = request.url.path
@@ -40,6 +42,7 @@ class GuardTransport(httpx.BaseTransport):
         reason = self.guard.check(outgoing)
         if reason is not None:
             raise RefusedByGuard(reason)
+        self.forwarded += 1
         response = self.inner.handle_request(request)
         if outgoing.method in ("POST", "PUT"):
             response.read()

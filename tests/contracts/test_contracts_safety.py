@@ -196,6 +196,7 @@ def run_and_check(
     url: str, log: Path, tmp_path: Path, profile: str, seed: int, *extra: str
 ) -> subprocess.CompletedProcess[str]:
     before = snapshot(url)
+    logged_before = len(log.read_text().splitlines())
     measurements = foreign_measurement_ids(before)
     done = subprocess.run(
         [
@@ -222,6 +223,10 @@ def run_and_check(
     entries = [json.loads(line) for line in log.read_text().splitlines()]
     bad = [(reason, e) for e in entries if (reason := forbidden(e, measurements))]
     assert bad == [], bad[:5]
+    # Every request that reached the mock left through the guard's transport, and no other way.
+    sent = re.search(r"contracts: (\d+) requests sent to the target", done.stderr)
+    assert sent, done.stderr[-2000:]
+    assert len(entries) - logged_before == int(sent.group(1))
     assert snapshot(url) == before
     assert "safety guard:" in done.stdout, "the examples point at foreign data: some requests must be refused"
     return done
