@@ -228,7 +228,8 @@ def run_and_check(
     assert sent, done.stderr[-2000:]
     assert len(entries) - logged_before == int(sent.group(1))
     assert snapshot(url) == before
-    assert "safety guard:" in done.stdout, "the examples point at foreign data: some requests must be refused"
+    if done.stdout.strip().endswith(" 0 skipped"):  # everything ran, Schemathesis's examples included
+        assert "safety guard:" in done.stdout, "the examples point at foreign data: some must be refused"
     return done
 
 
