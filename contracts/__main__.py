@@ -20,13 +20,16 @@ import threading
 import time
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from contracts import verdict as verdict_lines
 from contracts.client import PROBE_PATHS, Client, Credentials
 from contracts.failures import CouldNotTest, RequestTimedOut
 from contracts.profiles import PROFILES
-from contracts.runner import Result, RunContext
 from contracts.transport import STOP
+
+if TYPE_CHECKING:
+    from contracts.runner import Result, RunContext
 
 DEFAULT_SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
 
@@ -160,9 +163,6 @@ def replay_command(args: argparse.Namespace, seed: int) -> str:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from contracts import report
-    from contracts.runner import RunContext, run_checks
-
     profile = PROFILES[args.profile]
     if not Path(args.spec_dir).is_dir():
         raise CouldNotTest(f"The spec directory {args.spec_dir} does not exist; pass --spec-dir.")
@@ -177,6 +177,18 @@ def command_run(args: argparse.Namespace) -> int:
     credentials = Credentials(args.user, args.password, args.tenant, args.token)
     probe_path = PROBE_PATHS["dtm" if args.api == "dtm" else "default"]
     client = Client(args.base_url, credentials, timeout=args.timeout, probe_path=probe_path)
+    print(f"contracts: probing {args.base_url} (api {args.api})", file=sys.stderr, flush=True)
+    interrupted = False
+    try:  # before the heavy imports: a dead or hanging target is known in seconds
+        probe(client, args.api)
+    except KeyboardInterrupt:
+        interrupted = True  # nothing runs; the report says so
+    except CouldNotTest:
+        client.close()
+        raise
+    from contracts import report
+    from contracts.runner import RunContext, run_checks
+
     max_time = args.max_time if args.max_time is not None else profile.max_time
     ctx = RunContext(
         client,
@@ -195,11 +207,8 @@ def command_run(args: argparse.Namespace) -> int:
         f"contracts: target {args.base_url}, api {args.api}, profile {profile.name}, seed {seed}, "
         f"run id {ctx.run_id}"
     )
+    ctx.interrupted = interrupted
     try:
-        try:
-            probe(client, args.api)
-        except KeyboardInterrupt:
-            ctx.interrupted = True  # nothing runs; the report says so
         results = run_checks(ctx, args.api, only)
     finally:
         clean_up(ctx, client, keep=args.no_cleanup)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from contracts.runner import Result
+if TYPE_CHECKING:
+    from contracts.runner import Result
 
 
 @dataclass(frozen=True)
