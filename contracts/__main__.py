@@ -26,7 +26,7 @@ from contracts import verdict as verdict_lines
 from contracts.client import PROBE_PATHS, Client, Credentials
 from contracts.failures import CouldNotTest, RequestTimedOut
 from contracts.profiles import PROFILES
-from contracts.transport import STOP
+from contracts.transport import DEFERRED, STOP, interrupt_now
 
 if TYPE_CHECKING:
     from contracts.runner import Result, RunContext
@@ -171,6 +171,7 @@ def command_run(args: argparse.Namespace) -> int:
     only = [o.strip() for o in args.only.split(",") if o.strip()]
     check_only(only)
     STOP.clear()
+    DEFERRED.clear()
     # ci is derandomized: the same seed every run unless --seed says otherwise.
     default_seed = 0 if profile.derandomize else int(time.time() * 1000) % 2**31
     seed = args.seed if args.seed is not None else default_seed
@@ -283,7 +284,8 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     if STOP.is_set():
         return
     STOP.set()
-    raise KeyboardInterrupt(f"signal {signum}")
+    if interrupt_now():
+        raise KeyboardInterrupt(f"signal {signum}")
 
 
 def main(argv: list[str] | None = None) -> int:

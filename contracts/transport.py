@@ -18,6 +18,21 @@ from contracts.guard import Guard, Outgoing
 
 STOP = threading.Event()
 """Set by the CLI's SIGINT/SIGTERM handler: from then on only cleanup requests leave the process."""
+IN_FLIGHT = threading.Event()
+"""Set while the main thread waits for an answer: a signal then waits for it (see interrupt_now)."""
+DEFERRED = threading.Event()
+
+
+def interrupt_now() -> bool:
+    """For the signal handler: False when a request is in flight, whose answer must be learnt first.
+
+    A resource created by a request cut off before its answer was read would be unknown to the
+    guard, and so to cleanup; the transport raises the deferred KeyboardInterrupt after learning.
+    """
+    if IN_FLIGHT.is_set():
+        DEFERRED.set()
+        return False
+    return True
 
 
 class GuardTransport(httpx.BaseTransport):
@@ -43,11 +58,21 @@ class GuardTransport(httpx.BaseTransport):
         if reason is not None:
             raise RefusedByGuard(reason)
         self.forwarded += 1
-        response = self.inner.handle_request(request)
-        if outgoing.method in ("POST", "PUT"):
-            response.read()
-            location = response.headers.get("location")
-            self.guard.learn(outgoing, response.status_code, response.content, location)
+        main = threading.current_thread() is threading.main_thread()
+        if main:
+            IN_FLIGHT.set()
+        try:
+            response = self.inner.handle_request(request)
+            if outgoing.method in ("POST", "PUT"):
+                response.read()
+                location = response.headers.get("location")
+                self.guard.learn(outgoing, response.status_code, response.content, location)
+        finally:
+            if main:
+                IN_FLIGHT.clear()
+        if main and DEFERRED.is_set() and not self.cleaning_up:
+            DEFERRED.clear()
+            raise KeyboardInterrupt("signal (deferred until the answer was read)")
         return response
 
     def close(self) -> None:
