@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--password", default="admin", help="password for Basic auth (default admin)")
     run.add_argument("--tenant", default=None, help="tenant id; sends tenant/user:password when given")
     run.add_argument("--token", default=None, help="bearer token instead of Basic credentials")
+    run.add_argument(
+        "--readonly-user",
+        default=None,
+        help="a second user with read roles only; its writes must answer 403 and its reads 200",
+    )
+    run.add_argument("--readonly-password", default=None, help="password of --readonly-user")
     run.add_argument("--api", choices=["dtm", "measurement", "inventory", "all"], default="all")
     run.add_argument(
         "--profile",
@@ -145,6 +151,8 @@ def command_run(args: argparse.Namespace) -> int:
             "password": args.password,
             "tenant": args.tenant,
             "token": args.token,
+            "readonly_user": args.readonly_user,
+            "readonly_password": args.readonly_password,
         },
     )
     only = [o.strip() for o in args.only.split(",") if o.strip()]

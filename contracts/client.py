@@ -65,6 +65,7 @@ class Client:
     def __init__(self, base_url: str, credentials: Credentials, *, timeout: float = 10.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
+        self.timeout = timeout
         self._http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)))
         self.requests_sent = 0
         self.timeouts_in_a_row = 0

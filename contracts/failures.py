@@ -61,6 +61,13 @@ class RequestTimedOut(BaseException):
         self.request = request
 
 
+class NotApplicable(Exception):
+    """A check cannot run against this target as configured (for example no --readonly-user).
+
+    The runner records its requirement as skipped with the message as the reason, never as passed.
+    """
+
+
 class ContractFailure(AssertionError):
     """A check observed behaviour that breaks a requirement."""
 

@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 
 from contracts.client import Client
-from contracts.failures import ContractFailure, CouldNotTest, RequestTimedOut
+from contracts.failures import ContractFailure, CouldNotTest, NotApplicable, RequestTimedOut
 from contracts.profiles import Profile
 from contracts.requirements import REQUIREMENTS, Requirement, selected
 
@@ -92,6 +92,8 @@ class Result:
     failures: list[ContractFailure] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    reason: str = ""
+    """Why the requirement was skipped (empty when it ran)."""
 
 
 class RunContext:
@@ -175,6 +177,11 @@ def run_checks(ctx: RunContext, api: str, only: list[str]) -> list[Result]:
             outcome = "ok"
             if result.status != "failed":
                 result.status = "passed"
+        except NotApplicable as exc:
+            result.reason = str(exc)
+            if result.status == "not run":
+                result.status = "skipped"
+            outcome = f"skipped: {exc}"
         except ContractFailure as failure:
             result.failures += [failure, *failure.others]
             result.status = "failed"

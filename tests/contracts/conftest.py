@@ -16,17 +16,17 @@ from harness_server import serve
 
 logging.getLogger("connexion").setLevel(logging.ERROR)
 ROOT = Path(__file__).resolve().parents[2]
+READER_ARGS = ("--readonly-user", "reader", "--readonly-password", "reader")
+"""The read-only second credential every served mock has (see ``harness_faults.mock_with_reader``)."""
 
 
 @pytest.fixture
 def serve_mock() -> Callable[[Any], AbstractContextManager[str]]:
     """Serve a fresh mock, optionally wrapped by a fault: ``with serve_mock(fault) as url``."""
-    from harness_faults import FaultyApp
-
-    from mockserver.http.app import create_app
+    from harness_faults import FaultyApp, mock_with_reader
 
     def start(fault: Any = None) -> AbstractContextManager[str]:
-        app: Any = create_app()
+        app: Any = mock_with_reader()
         return serve(FaultyApp(app, fault) if fault else app)
 
     return start
@@ -64,7 +64,8 @@ def run_harness(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> Callable[.
 
     def run(url: str, *args: str) -> tuple[int, str]:
         capsys.readouterr()
-        status = main(["run", "--base-url", url, "--report-dir", str(tmp_path / "report"), *args])
+        report = str(tmp_path / "report")
+        status = main(["run", "--base-url", url, "--report-dir", report, *READER_ARGS, *args])
         return status, capsys.readouterr().out
 
     return run
