@@ -98,8 +98,8 @@ class Expected:
     """Allowed media types; ``()`` means no body and no ``Content-Type`` at all."""
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
-    body_check: Callable[[Any], str | None] | None = None
-    """Extra judgement of the body: a sentence saying what is wrong, or None."""
+    body_check: Callable[[Any], tuple[str, str] | None] | None = None
+    """Extra judgement of the body: (failure title, what is wrong), or None."""
 
 
 def judge(response: Response, expected: Expected, what: str) -> None:
@@ -137,22 +137,22 @@ def judge(response: Response, expected: Expected, what: str) -> None:
     if expected.body_check is not None:
         problem = expected.body_check(response.json())
         if problem:
-            raise ContractFailure("WrongAnswerBody", what, problem, request=response.request)
+            raise ContractFailure(problem[0], what, problem[1], request=response.request)
 
 
 def error(resource: str, status: int, *, naming: Sequence[str] = ()) -> Expected:
     """An error answer: the status, the error media type, ``{error: <resource>/<name>, message, info}``."""
     allowed = ("security",) if status in (401, 403) else (resource,)
 
-    def check(body: Any) -> str | None:
+    def check(body: Any) -> tuple[str, str] | None:
         if not isinstance(body, dict) or not all(isinstance(body.get(k), str) for k in ("error", "message", "info")):
-            return f"not a Cumulocity error body: {body!r}"
+            return "MalformedErrorBody", f"not a Cumulocity error body: {body!r}"
         want = [f"{r}/{ERROR_NAMES[status]}" for r in allowed]
         if body["error"] not in want:
-            return f"error {body['error']!r}, expected {' or '.join(want)}"
+            return "WrongErrorName", f"error {body['error']!r}, expected {' or '.join(want)}"
         text = f"{body['message']} {body.get('errors', '')}"
         missing = [n for n in naming if n not in text]
-        return f"the message does not name {missing}: {text[:300]}" if missing else None
+        return ("ErrorDoesNotNameField", f"the message does not name {missing}: {text[:300]}") if missing else None
 
     return Expected(status, (ERROR_TYPE,), body_check=check)
 

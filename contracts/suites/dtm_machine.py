@@ -35,6 +35,7 @@ VALUES: dict[str, list[tuple[Any, bool]]] = {
     "ENUM": [("ok", True), ("fault", True), ("OK", False), ("", False), (1, False)],
 }
 DEFAULTS = {"TEXT": "none", "NUMBER": 7, "BOOLEAN": False, "DATE": "2020-01-01", "ENUM": "ok"}
+N0 = [(0, True), (-1.5, True), (2**53, True), (12.25, True)]
 SMART = {"name": "doubled", "expression": "coalesce(n0, 0) * 2"}
 
 
@@ -124,7 +125,7 @@ def machine_for(ctx: RunContext) -> type[RuleBasedStateMachine]:
             depth = 0 if base is None else len(self.chain(base))
             if depth > 12:  # dtm.yaml: at most 16 steps from any model to its root base
                 base, depth = None, 0
-            kinds = data.draw(st.lists(st.sampled_from(TYPES), min_size=1, max_size=3, unique=True))
+            kinds = data.draw(st.lists(st.sampled_from(TYPES), min_size=1, max_size=2, unique=True))
             props = [prop_def(f"k{depth}_{k.lower()}", k, data.draw(st.booleans()), data.draw(st.booleans()))
                      for k in kinds]
             body: dict[str, Any] = {"properties": props}
@@ -146,17 +147,27 @@ def machine_for(ctx: RunContext) -> type[RuleBasedStateMachine]:
             return out
 
         def draw_values(self, model_id: str, data: st.DataObject) -> dict[str, tuple[Any, bool]]:
+            """Valid values, nulls and absences, and at most one invalid value (so the 422 names it)."""
             raw: dict[str, tuple[Any, bool]] = {}
-            for key, prop in self.model.effective(model_id).items():
-                choice = data.draw(st.sampled_from(["absent", "null", "value", "value"]))
+            props = self.model.effective(model_id)
+            for key, prop in props.items():
+                needed = prop.get("required") and "default" not in prop
+                choice = "value" if needed else data.draw(st.sampled_from(["absent", "null", "value", "value"]))
                 if choice == "null":
                     raw[key] = (None, True)
                 elif choice == "value":
-                    pool = VALUES[prop["type"]] if key != "n0" else [(0, True), (-1.5, True), (2**53, True), (12.25, True)]
+                    pool = [v for v in VALUES[prop["type"]] if v[1]] if key != "n0" else N0
                     raw[key] = data.draw(st.sampled_from(pool))
-            if data.draw(st.integers(0, 9)) == 0:
-                raw["undeclared"] = ("x", False)
+            if data.draw(st.integers(0, 3)) == 0:
+                key = data.draw(st.sampled_from([*sorted(props), "undeclared"]))
+                kind = props[key]["type"] if key in props else "TEXT"
+                raw[key] = data.draw(st.sampled_from([v for v in VALUES[kind] if not v[1]])) if key in props else ("x", False)
             return raw
+
+        @rule(target=models, data=st.data())
+        def extend_the_deepest_model(self, data: st.DataObject) -> str:
+            deepest = max(self.model.models, key=lambda m: len(self.chain(m)), default=None)
+            return self.create_model(deepest, data)  # type: ignore[no-any-return]
 
         @rule(target=instances, model_id=models, data=st.data())
         def create_instance(self, model_id: str, data: st.DataObject) -> str:
@@ -210,8 +221,30 @@ def machine_for(ctx: RunContext) -> type[RuleBasedStateMachine]:
     return AssetMachine
 
 
+def every_value_of_the_table(ctx: RunContext) -> None:
+    """Each valid and invalid value of :data:`VALUES` once, alone, on a model of every type."""
+    model = Model()
+    props = [prop_def(f"p_{kind.lower()}", kind, False, False) for kind in TYPES]
+    created = new_model(ctx, "sm-values", properties=[*props, {"key": "n0", "type": "NUMBER"}], smartFunctions=[SMART])
+    model.models[created["id"]] = {"properties": props}
+    for kind, values in VALUES.items():
+        for value, ok in values:
+            name = f"{ctx.prefix}-sm-value"
+            response = ctx.client.post(INSTANCES, {"modelId": created["id"], "name": name, "properties": {f"p_{kind.lower()}": value}})
+            body = response.json() if response.status == 201 else None
+            if isinstance(body, dict):
+                ctx.tracker.instances.append(str(body.get("id")))
+            expected = None
+            if ok and isinstance(body, dict):
+                instance = {"id": str(body.get("id")), "modelId": created["id"], "name": name,
+                            "managedObjectId": str(body.get("managedObjectId")), "properties": {f"p_{kind.lower()}": value}}
+                expected = model.doc(instance, ctx.client.base_url)
+            judge_write(response, ok, [f"properties.p_{kind.lower()}"], expected, f"POST a {kind} value {str(value)[:40]!r}")
+
+
 @check("STATE-DTM-2")
 def random_model_and_instance_operations_agree_with_the_model(ctx: RunContext) -> None:
+    every_value_of_the_table(ctx)
     settings = ctx.hypothesis(max(3, ctx.profile.max_examples // 2))
     phases = [p for p in settings.phases if p is not Phase.shrink]  # each replay re-reads everything
     settings = type(settings)(settings, stateful_step_count=ctx.profile.state_steps, phases=phases)

@@ -104,4 +104,4 @@ def every_series_parameter_combination_matches_the_model(ctx: RunContext) -> Non
         {"bounds": ["2023-01-31", "2023-02-06T00:00:00Z"], "series": [], "type": None, "interval": None,
          "functions": [], "revert": None},
     )
-    run_property(ctx, cases(ctx), lambda case: check_case(ctx, case), examples=examples)
+    run_property(ctx, cases(ctx), lambda case: check_case(ctx, case), examples=examples, shrink=False)
