@@ -72,10 +72,16 @@ def differences(expected: Any, got: Any, path: str = "") -> list[str]:
     if isinstance(expected, list) and isinstance(got, list):
         if len(expected) != len(got):
             return [f"{path or 'body'} has {len(got)} items, expected {len(expected)}"]
-        return [d for i, (e, g) in enumerate(zip(expected, got, strict=True)) for d in differences(e, g, f"{path}[{i}]")]
-    return [] if close(expected, got) and type(expected) is type(got) or _same_number(expected, got) else [
-        f"{path or 'body'} is {got!r}, expected {expected!r}"
-    ]
+        return [
+            d
+            for i, (e, g) in enumerate(zip(expected, got, strict=True))
+            for d in differences(e, g, f"{path}[{i}]")
+        ]
+    return (
+        []
+        if (close(expected, got) and type(expected) is type(got)) or _same_number(expected, got)
+        else [f"{path or 'body'} is {got!r}, expected {expected!r}"]
+    )
 
 
 def _same_number(a: Any, b: Any) -> bool:
@@ -107,7 +113,10 @@ def judge(response: Response, expected: Expected, what: str) -> None:
     statuses = expected.status if isinstance(expected.status, tuple) else (expected.status,)
     if response.status not in statuses:
         raise ContractFailure(
-            "WrongStatus", f"{what}: status {' or '.join(map(str, statuses))}", repr(response), request=response.request
+            "WrongStatus",
+            f"{what}: status {' or '.join(map(str, statuses))}",
+            repr(response),
+            request=response.request,
         )
     if expected.media_types is not None:
         if expected.media_types == ():
@@ -121,18 +130,26 @@ def judge(response: Response, expected: Expected, what: str) -> None:
         elif response.media_type not in expected.media_types:
             title = "WrongErrorMediaType" if ERROR_TYPE in expected.media_types else "WrongMediaType"
             raise ContractFailure(
-                title, f"{what}: media type {' or '.join(expected.media_types)}", response.media_type, request=response.request
+                title,
+                f"{what}: media type {' or '.join(expected.media_types)}",
+                response.media_type,
+                request=response.request,
             )
     for name, value in expected.headers.items():
         got = response.headers.get(name)
         if got != value:
             title = "WrongLocationHeader" if name.lower() == "location" else "WrongHeader"
-            raise ContractFailure(title, f"{what}: {name}: {value}", f"{name}: {got}", request=response.request)
+            raise ContractFailure(
+                title, f"{what}: {name}: {value}", f"{name}: {got}", request=response.request
+            )
     if expected.body is not None:
         diffs = differences(expected.body, response.json())
         if diffs:
             raise ContractFailure(
-                "WrongAnswerBody", f"{what}: {expected.body!r}", "; ".join(diffs[:6]), request=response.request
+                "WrongAnswerBody",
+                f"{what}: {expected.body!r}",
+                "; ".join(diffs[:6]),
+                request=response.request,
             )
     if expected.body_check is not None:
         problem = expected.body_check(response.json())
@@ -145,14 +162,20 @@ def error(resource: str, status: int, *, naming: Sequence[str] = ()) -> Expected
     allowed = ("security",) if status in (401, 403) else (resource,)
 
     def check(body: Any) -> tuple[str, str] | None:
-        if not isinstance(body, dict) or not all(isinstance(body.get(k), str) for k in ("error", "message", "info")):
+        if not isinstance(body, dict) or not all(
+            isinstance(body.get(k), str) for k in ("error", "message", "info")
+        ):
             return "MalformedErrorBody", f"not a Cumulocity error body: {body!r}"
         want = [f"{r}/{ERROR_NAMES[status]}" for r in allowed]
         if body["error"] not in want:
             return "WrongErrorName", f"error {body['error']!r}, expected {' or '.join(want)}"
         text = f"{body['message']} {body.get('errors', '')}"
         missing = [n for n in naming if n not in text]
-        return ("ErrorDoesNotNameField", f"the message does not name {missing}: {text[:300]}") if missing else None
+        return (
+            ("ErrorDoesNotNameField", f"the message does not name {missing}: {text[:300]}")
+            if missing
+            else None
+        )
 
     return Expected(status, (ERROR_TYPE,), body_check=check)
 

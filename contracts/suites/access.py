@@ -41,8 +41,14 @@ def every_measurement_error_has_its_status_media_type_and_name(ctx: RunContext) 
         ("GET", MEAS, {"source": src, "dateFrom": "yesterday"}, None, 400, ["dateFrom"]),
         ("GET", MEAS, {"source": src, "revert": "maybe"}, None, 400, ["revert"]),
         ("GET", SERIES, {"dateFrom": "2021-01-01", "dateTo": "2021-01-02"}, None, 400, ["source"]),
-        ("GET", SERIES, {"source": src, "dateFrom": "2021-01-01", "dateTo": "2021-01-02",
-                         "aggregationType": "WEEKLY"}, None, 400, ["aggregationType"]),
+        (
+            "GET",
+            SERIES,
+            {"source": src, "dateFrom": "2021-01-01", "dateTo": "2021-01-02", "aggregationType": "WEEKLY"},
+            None,
+            400,
+            ["aggregationType"],
+        ),
         ("POST", MEAS, {}, {"source": {"id": src}, "type": f"{ctx.prefix}_err"}, 422, ["time"]),
         ("DELETE", MEAS, {"type": f"{ctx.prefix}_err"}, None, 422, []),
     ]
@@ -73,7 +79,10 @@ def check_challenges(ctx: RunContext, paths: list[str]) -> None:
                 got = response.headers.get("www-authenticate")
                 if got != challenge:
                     raise ContractFailure(
-                        "MissingAuthChallenge", f"{what}: WWW-Authenticate: {challenge}", f"{got}", request=response.request
+                        "MissingAuthChallenge",
+                        f"{what}: WWW-Authenticate: {challenge}",
+                        f"{got}",
+                        request=response.request,
                     )
     finally:
         wrong.close()
@@ -100,14 +109,19 @@ def reader(ctx: RunContext) -> Client:
 def refused(response: Response, what: str) -> None:
     if 200 <= response.status < 300:
         raise ContractFailure(
-            "ForbiddenWriteAccepted", f"{what} by a read-only user: 403", repr(response), request=response.request
+            "ForbiddenWriteAccepted",
+            f"{what} by a read-only user: 403",
+            repr(response),
+            request=response.request,
         )
     judge(response, answers.error("security", 403), f"{what} by a read-only user")
 
 
 def read(response: Response, what: str) -> None:
     if response.status != 200:
-        raise ContractFailure("ReadRefused", f"{what} by a read-only user: 200", repr(response), request=response.request)
+        raise ContractFailure(
+            "ReadRefused", f"{what} by a read-only user: 200", repr(response), request=response.request
+        )
 
 
 @check("MEAS-ROLE-2")
@@ -115,9 +129,15 @@ def a_read_only_user_reads_but_cannot_write_measurements(ctx: RunContext) -> Non
     client = reader(ctx)
     try:
         src = new_source(ctx, "roles")
-        m = create(ctx, {"source": {"id": src}, "type": f"{ctx.prefix}_role", "time": "2021-03-04T10:00:00.000Z"})
-        for path, params in (("/measurement", {}), (MEAS, {"source": src}), (f"{MEAS}/{m['id']}", {}),
-                             (SERIES, {"source": src, "dateFrom": "2021-03-04", "dateTo": "2021-03-05"})):
+        m = create(
+            ctx, {"source": {"id": src}, "type": f"{ctx.prefix}_role", "time": "2021-03-04T10:00:00.000Z"}
+        )
+        for path, params in (
+            ("/measurement", {}),
+            (MEAS, {"source": src}),
+            (f"{MEAS}/{m['id']}", {}),
+            (SERIES, {"source": src, "dateFrom": "2021-03-04", "dateTo": "2021-03-05"}),
+        ):
             read(client.get(path, params=params), f"GET {path}")
         body = {"source": {"id": src}, "type": f"{ctx.prefix}_role", "time": "2021-03-04T11:00:00.000Z"}
         refused(client.post(MEAS, body), "POST /measurement/measurements")
@@ -126,7 +146,10 @@ def a_read_only_user_reads_but_cannot_write_measurements(ctx: RunContext) -> Non
         left, listing = fetch_all(ctx, {"source": src})
         if len(left) != 1:
             raise ContractFailure(
-                "ForbiddenWriteAccepted", "the 1 measurement unchanged", f"{len(left)}", request=listing.request
+                "ForbiddenWriteAccepted",
+                "the 1 measurement unchanged",
+                f"{len(left)}",
+                request=listing.request,
             )
     finally:
         client.close()
@@ -138,8 +161,12 @@ def a_read_only_user_reads_but_cannot_write_assets(ctx: RunContext) -> None:
     try:
         model = new_model(ctx, "roles", properties=[{"key": "n", "type": "NUMBER"}])
         instance = new_instance(ctx, model["id"], "roles")
-        for path, params in ((MODELS, {"name": model["name"]}), (f"{MODELS}/{model['id']}", {}),
-                             (INSTANCES, {"model": model["id"]}), (f"{INSTANCES}/{instance['id']}", {})):
+        for path, params in (
+            (MODELS, {"name": model["name"]}),
+            (f"{MODELS}/{model['id']}", {}),
+            (INSTANCES, {"model": model["id"]}),
+            (f"{INSTANCES}/{instance['id']}", {}),
+        ):
             read(client.get(path, params=params), f"GET {path}")
         writes = [
             ("POST", MODELS, {"name": f"{ctx.prefix}-roles-new"}),
@@ -173,16 +200,30 @@ def every_dtm_error_has_its_status_media_type_and_name(ctx: RunContext) -> None:
         ("GET", INSTANCES, {"model": model["id"], "pageSize": "0"}, None, 400, ["pageSize"]),
         ("GET", MODELS, {"name": model["name"], "withTotalPages": "maybe"}, None, 400, ["withTotalPages"]),
         ("POST", MODELS, {}, {"name": model["name"]}, 409, []),
-        ("POST", MODELS, {}, {"name": f"{ctx.prefix}-bad", "properties": [{"key": "x", "type": "COLOUR"}]}, 422,
-         ["properties[0].type"]),
-        ("POST", INSTANCES, {}, {"modelId": model["id"], "name": f"{ctx.prefix}-bad", "properties": {"n": "1"}},
-         422, ["properties.n"]),
+        (
+            "POST",
+            MODELS,
+            {},
+            {"name": f"{ctx.prefix}-bad", "properties": [{"key": "x", "type": "COLOUR"}]},
+            422,
+            ["properties[0].type"],
+        ),
+        (
+            "POST",
+            INSTANCES,
+            {},
+            {"modelId": model["id"], "name": f"{ctx.prefix}-bad", "properties": {"n": "1"}},
+            422,
+            ["properties.n"],
+        ),
         ("DELETE", f"{MODELS}/{model['id']}", {}, None, 409, []),
     ]
     keep = new_instance(ctx, model["id"], "errors-keep")  # makes the model in use: its DELETE is a 409
     for method, path, params, body, status, naming in cases:
         response = ctx.client.request(method, path, params=params, json_body=body)
         if response.status == 201 and isinstance(response.json(), dict):
-            (ctx.tracker.models if path == MODELS else ctx.tracker.instances).append(str(response.json().get("id")))
+            (ctx.tracker.models if path == MODELS else ctx.tracker.instances).append(
+                str(response.json().get("id"))
+            )
         judge(response, answers.error("dtm", status, naming=naming), f"{method} {path} {params} {body or ''}")
     del keep

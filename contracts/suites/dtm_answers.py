@@ -20,19 +20,19 @@ from contracts.suites.common import run_property
 from contracts.suites.dtm import INSTANCES, MODELS, new_instance, new_model
 
 JSON = ("application/json",)
-PROPERTIES = st.lists(
-    st.sampled_from(
-        [
-            {"key": "serial", "type": "TEXT", "required": True, "label": "Serial"},
-            {"key": "power", "type": "NUMBER", "default": 5.5, "widget": {"kind": "gauge", "min": 0, "max": 20}},
-            {"key": "running", "type": "BOOLEAN", "default": False},
-            {"key": "since", "type": "DATE"},
-            {"key": "status", "type": "ENUM", "values": ["ok", "fault"], "default": "ok"},
-        ]
-    ),
-    max_size=4,
-    unique_by=lambda p: p["key"],
-)
+PROPERTY_CHOICES: list[dict[str, Any]] = [
+    {"key": "serial", "type": "TEXT", "required": True, "label": "Serial"},
+    {
+        "key": "power",
+        "type": "NUMBER",
+        "default": 5.5,
+        "widget": {"kind": "gauge", "min": 0, "max": 20},
+    },
+    {"key": "running", "type": "BOOLEAN", "default": False},
+    {"key": "since", "type": "DATE"},
+    {"key": "status", "type": "ENUM", "values": ["ok", "fault"], "default": "ok"},
+]
+PROPERTIES = st.lists(st.sampled_from(PROPERTY_CHOICES), max_size=4, unique_by=lambda p: str(p["key"]))
 OPTIONAL_TEXT = st.one_of(st.none(), st.text(min_size=1, max_size=12))
 
 
@@ -44,7 +44,12 @@ def model_fields() -> st.SearchStrategy[dict[str, Any]]:
             "icon": OPTIONAL_TEXT,
             "properties": PROPERTIES,
             "smartFunctions": st.lists(
-                st.sampled_from([{"name": "twice", "expression": "coalesce(power, 0) * 2"}, {"name": "one", "expression": "1"}]),
+                st.sampled_from(
+                    [
+                        {"name": "twice", "expression": "coalesce(power, 0) * 2"},
+                        {"name": "one", "expression": "1"},
+                    ]
+                ),
                 max_size=2,
                 unique_by=lambda f: f["name"],
             ),
@@ -64,7 +69,12 @@ def merged(stored: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
 
 
 def as_stored(body: dict[str, Any], mid: str, base_url: str) -> dict[str, Any]:
-    doc = {"properties": [], "allowedSubtypes": [], "smartFunctions": [], **{k: v for k, v in body.items() if v is not None}}
+    doc = {
+        "properties": [],
+        "allowedSubtypes": [],
+        "smartFunctions": [],
+        **{k: v for k, v in body.items() if v is not None},
+    }
     return {**doc, "id": mid, "self": f"{answers.origin(base_url)}{MODELS}/{mid}"}
 
 
@@ -81,10 +91,14 @@ def model_writes_answer_the_stored_model(ctx: RunContext) -> None:
             ctx.tracker.models.append(str(response.json().get("id")))
         mid = response.headers.get("location", "").rsplit("/", 1)[-1]
         stored = as_stored({"name": name, **fields}, mid, ctx.client.base_url)
-        judge(response, Expected(201, JSON, body=stored, headers={"location": stored["self"]}), f"POST {MODELS}")
+        judge(
+            response, Expected(201, JSON, body=stored, headers={"location": stored["self"]}), f"POST {MODELS}"
+        )
         response = ctx.client.put(f"{MODELS}/{mid}", update, accept="application/json" if accept else None)
         stored = merged(stored, update)
-        judge(response, Expected(200, JSON if accept else (), body=stored if accept else None), f"PUT {update}")
+        judge(
+            response, Expected(200, JSON if accept else (), body=stored if accept else None), f"PUT {update}"
+        )
         judge(ctx.client.get(f"{MODELS}/{mid}"), Expected(200, body=stored), f"GET after PUT {update}")
 
     updates = st.one_of(model_fields(), st.just({"description": None, "icon": None}))
@@ -96,9 +110,16 @@ def model_writes_answer_the_stored_model(ctx: RunContext) -> None:
             ctx.tracker.models.append(str(response.json().get("id")))
         if not ok and 200 <= response.status < 300:
             raise ContractFailure(
-                "InvalidValueAccepted", f"422 for a model name of {len(name)} characters", repr(response), request=response.request
+                "InvalidValueAccepted",
+                f"422 for a model name of {len(name)} characters",
+                repr(response),
+                request=response.request,
             )
-        judge(response, Expected(201) if ok else answers.error("dtm", 422, naming=["name"]), f"POST a name of {len(name)}")
+        judge(
+            response,
+            Expected(201) if ok else answers.error("dtm", 422, naming=["name"]),
+            f"POST a name of {len(name)}",
+        )
 
 
 def query_world(ctx: RunContext) -> dict[str, Any]:
@@ -136,20 +157,26 @@ PAGING = st.fixed_dictionaries(
 )
 
 
-def check_listing(ctx: RunContext, path: str, key: str, query: dict[str, str], matching: list[dict[str, Any]]) -> None:
+def check_listing(
+    ctx: RunContext, path: str, key: str, query: dict[str, str], matching: list[dict[str, Any]]
+) -> None:
     response = ctx.client.get(path, params=query)
     judge(response, Expected(200, JSON), f"GET {path} {query}")
     body = response.json()
     want = [i["id"] for i in answers.page_slice(numeric(matching), query)]
     got = [str(i.get("id")) for i in body.get(key, [])]
     if got != want:
-        raise ContractFailure("WrongPageItems", f"GET {path} {query}: ids {want}", f"ids {got}", request=response.request)
+        raise ContractFailure(
+            "WrongPageItems", f"GET {path} {query}: ids {want}", f"ids {got}", request=response.request
+        )
     stats = answers.expected_statistics(query, len(matching))
     if body.get("statistics") != stats:
         raise ContractFailure("WrongPageStatistics", stats, body.get("statistics"), request=response.request)
     problems = answers.link_problems(body, query, answers.origin(ctx.client.base_url) + path)
     if problems:
-        raise ContractFailure("WrongPagingLink", f"links repeating {query}", "; ".join(problems), request=response.request)
+        raise ContractFailure(
+            "WrongPagingLink", f"links repeating {query}", "; ".join(problems), request=response.request
+        )
 
 
 def chain_of(model_id: str, models: list[dict[str, Any]]) -> list[str]:
@@ -191,6 +218,10 @@ def list_filters_and_paging_combine_as_the_model_says(ctx: RunContext) -> None:
 
     def model_case(case: tuple[str, dict[str, str]]) -> None:
         name, paging = case
-        check_listing(ctx, MODELS, "assetModels", {"name": name, **paging}, [m for m in models if m["name"] == name])
+        check_listing(
+            ctx, MODELS, "assetModels", {"name": name, **paging}, [m for m in models if m["name"] == name]
+        )
 
-    run_property(ctx, st.tuples(st.sampled_from([m["name"] for m in models]), PAGING), model_case, shrink=False)
+    run_property(
+        ctx, st.tuples(st.sampled_from([m["name"] for m in models]), PAGING), model_case, shrink=False
+    )

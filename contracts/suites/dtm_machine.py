@@ -26,12 +26,34 @@ from contracts.suites.dtm import INSTANCES, new_model
 TYPES = ["TEXT", "NUMBER", "BOOLEAN", "DATE", "ENUM"]
 ENUM_VALUES = ["ok", "fault"]
 VALUES: dict[str, list[tuple[Any, bool]]] = {
-    "TEXT": [("", True), ("plain", True), ("üñí", True), ("x" * 10_000, True), (5, False), (True, False),
-             ("x" * 10_001, False)],
-    "NUMBER": [(0, True), (-1.5, True), (1e300, True), (2**53, True), ("12", False), (True, False), ("1.5", False)],
+    "TEXT": [
+        ("", True),
+        ("plain", True),
+        ("üñí", True),
+        ("x" * 10_000, True),
+        (5, False),
+        (True, False),
+        ("x" * 10_001, False),
+    ],
+    "NUMBER": [
+        (0, True),
+        (-1.5, True),
+        (1e300, True),
+        (2**53, True),
+        ("12", False),
+        (True, False),
+        ("1.5", False),
+    ],
     "BOOLEAN": [(True, True), (False, True), ("true", False), (1, False), (0, False)],
-    "DATE": [("2024-02-29", True), ("2024-03-18T10:00:00+02:00", True), ("2024-03-18T10:00:00Z", True),
-             ("2024-02-30", False), ("2023-02-29", False), ("2024-13-01", False), ("18.03.2024", False)],
+    "DATE": [
+        ("2024-02-29", True),
+        ("2024-03-18T10:00:00+02:00", True),
+        ("2024-03-18T10:00:00Z", True),
+        ("2024-02-30", False),
+        ("2023-02-29", False),
+        ("2024-13-01", False),
+        ("18.03.2024", False),
+    ],
     "ENUM": [("ok", True), ("fault", True), ("OK", False), ("", False), (1, False)],
 }
 DEFAULTS = {"TEXT": "none", "NUMBER": 7, "BOOLEAN": False, "DATE": "2020-01-01", "ENUM": "ok"}
@@ -94,7 +116,9 @@ class Model:
 
 def judge_write(response: Response, ok: bool, naming: list[str], expected: Any, what: str) -> None:
     if ok and response.status == 422:
-        raise ContractFailure("ValidValueRefused", f"{what}: accepted", repr(response), request=response.request)
+        raise ContractFailure(
+            "ValidValueRefused", f"{what}: accepted", repr(response), request=response.request
+        )
     if not ok and 200 <= response.status < 300:
         raise ContractFailure(
             "InvalidValueAccepted", f"{what}: 422 naming {naming}", repr(response), request=response.request
@@ -126,8 +150,10 @@ def machine_for(ctx: RunContext) -> type[RuleBasedStateMachine]:
             if depth > 12:  # dtm.yaml: at most 16 steps from any model to its root base
                 base, depth = None, 0
             kinds = data.draw(st.lists(st.sampled_from(TYPES), min_size=1, max_size=2, unique=True))
-            props = [prop_def(f"k{depth}_{k.lower()}", k, data.draw(st.booleans()), data.draw(st.booleans()))
-                     for k in kinds]
+            props = [
+                prop_def(f"k{depth}_{k.lower()}", k, data.draw(st.booleans()), data.draw(st.booleans()))
+                for k in kinds
+            ]
             body: dict[str, Any] = {"properties": props}
             if base is None:
                 props.append({"key": "n0", "type": "NUMBER"})
@@ -152,7 +178,9 @@ def machine_for(ctx: RunContext) -> type[RuleBasedStateMachine]:
             props = self.model.effective(model_id)
             for key, prop in props.items():
                 needed = prop.get("required") and "default" not in prop
-                choice = "value" if needed else data.draw(st.sampled_from(["absent", "null", "value", "value"]))
+                choice = (
+                    "value" if needed else data.draw(st.sampled_from(["absent", "null", "value", "value"]))
+                )
                 if choice == "null":
                     raw[key] = (None, True)
                 elif choice == "value":
@@ -161,27 +189,40 @@ def machine_for(ctx: RunContext) -> type[RuleBasedStateMachine]:
             if data.draw(st.integers(0, 3)) == 0:
                 key = data.draw(st.sampled_from([*sorted(props), "undeclared"]))
                 kind = props[key]["type"] if key in props else "TEXT"
-                raw[key] = data.draw(st.sampled_from([v for v in VALUES[kind] if not v[1]])) if key in props else ("x", False)
+                raw[key] = (
+                    data.draw(st.sampled_from([v for v in VALUES[kind] if not v[1]]))
+                    if key in props
+                    else ("x", False)
+                )
             return raw
 
         @rule(target=models, data=st.data())
         def extend_the_deepest_model(self, data: st.DataObject) -> str:
             deepest = max(self.model.models, key=lambda m: len(self.chain(m)), default=None)
-            return self.create_model(deepest, data)  # type: ignore[no-any-return]
+            return str(self.create_model(deepest, data))
 
         @rule(target=instances, model_id=models, data=st.data())
         def create_instance(self, model_id: str, data: st.DataObject) -> str:
             raw = self.draw_values(model_id, data)
             stored, naming = self.model.normalise(model_id, raw)
-            body = {"modelId": model_id, "name": name("sm-instance"), "properties": {k: v for k, (v, _) in raw.items()}}
+            body = {
+                "modelId": model_id,
+                "name": name("sm-instance"),
+                "properties": {k: v for k, (v, _) in raw.items()},
+            }
             response = ctx.client.post(INSTANCES, body)
             created = response.json() if response.status == 201 else None
             if isinstance(created, dict):
                 ctx.tracker.instances.append(str(created.get("id")))
             expected = None
             if stored is not None and isinstance(created, dict):
-                instance = {"id": str(created.get("id")), "modelId": model_id, "name": body["name"],
-                            "managedObjectId": str(created.get("managedObjectId")), "properties": stored}
+                instance: dict[str, Any] = {
+                    "id": str(created.get("id")),
+                    "modelId": model_id,
+                    "name": body["name"],
+                    "managedObjectId": str(created.get("managedObjectId")),
+                    "properties": stored,
+                }
                 self.model.instances[instance["id"]] = instance
                 expected = self.model.doc(instance, ctx.client.base_url)
             judge_write(response, stored is not None, naming, expected, f"POST {INSTANCES} {body}")
@@ -216,7 +257,9 @@ def machine_for(ctx: RunContext) -> type[RuleBasedStateMachine]:
                 expected = self.model.doc(instance, ctx.client.base_url)
                 judge(ctx.client.get(f"{INSTANCES}/{instance['id']}"), Expected(200, body=expected), "GET")
             for gone in self.model.deleted[-2:]:
-                judge(ctx.client.get(f"{INSTANCES}/{gone}"), answers.error("dtm", 404), f"GET of deleted {gone}")
+                judge(
+                    ctx.client.get(f"{INSTANCES}/{gone}"), answers.error("dtm", 404), f"GET of deleted {gone}"
+                )
 
     return AssetMachine
 
@@ -225,21 +268,37 @@ def every_value_of_the_table(ctx: RunContext) -> None:
     """Each valid and invalid value of :data:`VALUES` once, alone, on a model of every type."""
     model = Model()
     props = [prop_def(f"p_{kind.lower()}", kind, False, False) for kind in TYPES]
-    created = new_model(ctx, "sm-values", properties=[*props, {"key": "n0", "type": "NUMBER"}], smartFunctions=[SMART])
+    created = new_model(
+        ctx, "sm-values", properties=[*props, {"key": "n0", "type": "NUMBER"}], smartFunctions=[SMART]
+    )
     model.models[created["id"]] = {"properties": props}
     for kind, values in VALUES.items():
         for value, ok in values:
             name = f"{ctx.prefix}-sm-value"
-            response = ctx.client.post(INSTANCES, {"modelId": created["id"], "name": name, "properties": {f"p_{kind.lower()}": value}})
+            response = ctx.client.post(
+                INSTANCES,
+                {"modelId": created["id"], "name": name, "properties": {f"p_{kind.lower()}": value}},
+            )
             body = response.json() if response.status == 201 else None
             if isinstance(body, dict):
                 ctx.tracker.instances.append(str(body.get("id")))
             expected = None
             if ok and isinstance(body, dict):
-                instance = {"id": str(body.get("id")), "modelId": created["id"], "name": name,
-                            "managedObjectId": str(body.get("managedObjectId")), "properties": {f"p_{kind.lower()}": value}}
+                instance = {
+                    "id": str(body.get("id")),
+                    "modelId": created["id"],
+                    "name": name,
+                    "managedObjectId": str(body.get("managedObjectId")),
+                    "properties": {f"p_{kind.lower()}": value},
+                }
                 expected = model.doc(instance, ctx.client.base_url)
-            judge_write(response, ok, [f"properties.p_{kind.lower()}"], expected, f"POST a {kind} value {str(value)[:40]!r}")
+            judge_write(
+                response,
+                ok,
+                [f"properties.p_{kind.lower()}"],
+                expected,
+                f"POST a {kind} value {str(value)[:40]!r}",
+            )
 
 
 @check("STATE-DTM-2")
@@ -249,4 +308,3 @@ def random_model_and_instance_operations_agree_with_the_model(ctx: RunContext) -
     phases = [p for p in settings.phases if p is not Phase.shrink]  # each replay re-reads everything
     settings = type(settings)(settings, stateful_step_count=ctx.profile.state_steps, phases=phases)
     run_state_machine_as_test(machine_for(ctx), settings=settings)
-

@@ -95,7 +95,7 @@ def measurements(draw: st.DrawFn, source: str, types: list[str]) -> dict[str, An
         "time": draw(times(moment)),
     }
     for fragment in draw(st.lists(FRAGMENT_NAMES, max_size=3, unique=True)):
-        members = draw(st.dictionaries(SERIES_NAMES, series_entry(), min_size=1, max_size=3))
+        members: dict[str, Any] = draw(st.dictionaries(SERIES_NAMES, series_entry(), min_size=1, max_size=3))
         if draw(st.integers(0, 4)) == 0:  # a non-object member inside a series fragment is kept as sent
             members["note"] = draw(st.text(max_size=8))
         body[fragment] = members
@@ -159,4 +159,4 @@ def make_invalid(valid: dict[str, Any], kind: str, char: str) -> tuple[dict[str,
     return body, "c8y_Steam.Temperature.value"
 
 
-FORBIDDEN = st.sampled_from(list(".,*[]()@$") + ["\t"])
+FORBIDDEN = st.sampled_from([*".,*[]()@$", "\t"])

@@ -20,7 +20,15 @@ from contracts.answers import Expected, judge
 from contracts.failures import ContractFailure
 from contracts.runner import RunContext, check
 from contracts.suites import generated
-from contracts.suites.common import MEAS, MEAS_COLLECTION_TYPE, create_bulk, fetch_all, ids, new_source, run_property
+from contracts.suites.common import (
+    MEAS,
+    MEAS_COLLECTION_TYPE,
+    create_bulk,
+    fetch_all,
+    ids,
+    new_source,
+    run_property,
+)
 
 LIST_TYPES = (MEAS_COLLECTION_TYPE, "application/json")
 FRAGMENTS = ["c8y_Temperature", "c8y_Pressure", "c8y_Custom", "c8y_Energy"]
@@ -54,7 +62,12 @@ def build(ctx: RunContext) -> dict[str, Any]:
         written.append(body)
     stored = create_bulk(ctx, written)
     base = ctx.client.base_url
-    return {"a": a, "b": b, "items": stored, "docs": {m["id"]: answers.measurement_doc(m, m["id"], base) for m in stored}}
+    return {
+        "a": a,
+        "b": b,
+        "items": stored,
+        "docs": {m["id"]: answers.measurement_doc(m, m["id"], base) for m in stored},
+    }
 
 
 def data(ctx: RunContext) -> dict[str, Any]:
@@ -133,11 +146,18 @@ def check_pages(ctx: RunContext, query: dict[str, str]) -> None:
             raise ContractFailure(
                 "WrongPageStatistics", want["statistics"], body.get("statistics"), request=response.request
             )
-        judge(response, Expected(200, body={**want, **{k: body[k] for k in ("self", "next", "prev") if k in body}}), f"page {page} of {asked}")
+        judge(
+            response,
+            Expected(200, body={**want, **{k: body[k] for k in ("self", "next", "prev") if k in body}}),
+            f"page {page} of {asked}",
+        )
         problems = answers.link_problems(body, asked, url)
         if problems:
             raise ContractFailure(
-                "WrongPagingLink", f"links of page {page} repeating {asked}", "; ".join(problems), request=response.request
+                "WrongPagingLink",
+                f"links of page {page} repeating {asked}",
+                "; ".join(problems),
+                request=response.request,
             )
 
 
@@ -146,8 +166,19 @@ def every_parameter_combination_pages_as_the_model_says(ctx: RunContext) -> None
     d = data(ctx)
     examples = (
         {"source": d["a"]},
-        {"source": d["a"], "dateFrom": "2021-03-05", "revert": "true", "pageSize": "3", "withTotalElements": "true"},
-        {"type": query_types(ctx)[1], "fragmentType": "c8y_Custom", "withTotalPages": "true", "pageSize": "1"},
+        {
+            "source": d["a"],
+            "dateFrom": "2021-03-05",
+            "revert": "true",
+            "pageSize": "3",
+            "withTotalElements": "true",
+        },
+        {
+            "type": query_types(ctx)[1],
+            "fragmentType": "c8y_Custom",
+            "withTotalPages": "true",
+            "pageSize": "1",
+        },
         {"source": d["b"], "dateTo": "2021-03-05T00:00:00.000", "currentPage": "2", "pageSize": "2"},
     )
     run_property(ctx, queries(ctx), lambda query: check_pages(ctx, query), examples=examples, shrink=False)
@@ -155,7 +186,9 @@ def every_parameter_combination_pages_as_the_model_says(ctx: RunContext) -> None
 
 def delete_filters(ctx: RunContext, source: str) -> st.SearchStrategy[dict[str, str]]:
     instants = [generated.BASE + timedelta(minutes=m) for m in (-30, 0, 30, 60, 61)]
-    date = st.builds(lambda m, z: generated.fmt_time(m, z, 3), st.sampled_from(instants), st.sampled_from(generated.ZONES))
+    date = st.builds(
+        lambda m, z: generated.fmt_time(m, z, 3), st.sampled_from(instants), st.sampled_from(generated.ZONES)
+    )
     return st.fixed_dictionaries(
         {"source": st.just(source)},
         optional={
@@ -175,7 +208,11 @@ def delete_with_any_filter_removes_exactly_what_get_lists(ctx: RunContext) -> No
     written = []
     for i in range(12):
         moment = generated.BASE + timedelta(minutes=[-30, 0, 30, 60, 61, 90][i % 6])
-        body: dict[str, Any] = {"source": {"id": src}, "type": query_types(ctx)[i % 2], "time": generated.fmt_time(moment, generated.ZONES[i % 6], 3)}
+        body: dict[str, Any] = {
+            "source": {"id": src},
+            "type": query_types(ctx)[i % 2],
+            "time": generated.fmt_time(moment, generated.ZONES[i % 6], 3),
+        }
         if i % 3:
             body["c8y_Temperature"] = {"T": {"value": i}}
         if i % 4 == 1:
@@ -190,15 +227,26 @@ def delete_with_any_filter_removes_exactly_what_get_lists(ctx: RunContext) -> No
         response = ctx.client.delete(MEAS, params=query)
         judge(response, Expected(204, ()), f"DELETE {query}")
         kept = [m for m in stored if not oracle.matches(m, query)]
-        after, listing = fetch_all(ctx, {"source": src})
+        after, _ = fetch_all(ctx, {"source": src})
         gone, left = set(ids(kept)) - set(ids(after)), set(ids(after)) - set(ids(kept))
         if gone:
             raise ContractFailure(
-                "DeleteRemovedTooMuch", f"{len(kept)} left after DELETE {query}", f"also removed {sorted(gone)}", request=response.request
+                "DeleteRemovedTooMuch",
+                f"{len(kept)} left after DELETE {query}",
+                f"also removed {sorted(gone)}",
+                request=response.request,
             )
         if left:
             raise ContractFailure(
-                "DeleteRemovedTooLittle", f"the measurements matching {query} removed", f"still present {sorted(left)}", request=response.request
+                "DeleteRemovedTooLittle",
+                f"the measurements matching {query} removed",
+                f"still present {sorted(left)}",
+                request=response.request,
             )
 
-    run_property(ctx, delete_filters(ctx, src), prop, shrink=False)
+    examples = (
+        {"source": src, "dateTo": "2021-03-05"},
+        {"source": src, "dateFrom": "2021-03-05", "valueFragmentType": "c8y_Temperature"},
+        {"source": src, "type": query_types(ctx)[1], "valueFragmentSeries": "P"},
+    )
+    run_property(ctx, delete_filters(ctx, src), prop, examples=examples, shrink=False)

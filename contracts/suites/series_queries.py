@@ -28,7 +28,26 @@ BOUNDS = ["2023-01-01", "2023-01-31", "2023-02-06T00:00:00Z", "2023-04-01T01:00:
 def build(ctx: RunContext) -> dict[str, Any]:
     src = new_source(ctx, "series-queries")
     rnd = ctx.random
-    offsets = [0, 0, 1, 2, 30, 60, 61, 1440, 1441, 10080, 10110, 20160, 30000, 44640, 60000, 90000, 130000, 200000]
+    offsets = [
+        0,
+        0,
+        1,
+        2,
+        30,
+        60,
+        61,
+        1440,
+        1441,
+        10080,
+        10110,
+        20160,
+        30000,
+        44640,
+        60000,
+        90000,
+        130000,
+        200000,
+    ]
     written = []
     for i, minutes in enumerate(offsets):
         moment = START + timedelta(minutes=minutes)
@@ -49,7 +68,9 @@ def cases(ctx: RunContext) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
         {
             "bounds": st.lists(st.sampled_from(BOUNDS), min_size=2, max_size=2, unique=True).map(sorted),
-            "series": st.one_of(st.just([]), st.lists(st.sampled_from(SERIES_NAMES), min_size=1, max_size=3, unique=True)),
+            "series": st.one_of(
+                st.just([]), st.lists(st.sampled_from(SERIES_NAMES), min_size=1, max_size=3, unique=True)
+            ),
             "type": st.one_of(st.none(), st.sampled_from(["DAILY", "HOURLY", "MINUTELY"])),
             "interval": st.one_of(st.none(), st.sampled_from(INTERVALS)),
             "functions": st.lists(st.sampled_from(FUNCTIONS), max_size=3, unique=True),
@@ -86,8 +107,10 @@ def check_case(ctx: RunContext, case: dict[str, Any]) -> None:
     got = response.json()
     if isinstance(got, dict) and isinstance(got.get("values"), dict):
         got = {**got, "values": {oracle.ts(oracle.instant(k)): v for k, v in got["values"].items()}}
-    if not isinstance(got, dict) or list(got.get("values", {})) != list(expected["values"]) or not oracle.close(
-        expected, got
+    if (
+        not isinstance(got, dict)
+        or list(got.get("values", {})) != list(expected["values"])
+        or not oracle.close(expected, got)
     ):
         raise ContractFailure(
             "WrongSeriesAnswer", f"for {params}: {expected}", repr(got)[:1500], request=response.request
@@ -97,11 +120,29 @@ def check_case(ctx: RunContext, case: dict[str, Any]) -> None:
 @check("SERIES-QUERY-1")
 def every_series_parameter_combination_matches_the_model(ctx: RunContext) -> None:
     examples = (
-        {"bounds": ["2023-01-01", "2023-08-01"], "series": [], "type": "DAILY", "interval": "1w",
-         "functions": ["count", "avg"], "revert": None},
-        {"bounds": ["2023-01-01", "2023-08-01"], "series": ["c8y_Power.P"], "type": None, "interval": "1q",
-         "functions": [], "revert": "true"},
-        {"bounds": ["2023-01-31", "2023-02-06T00:00:00Z"], "series": [], "type": None, "interval": None,
-         "functions": [], "revert": None},
+        {
+            "bounds": ["2023-01-01", "2023-08-01"],
+            "series": [],
+            "type": "DAILY",
+            "interval": "1w",
+            "functions": ["count", "avg"],
+            "revert": None,
+        },
+        {
+            "bounds": ["2023-01-01", "2023-08-01"],
+            "series": ["c8y_Power.P"],
+            "type": None,
+            "interval": "1q",
+            "functions": [],
+            "revert": "true",
+        },
+        {
+            "bounds": ["2023-01-31", "2023-02-06T00:00:00Z"],
+            "series": [],
+            "type": None,
+            "interval": None,
+            "functions": [],
+            "revert": None,
+        },
     )
     run_property(ctx, cases(ctx), lambda case: check_case(ctx, case), examples=examples, shrink=False)

@@ -47,7 +47,9 @@ def write_types(ctx: RunContext) -> list[str]:
 def created_measurements_are_answered_as_stored(ctx: RunContext) -> None:
     src = write_source(ctx)
     case = st.tuples(
-        generated.measurements(src, write_types(ctx)), st.sampled_from(CONTENT_TYPES), st.sampled_from(ACCEPTS)
+        generated.measurements(src, write_types(ctx)),
+        st.sampled_from(CONTENT_TYPES),
+        st.sampled_from(ACCEPTS),
     )
 
     def prop(value: tuple[dict[str, Any], str, str | None]) -> None:
@@ -69,7 +71,9 @@ def created_measurements_are_answered_as_stored(ctx: RunContext) -> None:
             f"POST with Content-Type {content_type} and Accept {accept}",
         )
         if not mid.isdigit():
-            raise ContractFailure("WrongLocationHeader", "Location ending in a digit id", location, request=response.request)
+            raise ContractFailure(
+                "WrongLocationHeader", "Location ending in a digit id", location, request=response.request
+            )
         read = ctx.client.get(f"{MEAS}/{mid}")
         judge(read, Expected(200, body=expected), f"GET of the measurement just created from {body}")
 
@@ -93,21 +97,37 @@ def bulk_creates_are_all_or_nothing_and_answered_in_order(ctx: RunContext) -> No
         if bad is not None:
             index, kind, char = bad
             index = min(index, len(body))
-            template = body[0] if body else {"source": {"id": src}, "type": write_types(ctx)[0], "time": "2021-03-04T23:00:00Z"}
+            template = (
+                body[0]
+                if body
+                else {"source": {"id": src}, "type": write_types(ctx)[0], "time": "2021-03-04T23:00:00Z"}
+            )
             invalid, _field = generated.make_invalid(template, kind, char)
             body.insert(index, invalid)
             naming = [f"measurements[{index}]"]
         response = ctx.client.post(
-            MEAS, {"measurements": body}, headers={"Content-Type": MEAS_COLLECTION_TYPE}, accept=MEAS_COLLECTION_TYPE
+            MEAS,
+            {"measurements": body},
+            headers={"Content-Type": MEAS_COLLECTION_TYPE},
+            accept=MEAS_COLLECTION_TYPE,
         )
         if bad is not None:
-            judge(response, answers.error("measurement", 422, naming=naming), f"bulk POST with {kind} at index {index}")
+            judge(
+                response,
+                answers.error("measurement", 422, naming=naming),
+                f"bulk POST with {kind} at index {index}",
+            )
         else:
             got = response.json() if response.status == 201 else None
-            ids = [str(m.get("id")) for m in (got or {}).get("measurements", [])] if isinstance(got, dict) else []
+            ids = (
+                [str(m.get("id")) for m in (got or {}).get("measurements", [])]
+                if isinstance(got, dict)
+                else []
+            )
             expected = {
                 "measurements": [
-                    answers.measurement_doc(m, i, ctx.client.base_url) for m, i in zip(body, ids, strict=False)
+                    answers.measurement_doc(m, i, ctx.client.base_url)
+                    for m, i in zip(body, ids, strict=False)
                 ]
             }
             collection = answers.origin(ctx.client.base_url) + MEAS
@@ -141,12 +161,19 @@ def every_validation_rule_is_a_422_naming_the_field(ctx: RunContext) -> None:
         response = ctx.client.post(MEAS, body)
         if 200 <= response.status < 300:
             raise ContractFailure(
-                "InvalidMeasurementAccepted", f"422 naming {field} for a measurement with {kind}", repr(response),
+                "InvalidMeasurementAccepted",
+                f"422 naming {field} for a measurement with {kind}",
+                repr(response),
                 request=response.request,
             )
-        judge(response, answers.error("measurement", 422, naming=[field]), f"POST of a measurement with {kind}")
+        judge(
+            response, answers.error("measurement", 422, naming=[field]), f"POST of a measurement with {kind}"
+        )
     after, listing = fetch_all(ctx, {"source": src})
     if len(after) != len(before):
         raise ContractFailure(
-            "InvalidMeasurementAccepted", f"{len(before)} measurements, none added", f"{len(after)}", request=listing.request
+            "InvalidMeasurementAccepted",
+            f"{len(before)} measurements, none added",
+            f"{len(after)}",
+            request=listing.request,
         )

@@ -33,10 +33,19 @@ def serve_mock() -> Callable[[Any], AbstractContextManager[str]]:
 
 
 @pytest.fixture
-def mock_process() -> Iterator[str]:
-    """The shipped mock as a subprocess (``--port 0``): a hung request cannot outlive the test."""
+def mock_process(tmp_path: Path) -> Iterator[str]:
+    """The shipped mock as a subprocess (``--port 0``): a hung request cannot outlive the test.
+
+    It has the read-only user of ``READER_ARGS`` besides the default admin.
+    """
+    users = tmp_path / "users.yaml"
+    users.write_text(
+        "users:\n  - {tenant: t100, username: reader, password: reader, "
+        "roles: [ROLE_MEASUREMENT_READ, ROLE_INVENTORY_READ]}\n"
+    )
+    command = [sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", "0"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", "0"],
+        [*command, "--users", str(users)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
