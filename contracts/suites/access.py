@@ -12,7 +12,7 @@ from typing import Any
 from contracts import answers
 from contracts.answers import Expected, judge
 from contracts.client import Client, Credentials, Response
-from contracts.failures import ContractFailure, NotApplicable
+from contracts.failures import ContractFailure, NotRun
 from contracts.runner import RunContext, check
 from contracts.suites.common import MEAS, SERIES, create, fetch_all, new_source
 from contracts.suites.dtm import INSTANCES, MODELS, new_instance, new_model
@@ -65,7 +65,9 @@ def wrong_credentials(ctx: RunContext) -> Credentials:
 
 
 def check_challenges(ctx: RunContext, paths: list[str]) -> None:
-    wrong = Client(ctx.client.base_url, wrong_credentials(ctx), timeout=ctx.client.timeout)
+    wrong = Client(
+        ctx.client.base_url, wrong_credentials(ctx), timeout=ctx.client.timeout, guard=ctx.client.guard
+    )
     try:
         for path in paths:
             for client, auth, extra, challenge in (
@@ -101,9 +103,9 @@ def wrong_credentials_are_challenged_on_the_dtm_api(ctx: RunContext) -> None:
 def reader(ctx: RunContext) -> Client:
     user, password = ctx.credentials_args.get("readonly_user"), ctx.credentials_args.get("readonly_password")
     if not user:
-        raise NotApplicable("no --readonly-user was given, so the read-only role cannot be checked")
+        raise NotRun("not applicable: no --readonly-user was given, so the read-only role cannot be checked")
     creds = Credentials(user, password or "", ctx.credentials_args.get("tenant"))
-    return Client(ctx.client.base_url, creds, timeout=ctx.client.timeout)
+    return Client(ctx.client.base_url, creds, timeout=ctx.client.timeout, guard=ctx.client.guard)
 
 
 def refused(response: Response, what: str) -> None:
