@@ -35,7 +35,12 @@ def leftovers(url: str) -> list[str]:
         (signal.SIGTERM, "statemachine,dtm-hierarchy", "..."),
         (signal.SIGINT, "paging", "..."),
     ],
-    ids=["sigint-in-schemathesis", "sigterm-in-schemathesis", "sigterm-in-a-state-machine", "sigint-in-paging"],
+    ids=[
+        "sigint-in-schemathesis",
+        "sigterm-in-schemathesis",
+        "sigterm-in-a-state-machine",
+        "sigint-in-paging",
+    ],
 )
 def test_a_signal_stops_the_run_cleans_up_and_exits_2(
     mock_process: str, tmp_path: Path, sig: signal.Signals, only: str, marker: str
