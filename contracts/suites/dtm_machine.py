@@ -301,9 +301,45 @@ def every_value_of_the_table(ctx: RunContext) -> None:
             )
 
 
+def a_deep_chain_inherits_every_level(ctx: RunContext, depth: int = 5) -> None:
+    """An instance of the last model of an ``extends`` chain gets the defaults of every level."""
+    model = Model()
+    base: str | None = None
+    for level in range(depth):
+        kind = TYPES[level % len(TYPES)]
+        props = [prop_def(f"d{level}_{kind.lower()}", kind, level % 2 == 0, True)]
+        body: dict[str, Any] = {"properties": props}
+        if base is None:
+            props.append({"key": "n0", "type": "NUMBER", "default": 1})
+            body["smartFunctions"] = [SMART]
+        else:
+            body["extends"] = base
+        created = new_model(ctx, f"sm-chain{level}", **body)
+        base = str(created["id"])
+        model.models[base] = body
+    assert base is not None
+    stored, _ = model.normalise(base, {})
+    name = f"{ctx.prefix}-sm-chain"
+    response = ctx.client.post(INSTANCES, {"modelId": base, "name": name})
+    body = response.json() if response.status == 201 else None
+    expected = None
+    if isinstance(body, dict):
+        ctx.tracker.instances.append(str(body.get("id")))
+        instance = {
+            "id": str(body.get("id")),
+            "modelId": base,
+            "name": name,
+            "managedObjectId": str(body.get("managedObjectId")),
+            "properties": stored,
+        }
+        expected = model.doc(instance, ctx.client.base_url)
+    judge_write(response, True, [], expected, f"POST an instance of a model {depth} levels deep")
+
+
 @check("STATE-DTM-2")
 def random_model_and_instance_operations_agree_with_the_model(ctx: RunContext) -> None:
     every_value_of_the_table(ctx)
+    a_deep_chain_inherits_every_level(ctx)
     settings = ctx.hypothesis(max(3, ctx.profile.max_examples // 2))
     phases = [p for p in settings.phases if p is not Phase.shrink]  # each replay re-reads everything
     settings = type(settings)(settings, stateful_step_count=ctx.profile.state_steps, phases=phases)

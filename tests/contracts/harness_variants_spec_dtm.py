@@ -364,7 +364,7 @@ SPEC_DTM_FAULTS = [
     Fault(
         "parent filter dropped next to model",
         "DTM-QUERY-1",
-        "WrongPageItems",
+        "WrongPageItems|WrongPagingLink",
         before=parent_dropped_with_model,
     ),
     Fault(
