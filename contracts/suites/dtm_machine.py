@@ -321,15 +321,15 @@ def a_deep_chain_inherits_every_level(ctx: RunContext, depth: int = 5) -> None:
     stored, _ = model.normalise(base, {})
     name = f"{ctx.prefix}-sm-chain"
     response = ctx.client.post(INSTANCES, {"modelId": base, "name": name})
-    body = response.json() if response.status == 201 else None
+    answer = response.json() if response.status == 201 else None
     expected = None
-    if isinstance(body, dict):
-        ctx.tracker.instances.append(str(body.get("id")))
+    if isinstance(answer, dict):
+        ctx.tracker.instances.append(str(answer.get("id")))
         instance = {
-            "id": str(body.get("id")),
+            "id": str(answer.get("id")),
             "modelId": base,
             "name": name,
-            "managedObjectId": str(body.get("managedObjectId")),
+            "managedObjectId": str(answer.get("managedObjectId")),
             "properties": stored,
         }
         expected = model.doc(instance, ctx.client.base_url)
