@@ -223,7 +223,10 @@ def link_problems(body: Mapping[str, Any], query: Mapping[str, str], url: str) -
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
         want = {**query, "currentPage": str(page)}
         applied = str(page_params(query)[1])
-        if params.get("pageSize") in (applied, query.get("pageSize")):  # the applied size may be spelled out
+        if "pageSize" in params and params["pageSize"] in (
+            applied,
+            query.get("pageSize"),
+        ):  # may be spelled out
             want["pageSize"] = params["pageSize"]
         if params != want:
             problems.append(f"{name} repeats {params}, expected {want}")
