@@ -12,7 +12,7 @@ PROFILE  ?= ci
 API      ?= all
 CONTRACT_ARGS ?=
 
-.PHONY: install mock test lint contracts contracts-seeds bench generate clean
+.PHONY: install mock test lint contracts contracts-seeds safety bench generate clean
 
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -47,6 +47,10 @@ contracts: $(STAMP)
 # The ci profile against the mock with ten seeds (`make test` runs two of them); about 2 min each.
 contracts-seeds: $(STAMP)
 	CONTRACT_SEEDS=0,1,2,3,4,5,6,7,8,9 $(BIN)/python -m pytest tests/contracts/test_contracts_cli.py -k finds_the_mock_conformant -p no:randomly
+
+# The harness against a mock holding foreign data: every profile with 5 seeds (long; not in `make test`).
+safety: $(STAMP)
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/contracts/test_contracts_safety.py -m slow -p no:randomly
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

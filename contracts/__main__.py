@@ -16,15 +16,20 @@ import argparse
 import shlex
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
+from contracts import verdict as verdict_lines
 from contracts.client import PROBE_PATHS, Client, Credentials
 from contracts.failures import CouldNotTest, RequestTimedOut
 from contracts.profiles import PROFILES
-from contracts.runner import Result, RunContext
-from contracts.transport import STOP
+from contracts.transport import DEFERRED, STOP, interrupt_now
+
+if TYPE_CHECKING:
+    from contracts.runner import Result, RunContext
 
 DEFAULT_SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
 
@@ -166,9 +171,6 @@ def replay_command(args: argparse.Namespace, seed: int) -> str:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from contracts import report
-    from contracts.runner import RunContext, run_checks
-
     profile = PROFILES[args.profile]
     if not Path(args.spec_dir).is_dir():
         raise CouldNotTest(f"The spec directory {args.spec_dir} does not exist; pass --spec-dir.")
@@ -177,12 +179,25 @@ def command_run(args: argparse.Namespace) -> int:
     only = [o.strip() for o in args.only.split(",") if o.strip()]
     check_only(only)
     STOP.clear()
+    DEFERRED.clear()
     # ci is derandomized: the same seed every run unless --seed says otherwise.
     default_seed = 0 if profile.derandomize else int(time.time() * 1000) % 2**31
     seed = args.seed if args.seed is not None else default_seed
     credentials = Credentials(args.user, args.password, args.tenant, args.token)
     probe_path = PROBE_PATHS["dtm" if args.api == "dtm" else "default"]
     client = Client(args.base_url, credentials, timeout=args.timeout, probe_path=probe_path)
+    print(f"contracts: probing {args.base_url} (api {args.api})", file=sys.stderr, flush=True)
+    interrupted = False
+    try:  # before the heavy imports: a dead or hanging target is known in seconds
+        probe(client, args.api)
+    except KeyboardInterrupt:
+        interrupted = True  # nothing runs; the report says so
+    except CouldNotTest:
+        client.close()
+        raise
+    from contracts import report
+    from contracts.runner import RunContext, run_checks
+
     max_time = args.max_time if args.max_time is not None else profile.max_time
     ctx = RunContext(
         client,
@@ -203,16 +218,17 @@ def command_run(args: argparse.Namespace) -> int:
         f"contracts: target {args.base_url}, api {args.api}, profile {profile.name}, seed {seed}, "
         f"run id {ctx.run_id}"
     )
+    ctx.interrupted = interrupted
     try:
-        try:
-            probe(client, args.api)
-        except KeyboardInterrupt:
-            ctx.interrupted = True  # nothing runs; the report says so
         results = run_checks(ctx, args.api, only)
     finally:
         clean_up(ctx, client, keep=args.no_cleanup)
+    ctx.progress(
+        f"contracts: {client.transport.forwarded} requests sent to the target, "
+        f"{len(client.guard.refused)} refused by the safety guard"
+    )
     replay = replay_command(args, seed)
-    header = report.Header(args.base_url, profile.name, seed, replay, len(client.guard.refused))
+    header = verdict_lines.Header(args.base_url, profile.name, seed, replay, len(client.guard.refused))
     for path in report.write_reports(args.report_dir, results, header):
         ctx.progress(f"contracts: wrote {path}")
     for r in results:
@@ -227,8 +243,6 @@ def command_run(args: argparse.Namespace) -> int:
 
 def verdict(ctx: RunContext, results: list[Result], *, allow_not_run: bool) -> int:
     """Print the closing lines and return the exit status (see the module docstring)."""
-    from contracts import report
-
     not_run = [r for r in results if r.status == "not run"]
     if ctx.could_not_test:
         print(f"could not test: {ctx.could_not_test}")
@@ -238,7 +252,7 @@ def verdict(ctx: RunContext, results: list[Result], *, allow_not_run: bool) -> i
             f"inconclusive: {len(not_run)} of {len(results)} requirements did not run; "
             f"first {first.requirement.id}: {first.reason}"
         )
-    print(report.summary_line(results))
+    print(verdict_lines.summary_line(results))
     if ctx.interrupted or ctx.could_not_test:
         return 2
     if any(r.status == "failed" for r in results):
@@ -280,7 +294,8 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     if STOP.is_set():
         return
     STOP.set()
-    raise KeyboardInterrupt(f"signal {signum}")
+    if interrupt_now():
+        raise KeyboardInterrupt(f"signal {signum}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -291,7 +306,9 @@ def main(argv: list[str] | None = None) -> int:
             SUBCOMMANDS[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:
         return 2 if exc.code not in (0, None) else 0
-    previous = {sig: signal.signal(sig, _terminate) for sig in (signal.SIGINT, signal.SIGTERM)}
+    in_main_thread = threading.current_thread() is threading.main_thread()  # signals need it
+    signals = (signal.SIGINT, signal.SIGTERM) if in_main_thread else ()
+    previous = {sig: signal.signal(sig, _terminate) for sig in signals}
     try:
         if args.command == "proxy":
             from contracts.proxy import serve

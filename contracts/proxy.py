@@ -93,11 +93,12 @@ class Validator:
 
     def write(self) -> None:
         from contracts import report
+        from contracts.verdict import Header
 
         for result in self.results.values():
             if result.status == "not run":
                 result.reason = "no traffic through the proxy has violated it so far"
-        header = report.Header(self.target, "proxy", 0, f"python -m contracts proxy --target {self.target}")
+        header = Header(self.target, "proxy", 0, f"python -m contracts proxy --target {self.target}")
         report.write_reports(self.report_dir, list(self.results.values()), header)
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from contracts.report import Header, counts, ordered, status_text
 from contracts.runner import Result
+from contracts.verdict import Header, counts, ordered, status_text
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1d232a; background: #f6f7f9; }
 header { background: #1d2a3a; color: #fff; padding: 18px 28px; }
 header h1 { margin: 0 0 6px; font-size: 21px; }
-header dl { display: flex; flex-wrap: wrap; gap: 6px 26px; margin: 0; }
+header dl { display: flex; flex-wrap: wrap; gap: 6px 26px; margin: 0; overflow-wrap: anywhere; }
 header dt { opacity: .7; } header dd { margin: 0 0 0 6px; font-weight: 600; }
 header .pair { display: flex; }
 .counts { display: flex; gap: 10px; margin-top: 12px; }
@@ -34,9 +34,11 @@ h2 { font-size: 18px; margin: 26px 0 10px; }
 .er b { display: block; font-size: 12px; text-transform: uppercase; opacity: .65; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #16202b; color: #e6edf3;
   padding: 10px 12px; border-radius: 4px; font-size: 13px; }
-table { border-collapse: collapse; width: 100%; background: #fff; }
-th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #e4e6ea; vertical-align: top; }
-td.status { white-space: nowrap; font-weight: 600; } td code { font-size: 12px; overflow-wrap: anywhere; }
+table { border-collapse: collapse; width: 100%; background: #fff; table-layout: fixed; }
+th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #e4e6ea; vertical-align: top;
+  overflow-wrap: anywhere; }
+th.id { width: 13%; } th.status { width: 25%; } th.spec { width: 24%; }
+td.status { font-weight: 600; } td code { font-size: 12px; }
 tr.failed td.status { color: #8c1616; } tr.notrun td.status { color: #6d4b00; }
 tr.passed td.status { color: #145a28; }
 .note { color: #555; }
@@ -83,7 +85,8 @@ def html_report(results: Sequence[Result], header: Header) -> str:
             "(<code>export C8Y_AUTH=tenant/user:password</code>) or <code>$C8Y_TOKEN</code>.</p>"
         )
     parts.append(
-        "<h2>Requirements</h2><table><tr><th>requirement</th><th>status</th><th>rule</th><th>spec</th></tr>"
+        "<h2>Requirements</h2><table><tr><th class='id'>requirement</th><th class='status'>status</th>"
+        "<th>rule</th><th class='spec'>spec</th></tr>"
     )
     for r in ordered(results):
         css = r.status.replace(" ", "")

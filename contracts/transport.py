@@ -18,6 +18,21 @@ from contracts.guard import Guard, Outgoing
 
 STOP = threading.Event()
 """Set by the CLI's SIGINT/SIGTERM handler: from then on only cleanup requests leave the process."""
+IN_FLIGHT = threading.Event()
+"""Set while the main thread waits for an answer: a signal then waits for it (see interrupt_now)."""
+DEFERRED = threading.Event()
+
+
+def interrupt_now() -> bool:
+    """For the signal handler: False when a request is in flight, whose answer must be learnt first.
+
+    A resource created by a request cut off before its answer was read would be unknown to the
+    guard, and so to cleanup; the transport raises the deferred KeyboardInterrupt after learning.
+    """
+    if IN_FLIGHT.is_set():
+        DEFERRED.set()
+        return False
+    return True
 
 
 class GuardTransport(httpx.BaseTransport):
@@ -26,6 +41,8 @@ class GuardTransport(httpx.BaseTransport):
         self.inner = inner
         self.base_path = base_path.rstrip("/")
         self.cleaning_up = False
+        self.forwarded = 0
+        """Requests that left the process: the only way out is this counter's next line."""
 
     def outgoing(self, request: httpx.Request) -> Outgoing:
         path = request.url.path
@@ -40,11 +57,22 @@ class GuardTransport(httpx.BaseTransport):
         reason = self.guard.check(outgoing)
         if reason is not None:
             raise RefusedByGuard(reason)
-        response = self.inner.handle_request(request)
-        if outgoing.method in ("POST", "PUT"):
-            response.read()
-            location = response.headers.get("location")
-            self.guard.learn(outgoing, response.status_code, response.content, location)
+        self.forwarded += 1
+        main = threading.current_thread() is threading.main_thread()
+        if main:
+            IN_FLIGHT.set()
+        try:
+            response = self.inner.handle_request(request)
+            if outgoing.method in ("POST", "PUT"):
+                response.read()
+                location = response.headers.get("location")
+                self.guard.learn(outgoing, response.status_code, response.content, location)
+        finally:
+            if main:
+                IN_FLIGHT.clear()
+        if main and DEFERRED.is_set() and not self.cleaning_up:
+            DEFERRED.clear()
+            raise KeyboardInterrupt("signal (deferred until the answer was read)")
         return response
 
     def close(self) -> None:

@@ -78,3 +78,13 @@ def run_harness(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> Callable[.
         return status, capsys.readouterr().out
 
     return run
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` run only when asked for (``-m slow``, as ``make safety`` does)."""
+    if "slow" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: `make safety` runs it (every profile with 5 seeds)")
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(skip)

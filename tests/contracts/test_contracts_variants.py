@@ -38,4 +38,5 @@ def test_harness_reports_the_broken_rule(
         status, out = run_harness(url, "--profile", profile, "--only", fault.only)
     assert status == 1, out
     assert reported(fault, out), out
-    assert re.fullmatch(r"\d+ passed, [1-9]\d* failed, \d+ skipped", out.strip().splitlines()[-1]), out
+    last = out.strip().splitlines()[-1]
+    assert re.fullmatch(r"\d+ passed, [1-9]\d* failed, \d+ skipped", last), last
