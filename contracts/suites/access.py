@@ -17,6 +17,34 @@ from contracts.runner import RunContext, check
 from contracts.suites.common import MEAS, SERIES, create, fetch_all, new_source
 from contracts.suites.dtm import INSTANCES, MODELS, new_instance, new_model
 
+
+class AsUser:
+    """The run's one client (its guard and transport) sending with other credentials."""
+
+    def __init__(self, client: Client, credentials: Credentials) -> None:
+        self.client = client
+        self.header = credentials.header()
+
+    def request(
+        self, method: str, path: str, *, headers: dict[str, str] | None = None, **kw: Any
+    ) -> Response:
+        kw.pop("auth", None)
+        sent = {"Authorization": self.header, **(headers or {})}
+        return self.client.request(method, path, auth=False, headers=sent, **kw)
+
+    def get(self, path: str, **kw: Any) -> Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> Response:
+        return self.request("POST", path, json_body=body, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Response:
+        return self.request("DELETE", path, **kw)
+
+    def close(self) -> None:
+        """Nothing to close: the run's client stays open."""
+
+
 CHALLENGE = 'Basic realm="Cumulocity"'
 X_CHALLENGE = 'XBasic realm="Cumulocity"'
 
@@ -65,9 +93,7 @@ def wrong_credentials(ctx: RunContext) -> Credentials:
 
 
 def check_challenges(ctx: RunContext, paths: list[str]) -> None:
-    wrong = Client(
-        ctx.client.base_url, wrong_credentials(ctx), timeout=ctx.client.timeout, guard=ctx.client.guard
-    )
+    wrong = AsUser(ctx.client, wrong_credentials(ctx))
     try:
         for path in paths:
             for client, auth, extra, challenge in (
@@ -100,12 +126,12 @@ def wrong_credentials_are_challenged_on_the_dtm_api(ctx: RunContext) -> None:
     check_challenges(ctx, [MODELS, INSTANCES, f"{MODELS}/1", f"{INSTANCES}/1"])
 
 
-def reader(ctx: RunContext) -> Client:
+def reader(ctx: RunContext) -> AsUser:
     user, password = ctx.credentials_args.get("readonly_user"), ctx.credentials_args.get("readonly_password")
     if not user:
         raise NotRun("not applicable: no --readonly-user was given, so the read-only role cannot be checked")
     creds = Credentials(user, password or "", ctx.credentials_args.get("tenant"))
-    return Client(ctx.client.base_url, creds, timeout=ctx.client.timeout, guard=ctx.client.guard)
+    return AsUser(ctx.client, creds)
 
 
 def refused(response: Response, what: str) -> None:
