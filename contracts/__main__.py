@@ -40,10 +40,12 @@ examples:
   python -m contracts run --base-url http://127.0.0.1:8080 --only paging,series --seed 7
   python -m contracts proxy --target http://127.0.0.1:8080 --listen 127.0.0.1:9090
 
-Suites for --only: errors, create, get, filters, dates, order, paging, delete, api, series,
-statemachine, links, schema, dtm-models, dtm-properties, dtm-hierarchy, dtm-smart, dtm-csv,
-dtm-delete (or any requirement id prefix such as MEAS-PAGING or DTM-). Reports list one row per
-requirement id with the spec sentence it enforces.
+Suites for --only: errors, roles, create, writes, get, filters, dates, order, paging, queries,
+delete, api, series, statemachine, links, schema, dtm-models, dtm-properties, dtm-hierarchy,
+dtm-smart, dtm-csv, dtm-delete, dtm-errors, dtm-roles, dtm-writes, dtm-queries, dtm-machine (or any
+requirement id prefix such as MEAS-PAGING or DTM-). Reports list one row per requirement id with
+the spec sentence it enforces. MEAS-ROLE-2 and DTM-ROLE-2 need --readonly-user/--readonly-password
+(a user with read roles only); without them they do not run (not applicable).
 
 Safety: every request passes one guard, which never sends a write that could reach data the run
 did not create (see README). Everything a run creates is named with a unique prefix (ct<run id>)
@@ -75,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--password", default="admin", help="password for Basic auth (default admin)")
     run.add_argument("--tenant", default=None, help="tenant id; sends tenant/user:password when given")
     run.add_argument("--token", default=None, help="bearer token instead of Basic credentials")
+    run.add_argument(
+        "--readonly-user",
+        default=None,
+        help="a second user with read roles only; its writes must answer 403 and its reads 200",
+    )
+    run.add_argument("--readonly-password", default=None, help="password of --readonly-user")
     run.add_argument("--api", choices=["dtm", "measurement", "inventory", "all"], default="all")
     run.add_argument(
         "--profile",
@@ -203,6 +211,8 @@ def command_run(args: argparse.Namespace) -> int:
             "password": args.password,
             "tenant": args.tenant,
             "token": args.token,
+            "readonly_user": args.readonly_user,
+            "readonly_password": args.readonly_password,
         },
     )
     ctx.progress(

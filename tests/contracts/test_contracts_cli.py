@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -10,13 +11,22 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from contracts.client import Client, Credentials
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_ci_profile_finds_the_mock_conformant(mock_process: str, run_harness: Any, tmp_path: Path) -> None:
-    status, out = run_harness(mock_process, "--profile", "ci", "--api", "all")
+SEEDS = [int(s) for s in os.environ.get("CONTRACT_SEEDS", "0,1").split(",")]
+"""`make test` proves two seeds; `make contracts-seeds` runs ten (CONTRACT_SEEDS=0,...,9)."""
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda s: f"seed{s}")
+def test_ci_profile_finds_the_mock_conformant(
+    seed: int, mock_process: str, run_harness: Any, tmp_path: Path
+) -> None:
+    status, out = run_harness(mock_process, "--profile", "ci", "--api", "all", "--seed", str(seed))
     failed = [line for line in out.splitlines() if line.startswith("FAILED")]
     assert failed == [], "\n".join(failed)
     assert status == 0

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
+from conftest import READER_ARGS
 
 from contracts.client import Client, Credentials
 
@@ -212,6 +213,7 @@ def run_and_check(
             str(seed),
             "--report-dir",
             str(tmp_path / "report"),
+            *READER_ARGS,
             *extra,
         ],
         cwd=ROOT,
