@@ -11,9 +11,9 @@ from typing import Any
 
 from contracts import answers
 from contracts.answers import Expected, judge
+from contracts.checks import RunContext, check
 from contracts.client import Client, Credentials, Response
 from contracts.failures import ContractFailure, NotRun
-from contracts.runner import RunContext, check
 from contracts.suites.common import MEAS, SERIES, create, fetch_all, new_source
 from contracts.suites.dtm import INSTANCES, MODELS, new_instance, new_model
 

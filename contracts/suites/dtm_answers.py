@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from contracts import answers
 from contracts.answers import Expected, judge
+from contracts.checks import RunContext, check
 from contracts.failures import ContractFailure
-from contracts.runner import RunContext, check
 from contracts.suites.common import run_property
 from contracts.suites.dtm import INSTANCES, MODELS, new_instance, new_model
 

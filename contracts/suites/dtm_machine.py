@@ -18,9 +18,9 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, 
 
 from contracts import answers
 from contracts.answers import Expected, judge
+from contracts.checks import RunContext, check
 from contracts.client import Response
 from contracts.failures import ContractFailure
-from contracts.runner import RunContext, check
 from contracts.suites.dtm import INSTANCES, new_model
 
 TYPES = ["TEXT", "NUMBER", "BOOLEAN", "DATE", "ENUM"]

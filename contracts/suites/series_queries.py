@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from contracts import oracle
 from contracts.answers import Expected, judge
+from contracts.checks import RunContext, check
 from contracts.failures import ContractFailure
-from contracts.runner import RunContext, check
 from contracts.suites import generated
 from contracts.suites.common import SERIES, create_bulk, new_source, run_property
 

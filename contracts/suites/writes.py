@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from contracts import answers
 from contracts.answers import Expected, judge
+from contracts.checks import RunContext, check
 from contracts.failures import ContractFailure
-from contracts.runner import RunContext, check
 from contracts.suites import generated
 from contracts.suites.common import MEAS, MEAS_COLLECTION_TYPE, fetch_all, new_source, run_property
 
