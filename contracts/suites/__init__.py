@@ -1,12 +1,18 @@
 """The semantic suites; importing this package registers every check with the runner."""
 
 from contracts.suites import (  # noqa: F401
+    access,
     dtm,
+    dtm_answers,
+    dtm_machine,
     links,
     measurements,
     paging,
     realtime,
+    queries,
     schema,
     series,
+    series_queries,
     statemachine,
+    writes,
 )
