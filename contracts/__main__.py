@@ -44,7 +44,8 @@ Suites for --only: errors, roles, create, writes, get, filters, dates, order, pa
 delete, api, series, statemachine, links, schema, dtm-models, dtm-properties, dtm-hierarchy,
 dtm-smart, dtm-csv, dtm-delete, dtm-errors, dtm-roles, dtm-writes, dtm-queries, dtm-machine,
 realtime-cometd, realtime-n2 (or any requirement id prefix such as MEAS-PAGING, DTM- or RT-).
-Reports list one row per requirement id with the spec sentence it enforces. MEAS-ROLE-2 and DTM-ROLE-2 need --readonly-user/--readonly-password
+Reports list one row per requirement id with the spec sentence it enforces. MEAS-ROLE-2 and
+DTM-ROLE-2 need --readonly-user/--readonly-password
 (a user with read roles only); without them they do not run (not applicable).
 The realtime suites (--api realtime) need CometD at /notification/realtime and Notification
 2.0; --api measurement, inventory or dtm leaves them out.

@@ -263,7 +263,7 @@ def a_consumer_receives_creates_and_deletes_of_its_device_only(ctx: RunContext) 
                 socket.send(ack)
     finally:
         ctx.client.post(f"/notification2/unsubscribe?token={token}", {})
-        ctx.client.delete(f"{SUBSCRIPTIONS}/{sub}")
+        del sub  # deleted with its managed object by the run's cleanup (spec/notification2.yaml)
     expect(ids_of(got)[0] == str(created["id"]), "NotificationFromAnotherDevice", created["id"], got, None)
     sources = [g[1] for g in got]
     expect(
@@ -309,7 +309,7 @@ def unacknowledged_messages_are_redelivered_and_backlogged(ctx: RunContext) -> N
             again = frames(socket, 3, "UnacknowledgedNotRedelivered")
     finally:
         ctx.client.post(f"/notification2/unsubscribe?token={token}", {})
-        ctx.client.delete(f"{SUBSCRIPTIONS}/{sub}")
+        del sub  # deleted with its managed object by the run's cleanup (spec/notification2.yaml)
     redelivered = ids_of(again)
     expect(
         str(first["id"]) not in redelivered,
@@ -348,4 +348,4 @@ def nothing_is_delivered_after_unsubscribe(ctx: RunContext) -> None:
         status = refused(ctx, token)
         expect(status in (401, 403), "TokenValidAfterUnsubscribe", "401 or 403", status, None)
     finally:
-        ctx.client.delete(f"{SUBSCRIPTIONS}/{sub}")
+        del sub  # deleted with its managed object by the run's cleanup (spec/notification2.yaml)
