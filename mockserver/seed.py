@@ -6,10 +6,13 @@ Format (every section optional)::
     tokens:           {token: "tenant/user" or "user"}
     managedObjects:   [{id?, name?, type?, ...fragments}]          # id: digits, kept as given
     measurements:     [{time, type, source: {id}, ...fragments}]   # validated like a POST
+    alarms:           [{source: {id}, type, text, severity, time, status?, ...}]  # POSTed in order
     assetModels:      [...]                                        # handed to the DTM store
     assetInstances:   [...]
 
-Sections load in that order, so measurements may name managed objects of the same file by id.
+Sections load in that order, so measurements and alarms may name managed objects of the same file
+by id. Alarms are raised one after the other, so a later alarm of an open one's source and type is
+counted on it (de-duplication), as a POST would be.
 Any invalid entry stops loading with :class:`SeedError` naming the section and index
 (``managedObjects[2]``) and what was wrong. Used by ``--seed FILE``, ``POST /_mock/reset``
 and ``POST /_mock/seed``.
@@ -31,7 +34,7 @@ from mockserver.users import UsersFileError
 if TYPE_CHECKING:
     from mockserver.state import MockState
 
-SECTIONS = ("users", "tokens", "managedObjects", "measurements", "assetModels", "assetInstances")
+SECTIONS = ("users", "tokens", "managedObjects", "measurements", "alarms", "assetModels", "assetInstances")
 SEED_OWNER = "admin"
 
 
@@ -125,6 +128,13 @@ def load_seed(state: MockState, data: Mapping[str, Any]) -> dict[str, int]:
         except MockError as exc:
             raise SeedError(f"Seed measurements (entries are numbered from 0): {exc.message}") from None
     loaded["measurements"] = len(measurements)
+    alarms = data.get("alarms", [])
+    if alarms:
+        try:
+            state.alarms.create_many(list(alarms))
+        except MockError as exc:
+            raise SeedError(f"Seed alarms (entries are numbered from 0): {exc.message}") from None
+    loaded["alarms"] = len(alarms)
     models, instances = data.get("assetModels", []), data.get("assetInstances", [])
     if models or instances:
         if state.dtm is None:

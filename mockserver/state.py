@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mockserver.events import EventBus
+from mockserver.alarms import AlarmStore
+from mockserver.events import Action, EventBus
 from mockserver.inventory import InventoryStore
 from mockserver.measurements import MeasurementStore
 from mockserver.seed import load_seed
@@ -38,6 +39,8 @@ class MockState:
         self.inventory = InventoryStore()
         self.measurements = MeasurementStore(self.inventory)
         self.measurements.subscribe(self._publish_measurement)
+        self.alarms = AlarmStore(self.inventory)
+        self.alarms.subscribe(self._publish_alarm)
         self.dtm: Any = None
         self.optional_stores: dict[str, Any] = {}
         for name, factory in OPTIONAL_STORES.items():
@@ -52,6 +55,10 @@ class MockState:
         else:
             self.events.publish(f"/measurements/{source}", "CREATE", doc)
 
+    def _publish_alarm(self, action: str, doc: Mapping[str, Any]) -> None:
+        kind: Action = "CREATE" if action == "create" else "DELETE" if action == "delete" else "UPDATE"
+        self.events.publish(f"/alarms/{doc['source']['id']}", kind, doc)
+
     def reset(self, seed: Mapping[str, Any] | None = None) -> dict[str, int]:
         """Empty every store, restore the configured users, then load ``seed`` if given.
 
@@ -60,6 +67,7 @@ class MockState:
         for store in self.optional_stores.values():
             store.clear()
         self.measurements.clear()
+        self.alarms.clear()
         self.inventory.clear()
         self.users.reset()
         users, tokens = self._configured_users
@@ -75,7 +83,11 @@ class MockState:
 
     def counts(self) -> dict[str, int]:
         """How many objects each store holds (the admin endpoints answer this)."""
-        counts = {"managedObjects": len(self.inventory), "measurements": len(self.measurements)}
+        counts = {
+            "managedObjects": len(self.inventory),
+            "measurements": len(self.measurements),
+            "alarms": len(self.alarms),
+        }
         for name, store in self.optional_stores.items():
             counter = getattr(store, "counts", None)
             if callable(counter):
