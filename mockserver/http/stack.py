@@ -1,4 +1,4 @@
-"""The ASGI middleware stack of the mock: Connexion's, with four changes.
+"""The ASGI middleware stack of the mock: Connexion's, with five changes.
 
 1. :class:`~mockserver.http.guard.BodyGuard` sits right after the server-error middleware,
    so Connexion never sees an oversized, non-UTF-8, non-finite or too-deep JSON body.
@@ -9,6 +9,8 @@
    attempts keeps only the last API), so e.g. the inventory paths would answer 404 once a
    third spec is added.
 4. Response validation is kept only when asked for (``MockConfig.validate_responses``).
+5. :class:`~mockserver.http.slashes.SlashQuirks` serves the official clients' extra slashes in
+   alarm paths (``/alarm/alarms//7``) as the plain paths.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from starlette.routing import Mount, Router
 from mockserver.http.auth import AccessPolicy, AuthMiddleware
 from mockserver.http.config import MockConfig
 from mockserver.http.guard import BodyGuard
+from mockserver.http.slashes import SlashQuirks
 from mockserver.users import UserDirectory
 
 
@@ -67,6 +70,7 @@ class ChainedSwaggerUIMiddleware(SwaggerUIMiddleware):  # type: ignore[misc]
 def middlewares(config: MockConfig, users: UserDirectory, policy: AccessPolicy) -> list[Any]:
     stack: list[Any] = [
         ServerErrorMiddleware,
+        SlashQuirks,
         partial(BodyGuard, max_body_bytes=config.max_body_bytes, max_depth=config.max_json_depth),
         ExceptionMiddleware,
         ChainedSwaggerUIMiddleware,
