@@ -10,6 +10,6 @@ from __future__ import annotations
 from mockserver.dtm.store import DtmStore
 from mockserver.state import OPTIONAL_STORES
 
-OPTIONAL_STORES.setdefault("dtm", lambda state: DtmStore(state.inventory, state.measurements))
+OPTIONAL_STORES.setdefault("dtm", lambda state: DtmStore(state.inventory, state.measurements, state.alarms))
 
 __all__ = ["DtmStore"]

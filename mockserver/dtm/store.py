@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Protocol
 
+from mockserver.alarms import AlarmFilter, StoredAlarm
 from mockserver.dtm import instances as rules
 from mockserver.dtm.expressions import Value
 from mockserver.dtm.models import (
@@ -61,6 +62,16 @@ class Measurements(Protocol):
     def series(self, q: SeriesQuery) -> dict[str, Any]: ...
 
 
+class Alarms(Protocol):
+    """What the alarm roll-up and the instances' active alarm counts need from the alarm store."""
+
+    def page(self, f: AlarmFilter, request: PageRequest) -> tuple[list[StoredAlarm], int]: ...
+    def active_counts(self, sources: Iterable[str]) -> dict[str, int]: ...
+
+
+NO_ACTIVE_ALARMS = {"critical": 0, "major": 0, "minor": 0, "warning": 0}
+
+
 def _order(value: str) -> tuple[int, str]:
     return (len(value), value)
 
@@ -68,9 +79,12 @@ def _order(value: str) -> tuple[int, str]:
 class DtmStore:
     """Asset models and instances. Thread-safe (one lock); every answer is a copy."""
 
-    def __init__(self, inventory: Inventory, measurements: Measurements | None = None) -> None:
+    def __init__(
+        self, inventory: Inventory, measurements: Measurements | None = None, alarms: Alarms | None = None
+    ) -> None:
         self.inventory = inventory
         self.measurements = measurements
+        self.alarms = alarms
         self.models: dict[str, dict[str, Any]] = {}
         self.instances: dict[str, dict[str, Any]] = {}
         self.created_mos: set[str] = set()
@@ -261,6 +275,8 @@ class DtmStore:
         )
         out["computed"] = computed
         out["computedErrors"] = errors
+        scope = self.rollup_scope(record["id"])
+        out["activeAlarmsStatus"] = dict(NO_ACTIVE_ALARMS) if self.alarms is None else self.alarms.active_counts(scope)
         return out
 
     def check_instance(
@@ -497,6 +513,13 @@ class DtmStore:
         assert self.measurements is not None, "DtmStore needs a measurement store for roll-ups"
         scoped = dataclasses.replace(f, sources=self.rollup_scope(instance_id))
         return self.measurements.page_stored(scoped, revert, request)
+
+    def rollup_alarms(
+        self, instance_id: str, f: AlarmFilter, request: PageRequest
+    ) -> tuple[list[StoredAlarm], int]:
+        """The alarm collection page restricted to the instance's roll-up scope."""
+        assert self.alarms is not None, "DtmStore needs an alarm store for the alarm roll-up"
+        return self.alarms.page(dataclasses.replace(f, sources=self.rollup_scope(instance_id)), request)
 
     def rollup_series(self, instance_id: str, q: SeriesQuery) -> dict[str, Any]:
         """The series answer over the instance's roll-up scope."""
