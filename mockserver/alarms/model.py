@@ -208,16 +208,22 @@ def validate_changes(doc: object, record: AlarmRecord) -> AlarmChanges:
         sent = _source_id(doc, problems)
         if sent is not None and sent != record.source:
             problems.append(
-                _problem("source.id", f"is {sent!r}, but the alarm's source is {record.source!r}; it cannot change")
+                _problem(
+                    "source.id", f"is {sent!r}, but the alarm's source is {record.source!r}; it cannot change"
+                )
             )
     text = _text(doc, "text", problems) if "text" in doc else None
     severity = _enum(doc, "severity", SEVERITIES, problems) if "severity" in doc else None
     status = _enum(doc, "status", STATUSES, problems) if "status" in doc else None
     if status in OPEN and record.status == CLEARED:
-        problems.append(_problem("status", f"cannot become {status}: alarm {record.id} is CLEARED, which is final"))
+        problems.append(
+            _problem("status", f"cannot become {status}: alarm {record.id} is CLEARED, which is final")
+        )
     _raise(problems, f"Alarm {record.id} cannot be updated")
     fragments = {
-        k: v for k, v in doc.items() if k not in SERVER_FIELDS and k not in IGNORED_ON_UPDATE and v is not None
+        k: v
+        for k, v in doc.items()
+        if k not in SERVER_FIELDS and k not in IGNORED_ON_UPDATE and v is not None
     }
     removed = frozenset(k for k, v in doc.items() if k not in SERVER_FIELDS and v is None)
     return AlarmChanges(text, status, severity, fragments, removed)

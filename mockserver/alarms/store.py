@@ -247,7 +247,9 @@ class AlarmStore:
         self._refuse_unbounded(f, "Updating")
         with self._lock:
             changed = [
-                r for r in self._matching(f) if r.status != status and not (r.status == CLEARED and status in OPEN)
+                r
+                for r in self._matching(f)
+                if r.status != status and not (r.status == CLEARED and status in OPEN)
             ]
             for record in changed:
                 self._change(record, lambda r: setattr(r, "status", status))

@@ -276,7 +276,9 @@ class DtmStore:
         out["computed"] = computed
         out["computedErrors"] = errors
         scope = self.rollup_scope(record["id"])
-        out["activeAlarmsStatus"] = dict(NO_ACTIVE_ALARMS) if self.alarms is None else self.alarms.active_counts(scope)
+        out["activeAlarmsStatus"] = (
+            dict(NO_ACTIVE_ALARMS) if self.alarms is None else self.alarms.active_counts(scope)
+        )
         return out
 
     def check_instance(

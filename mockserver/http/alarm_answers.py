@@ -26,10 +26,13 @@ def alarms_json(stored: Sequence[StoredAlarm], base_url: str) -> list[bytes]:
     """The JSON bytes of each alarm as answered: id, self, source with its self, then the rest."""
     prefix = dumps(alarm_url(base_url, ""))[:-1]  # the URL's JSON string, left open
     sources = {
-        source: b'"source":{"id":%s,"self":%s}' % (dumps(source), dumps(f"{base_url}{MANAGED_OBJECTS}/{source}"))
+        source: b'"source":{"id":%s,"self":%s}'
+        % (dumps(source), dumps(f"{base_url}{MANAGED_OBJECTS}/{source}"))
         for source in {a.source for a in stored}
     }
-    return [b'{"id":"%d","self":%s%d",%s,%s' % (a.id, prefix, a.id, sources[a.source], a.tail) for a in stored]
+    return [
+        b'{"id":"%d","self":%s%d",%s,%s' % (a.id, prefix, a.id, sources[a.source], a.tail) for a in stored
+    ]
 
 
 def alarm_json(stored: StoredAlarm, base_url: str) -> bytes:

@@ -92,22 +92,25 @@ class AlarmHandlers:
     ) -> Response:
         request = current_request()
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
-        items, total = self.store.page(alarm_filter(
-            source,
-            with_source_assets,
-            with_source_devices,
-            status,
-            severity,
-            type_,
-            resolved,
-            fragment_type,
-            date_from,
-            date_to,
-            created_from,
-            created_to,
-            last_updated_from,
-            last_updated_to,
-        ), page)
+        items, total = self.store.page(
+            alarm_filter(
+                source,
+                with_source_assets,
+                with_source_devices,
+                status,
+                severity,
+                type_,
+                resolved,
+                fragment_type,
+                date_from,
+                date_to,
+                created_from,
+                created_to,
+                last_updated_from,
+                last_updated_to,
+            ),
+            page,
+        )
         body = alarm_page_json(
             items,
             total,
@@ -135,22 +138,27 @@ class AlarmHandlers:
         last_updated_from: str | None = None,
         last_updated_to: str | None = None,
     ) -> Response:
-        return json_response(self.store.count(alarm_filter(
-            source,
-            with_source_assets,
-            with_source_devices,
-            status,
-            severity,
-            type_,
-            resolved,
-            fragment_type,
-            date_from,
-            date_to,
-            created_from,
-            created_to,
-            last_updated_from,
-            last_updated_to,
-        )), media_type=JSON)
+        return json_response(
+            self.store.count(
+                alarm_filter(
+                    source,
+                    with_source_assets,
+                    with_source_devices,
+                    status,
+                    severity,
+                    type_,
+                    resolved,
+                    fragment_type,
+                    date_from,
+                    date_to,
+                    created_from,
+                    created_to,
+                    last_updated_from,
+                    last_updated_to,
+                )
+            ),
+            media_type=JSON,
+        )
 
     async def post_alarm_collection_resource(self, payload: Any = None) -> Response:
         request = current_request()
@@ -181,22 +189,25 @@ class AlarmHandlers:
         last_updated_from: str | None = None,
         last_updated_to: str | None = None,
     ) -> Response:
-        self.store.update_matching(alarm_filter(
-            source,
-            with_source_assets,
-            with_source_devices,
-            status,
-            severity,
-            type_,
-            resolved,
-            fragment_type,
-            date_from,
-            date_to,
-            created_from,
-            created_to,
-            last_updated_from,
-            last_updated_to,
-        ), payload)
+        self.store.update_matching(
+            alarm_filter(
+                source,
+                with_source_assets,
+                with_source_devices,
+                status,
+                severity,
+                type_,
+                resolved,
+                fragment_type,
+                date_from,
+                date_to,
+                created_from,
+                created_to,
+                last_updated_from,
+                last_updated_to,
+            ),
+            payload,
+        )
         return Response(status_code=204)
 
     async def delete_alarm_collection_resource(
@@ -216,22 +227,24 @@ class AlarmHandlers:
         last_updated_from: str | None = None,
         last_updated_to: str | None = None,
     ) -> Response:
-        self.store.delete_matching(alarm_filter(
-            source,
-            with_source_assets,
-            with_source_devices,
-            status,
-            severity,
-            type_,
-            resolved,
-            fragment_type,
-            date_from,
-            date_to,
-            created_from,
-            created_to,
-            last_updated_from,
-            last_updated_to,
-        ))
+        self.store.delete_matching(
+            alarm_filter(
+                source,
+                with_source_assets,
+                with_source_devices,
+                status,
+                severity,
+                type_,
+                resolved,
+                fragment_type,
+                date_from,
+                date_to,
+                created_from,
+                created_to,
+                last_updated_from,
+                last_updated_to,
+            )
+        )
         return Response(status_code=204)
 
     async def get_alarm_resource(self, id_: str) -> Response:

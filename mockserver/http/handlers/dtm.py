@@ -199,7 +199,12 @@ class DtmHandlers:
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
         items, total = self.store.rollup_alarms(id_, selection, page)
         body = alarm_page_json(
-            items, total, page, base_url=request.base_url, collection_url=request.url(request.path), query=request.query
+            items,
+            total,
+            page,
+            base_url=request.base_url,
+            collection_url=request.url(request.path),
+            query=request.query,
         )
         return json_response(body, media_type=JSON)
 
