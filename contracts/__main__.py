@@ -32,7 +32,8 @@ examples:
 
 Suites for --only: errors, create, get, filters, dates, order, paging, delete, api, series,
 statemachine, links, schema, dtm-models, dtm-properties, dtm-hierarchy, dtm-smart, dtm-csv,
-dtm-delete (or any requirement id prefix such as MEAS-PAGING or DTM-). Reports list one row per
+dtm-delete, alarm-create, alarm-dedup, alarm-status, alarm-filters, alarm-writes, dtm-alarms (or
+any requirement id prefix such as MEAS-PAGING, ALARM- or DTM-). Reports list one row per
 requirement id with the spec sentence it enforces.
 
 Everything a run creates is named with a unique prefix (ct<run id>), hangs off managed objects the
@@ -60,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--password", default="admin", help="password for Basic auth (default admin)")
     run.add_argument("--tenant", default=None, help="tenant id; sends tenant/user:password when given")
     run.add_argument("--token", default=None, help="bearer token instead of Basic credentials")
-    run.add_argument("--api", choices=["dtm", "measurement", "inventory", "all"], default="all")
+    run.add_argument("--api", choices=["dtm", "measurement", "inventory", "alarm", "all"], default="all")
     run.add_argument(
         "--profile",
         choices=sorted(PROFILES),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contracts.requirements_alarms import ALARM_ROWS, ALARM_SUITES
+
 
 @dataclass(frozen=True)
 class Requirement:
@@ -477,6 +479,7 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
     ),
 ]
 
+_ROWS += ALARM_ROWS
 REQUIREMENTS: dict[str, Requirement] = {row[0]: Requirement(*row) for row in _ROWS}
 
 API_OF_SUITE = {
@@ -500,6 +503,7 @@ API_OF_SUITE = {
     "dtm-csv": "dtm",
     "dtm-delete": "dtm",
     "proxy": "all",
+    **ALARM_SUITES,
 }
 
 

@@ -70,6 +70,7 @@ class Tracker:
 
         for mo in self.managed_objects:  # every measurement the run wrote has one of these sources
             attempt("DELETE", "/measurement/measurements", params={"source": mo})
+            attempt("DELETE", "/alarm/alarms", params={"source": mo})  # a 404 where there is no alarm API
         for instance in reversed(self.instances):
             attempt("DELETE", f"/service/dtm/asset-instances/{instance}", params={"cascade": "true"})
         pending = list(reversed(self.models))

@@ -8,7 +8,12 @@ from typing import Any
 
 import yaml
 
-SPEC_FILES = {"measurement": "measurement.yaml", "inventory": "inventory.yaml", "dtm": "dtm.yaml"}
+SPEC_FILES = {
+    "measurement": "measurement.yaml",
+    "inventory": "inventory.yaml",
+    "dtm": "dtm.yaml",
+    "alarm": "alarm.yaml",
+}
 
 
 @cache

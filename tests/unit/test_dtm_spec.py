@@ -809,15 +809,18 @@ def test_error_schema_is_the_cumulocity_error_document() -> None:
     }
 
 
+INSTANCE_SERVER_FIELDS = {"id", "self", "children", "computed", "computedErrors", "activeAlarmsStatus"}
+
+
 @pytest.mark.parametrize(
     ("schema_name", "fields"),
     [
         ("AssetModel", {"id", "self"}),
-        ("AssetInstance", {"id", "self", "children", "computed", "computedErrors", "activeAlarmsStatus"}),
+        ("AssetInstance", INSTANCE_SERVER_FIELDS),
         ("AssetModelCreate", {"id", "self"}),
         ("AssetModelUpdate", {"id", "self"}),
-        ("AssetInstanceCreate", {"id", "self", "children", "computed", "computedErrors", "activeAlarmsStatus"}),
-        ("AssetInstanceUpdate", {"id", "self", "children", "computed", "computedErrors", "activeAlarmsStatus"}),
+        ("AssetInstanceCreate", INSTANCE_SERVER_FIELDS),
+        ("AssetInstanceUpdate", INSTANCE_SERVER_FIELDS),
     ],
 )
 def test_server_owned_fields_are_read_only(schema_name: str, fields: set[str]) -> None:
