@@ -30,7 +30,8 @@ ALARM_ROWS: list[tuple[str, str, str, str, str]] = [
         "ALARM-DEDUP-1",
         "alarm-dedup",
         "A raise matching the source and type of an ACTIVE or ACKNOWLEDGED alarm is counted on it "
-        "(count + 1, the new time; firstOccurrenceTime, text, severity kept); CLEARED alarms are never merged.",
+        "(count + 1, the new time; firstOccurrenceTime, text, severity kept); CLEARED alarms are never "
+        "merged.",
         _A,
         f"{_COLL}/post",
     ),
