@@ -19,12 +19,15 @@ from contracts.suites.common import ERROR_TYPE, MO, ids, new_source, require_sta
 
 
 def scratch(ctx: RunContext, label: str) -> tuple[str, list[dict[str, Any]]]:
-    """A fresh source with five alarms of two of the run's types and three severities."""
+    """A fresh source with five distinct alarms: three types, three severities, two raised CLEARED
+    (a cleared raise is never merged, so a type can have alarms of several severities)."""
     source = new_source(ctx, label)
     a, b = f"{ctx.prefix}_{label}_a", f"{ctx.prefix}_{label}_b"
-    plan = [(a, "MAJOR"), (b, "MAJOR"), (a, "MINOR"), (b, "CRITICAL"), (f"{a}2", "MAJOR")]
+    plan = [(a, "MAJOR", "ACTIVE"), (b, "MAJOR", "ACTIVE"), (a, "MINOR", "CLEARED")]
+    plan += [(b, "CRITICAL", "CLEARED"), (f"{a}2", "MAJOR", "ACTIVE")]
     made = [
-        raise_alarm(ctx, alarm_body(source, kind, severity, i)) for i, (kind, severity) in enumerate(plan)
+        raise_alarm(ctx, alarm_body(source, kind, severity, i, status=status))
+        for i, (kind, severity, status) in enumerate(plan)
     ]
     return source, made
 

@@ -22,6 +22,8 @@ SEVERITIES: Final = ("CRITICAL", "MAJOR", "MINOR", "WARNING")
 STATUSES: Final = ("ACTIVE", "ACKNOWLEDGED", "CLEARED")
 OPEN: Final = frozenset({"ACTIVE", "ACKNOWLEDGED"})
 CLEARED: Final = "CLEARED"
+# CLEARED is final: the statuses a cleared alarm may not take again.
+REFUSED_AFTER_CLEARED: frozenset[str] = OPEN
 MANDATORY: Final = ("source", "type", "text", "severity", "time")
 SERVER_FIELDS: Final = frozenset(
     {"id", "self", "source", "type", "text", "severity", "status", "time", "count"}
@@ -215,7 +217,7 @@ def validate_changes(doc: object, record: AlarmRecord) -> AlarmChanges:
     text = _text(doc, "text", problems) if "text" in doc else None
     severity = _enum(doc, "severity", SEVERITIES, problems) if "severity" in doc else None
     status = _enum(doc, "status", STATUSES, problems) if "status" in doc else None
-    if status in OPEN and record.status == CLEARED:
+    if status in REFUSED_AFTER_CLEARED and record.status == CLEARED:
         problems.append(
             _problem("status", f"cannot become {status}: alarm {record.id} is CLEARED, which is final")
         )

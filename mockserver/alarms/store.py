@@ -189,7 +189,7 @@ class AlarmStore:
 
     def _insert(self, new: NewAlarm) -> tuple[AlarmRecord, bool]:
         self._check_source(new.source, "source.id")
-        open_id = self._open.get((new.source, new.type)) if new.status != CLEARED else None
+        open_id = self._open_target(new)
         if open_id is not None:
             record = self._records[open_id]
 
@@ -219,6 +219,10 @@ class AlarmStore:
         self._records[record.id] = record
         self._index(record)
         return record, True
+
+    def _open_target(self, new: NewAlarm) -> int | None:
+        """The open alarm a raise of ``new`` is counted on; None for a new alarm (CLEARED never merges)."""
+        return self._open.get((new.source, new.type)) if new.status != CLEARED else None
 
     def update(self, id: str, doc: object) -> StoredAlarm:
         """Apply a PUT body to alarm ``id`` (404 if absent, 422 for a forbidden change)."""
