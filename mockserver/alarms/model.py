@@ -82,8 +82,8 @@ class AlarmRecord:
 
     @property
     def order_key(self) -> tuple[int, int]:
-        """Sort key of the list order: newest ``time`` first, then the larger id first."""
-        return (-self.time_us, -self.id)
+        """``(time, id)``: the list order (newest first, ties by the larger id) is its descending order."""
+        return (self.time_us, self.id)
 
     def tail(self) -> bytes:
         """The answer's JSON members after ``source``, ``,"type":...}``, cached until a change."""

@@ -1,8 +1,9 @@
 """The alarm store: records by id, the list order, per-source sets and the open-alarm index.
 
-* ``_order`` is every alarm's :attr:`~AlarmRecord.order_key` kept sorted (newest ``time`` first,
-  ties by the larger id), so an unfiltered page is a slice and a filtered one a scan that stops
-  counting only at the end;
+* ``_order`` is every alarm's :attr:`~AlarmRecord.order_key` ``(time, id)`` kept sorted; the list
+  order (newest first, ties by the larger id) reads it backwards. Alarms mostly arrive in time
+  order, so an insert is an append. An unfiltered page is a slice; a filtered one is a scan
+  that stops at the page's end unless the request asks for totals;
 * ``_by_source`` answers ``source`` (and the DTM roll-up's many sources) without a scan;
 * ``_open`` maps (source, type) to the one ACTIVE or ACKNOWLEDGED alarm, the de-duplication
   target (there is never more than one: a duplicate is merged, and CLEARED is final);
@@ -323,29 +324,38 @@ class AlarmStore:
         """The matches in list order."""
         sources = self._sources(f)
         if sources is None:
-            candidates: Iterable[AlarmRecord] = (self._records[-key[1]] for key in self._order)
+            candidates: Iterable[AlarmRecord] = (self._records[key[1]] for key in reversed(self._order))
         else:
             ids = [i for s in sources for i in self._by_source.get(s, ())]
-            candidates = sorted((self._records[i] for i in ids), key=lambda r: r.order_key)
+            candidates = sorted((self._records[i] for i in ids), key=lambda r: r.order_key, reverse=True)
         if f.matches_everything:
             return iter(candidates)
         return (r for r in candidates if f.matches(r))
 
-    def page(self, f: AlarmFilter, request: PageRequest) -> tuple[list[StoredAlarm], int]:
-        """One page of matches in list order, and how many match in all."""
+    def page(self, f: AlarmFilter, request: PageRequest) -> tuple[list[StoredAlarm], int | None]:
+        """One page of matches in list order, and how many match in all (None when the request
+        asks for no totals: the scan then stops at the end of the page)."""
+        start, stop = request.offset, request.offset + request.page_size
+        wants_total = request.with_total_pages or request.with_total_elements
         with self._lock:
-            start, stop = request.offset, request.offset + request.page_size
             if f.sources is None and f.matches_everything:
-                keys = self._order[start:stop]
-                return [_stored(self._records[-key[1]]) for key in keys], len(self._order)
-            matches = list(self._matching(f))
-            return [_stored(r) for r in matches[start:stop]], len(matches)
+                n = len(self._order)
+                keys = self._order[max(0, n - stop) : max(0, n - start)]
+                return [_stored(self._records[key[1]]) for key in reversed(keys)], n
+            matches: list[AlarmRecord] = []
+            for record in self._matching(f):
+                matches.append(record)
+                if len(matches) >= stop and not wants_total:
+                    break
+            return [_stored(r) for r in matches[start:stop]], len(matches) if wants_total else None
 
     def count(self, f: AlarmFilter) -> int:
-        """How many alarms match (the count endpoint)."""
+        """How many alarms match (the count endpoint; no order needed, so no index walk)."""
         with self._lock:
-            if f.sources is None and f.matches_everything:
-                return len(self._order)
+            if f.sources is None:
+                if f.matches_everything:
+                    return len(self._records)
+                return sum(1 for r in self._records.values() if f.matches(r))
             return sum(1 for _ in self._matching(f))
 
     def select(self, f: AlarmFilter) -> list[dict[str, Any]]:

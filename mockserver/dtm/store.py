@@ -65,7 +65,7 @@ class Measurements(Protocol):
 class Alarms(Protocol):
     """What the alarm roll-up and the instances' active alarm counts need from the alarm store."""
 
-    def page(self, f: AlarmFilter, request: PageRequest) -> tuple[list[StoredAlarm], int]: ...
+    def page(self, f: AlarmFilter, request: PageRequest) -> tuple[list[StoredAlarm], int | None]: ...
     def active_counts(self, sources: Iterable[str]) -> dict[str, int]: ...
 
 
@@ -518,7 +518,7 @@ class DtmStore:
 
     def rollup_alarms(
         self, instance_id: str, f: AlarmFilter, request: PageRequest
-    ) -> tuple[list[StoredAlarm], int]:
+    ) -> tuple[list[StoredAlarm], int | None]:
         """The alarm collection page restricted to the instance's roll-up scope."""
         assert self.alarms is not None, "DtmStore needs an alarm store for the alarm roll-up"
         return self.alarms.page(dataclasses.replace(f, sources=self.rollup_scope(instance_id)), request)

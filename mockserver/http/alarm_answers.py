@@ -42,7 +42,7 @@ def alarm_json(stored: StoredAlarm, base_url: str) -> bytes:
 
 def alarm_page_json(
     stored: Sequence[StoredAlarm],
-    total: int,
+    total: int | None,
     page: PageRequest,
     *,
     base_url: str,
@@ -50,6 +50,7 @@ def alarm_page_json(
     query: Iterable[tuple[str, str]],
 ) -> bytes:
     """An alarm collection answer: the page's alarms, ``statistics``, ``self``/``next``/``prev``
-    echoing the request's query (the collection and the DTM roll-up alike)."""
-    rest = dumps({"statistics": statistics(page, total), **page_links(collection_url, query, page)})
+    echoing the request's query (the collection and the DTM roll-up alike). ``total`` may be None
+    only when the request asks for no totals."""
+    rest = dumps({"statistics": statistics(page, total or 0), **page_links(collection_url, query, page)})
     return b'{"alarms":[%s],%s' % (b",".join(alarms_json(stored, base_url)), rest[1:])
