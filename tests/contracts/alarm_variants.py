@@ -58,7 +58,11 @@ def count_off_by_one(ex: Exchange) -> None:
 
 
 def stale_active_status(ex: Exchange) -> None:
-    if ex.method == "GET" and ex.path.startswith("/inventory/managedObjects/") and isinstance(ex.answer, dict):
+    if (
+        ex.method == "GET"
+        and ex.path.startswith("/inventory/managedObjects/")
+        and isinstance(ex.answer, dict)
+    ):
         status = ex.answer.get("c8y_ActiveAlarmsStatus")
         if isinstance(status, dict) and status.get("major"):
             status["major"] = 0
@@ -122,7 +126,9 @@ def rollup_own_object_only(monkeypatch: Any) -> None:
 
 
 ALARM_FAULTS = [
-    Fault("missing text accepted", "ALARM-CREATE-2", "MissingRequiredFieldAccepted", before=fill_missing_text),
+    Fault(
+        "missing text accepted", "ALARM-CREATE-2", "MissingRequiredFieldAccepted", before=fill_missing_text
+    ),
     Fault("duplicates never merged", "ALARM-DEDUP-1", "DuplicateNotMerged", patch=never_merge),
     Fault("cleared alarms merged", "ALARM-DEDUP-1", "ClearedAlarmMerged", patch=merge_cleared),
     Fault("cleared alarms reopened", "ALARM-STATUS-1", "ClearedAlarmReopened", patch=reopen_cleared),
@@ -138,10 +144,17 @@ ALARM_FAULTS = [
         "MatchingItemsMissing",
         before=when(listing, first_status_only),
     ),
-    Fault("time ranges inclusive", "ALARM-FILTER-1", "DateToBoundaryIncluded", before=when(listing, shift_date_to)),
+    Fault(
+        "time ranges inclusive",
+        "ALARM-FILTER-1",
+        "DateToBoundaryIncluded",
+        before=when(listing, shift_date_to),
+    ),
     Fault("count off by one", "ALARM-FILTER-1", "WrongCount", after=count_off_by_one),
     Fault("oldest first", "ALARM-ORDER-1", "WrongOrder", after=oldest_first),
-    Fault("paging drops the last item", "ALARM-PAGING-1", "ItemsSkippedByPaging", after=drop_last_of_full_page),
+    Fault(
+        "paging drops the last item", "ALARM-PAGING-1", "ItemsSkippedByPaging", after=drop_last_of_full_page
+    ),
     Fault(
         "bulk update ignores type",
         "ALARM-BULK-1",

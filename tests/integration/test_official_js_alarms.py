@@ -37,7 +37,9 @@ def run_flow(base_url: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_official_js_client_raises_merges_lists_counts_clears_and_deletes_alarms(mock_server_url: str) -> None:
+def test_official_js_client_raises_merges_lists_counts_clears_and_deletes_alarms(
+    mock_server_url: str,
+) -> None:
     result = run_flow(mock_server_url)
 
     assert result.returncode == 0, f"{result.stderr}{result.stdout}"
