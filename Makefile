@@ -32,8 +32,10 @@ $(JS_STAMP): tests/js/package.json tests/js/package-lock.json
 	npm ci --no-audit --no-fund --prefix tests/js
 	@touch $@
 
+# Prints branch coverage of the three packages (in-process code; the servers the tests start as
+# subprocesses are not measured, see ARCHITECTURE.md).
 test: $(STAMP) $(JS_STAMP)
-	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest --cov --cov-report=term
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

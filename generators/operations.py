@@ -67,7 +67,6 @@ class RawOperation:
     body: Media | None = None
     status: int = 200
     success: Media | None = None
-    success_where: str = ""
     responses: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
 
     @property
@@ -175,5 +174,4 @@ def _responses(spec: Spec, raw: RawOperation, responses: Any, where: str) -> Non
         )
     raw.status, key = min(codes)
     response, response_where = raw.responses[key]
-    raw.success_where = response_where
     raw.success = _media(spec, response.get("content"), response_where)

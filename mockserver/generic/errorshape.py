@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mockserver.errors import ERROR_MEDIA_TYPE, MockError
+from mockserver.errors import ERROR_MEDIA_TYPE, ErrorBody, MockError
 
 ErrorSource = Literal["error", "message", "info", "status", "status_text", "errors", "constant"]
 
@@ -28,8 +28,8 @@ class ErrorShape:
     fields: tuple[tuple[str, ErrorSource], ...] | None = None
     constants: tuple[tuple[str, Any], ...] = ()
 
-    def body(self, error: MockError) -> dict[str, Any]:
-        """The error document for ``error``."""
+    def body(self, error: MockError) -> ErrorBody | dict[str, Any]:
+        """The error document for ``error``: Cumulocity's, or one in the spec's own shape."""
         cumulocity = error.to_body()
         if self.fields is None:
             return cumulocity
@@ -46,18 +46,3 @@ class ErrorShape:
             name: constants.get(name) if source == "constant" else values[source]
             for name, source in self.fields
         }
-
-
-_BY_STATUS: dict[int, type[MockError]] = {cls.status: cls for cls in MockError.__subclasses__()}
-
-
-def error_for_status(status: int, message: str, *, resource: str = "undefined") -> MockError:
-    """The :class:`MockError` subclass for an HTTP status (a generic one for statuses without a class).
-
-    Used for errors raised outside the domain, such as the web framework's request validation.
-    """
-    cls = _BY_STATUS.get(status)
-    if cls is not None:
-        return cls(message, resource=resource)
-    generic: type[MockError] = type("HttpError", (MockError,), {"status": status, "name": "Error"})
-    return generic(message, resource=resource)

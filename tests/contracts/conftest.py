@@ -55,6 +55,8 @@ def mock_process() -> Iterator[str]:
     finally:
         process.kill()
         process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 @pytest.fixture
