@@ -122,7 +122,8 @@ def replay_command(args: argparse.Namespace, seed: int) -> str:
 
 def command_run(args: argparse.Namespace) -> int:
     from contracts import report
-    from contracts.runner import RunContext, run_checks
+    from contracts.checks import RunContext
+    from contracts.runner import run_checks
 
     profile = PROFILES[args.profile]
     if not Path(args.spec_dir).is_dir():

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
-from contracts.runner import Result
+from contracts.checks import Result
 
 
 def summary_line(results: Sequence[Result]) -> str:

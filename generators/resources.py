@@ -28,8 +28,8 @@ from generators.model import Operation, OperationKind, Resource
 from generators.operations import Param, RawOperation, is_json
 from generators.schemas import ObjectView, Schemas
 from mockserver.generic import ListShape, PagingSpec, ResourceSpec, ServerField
-from mockserver.generic.ids import IdType
 from mockserver.generic.spec import FilterSpec
+from mockserver.ids import IdType
 from mockserver.paging import ExtraSource
 
 ITEM_PATH = re.compile(r"(?P<parent>.*)/\{(?P<param>[^}/]+)\}")

@@ -22,20 +22,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
+from mockserver.alarms import AlarmStore
+from mockserver.dtm.store import DtmStore
 from mockserver.errors import MockError, ValidationError
 from mockserver.ids import is_server_id
-from mockserver.users import UsersFileError
-
-if TYPE_CHECKING:
-    from mockserver.state import MockState
+from mockserver.inventory import InventoryStore
+from mockserver.measurements import MeasurementStore
+from mockserver.users import UserDirectory, UsersFileError
 
 SECTIONS = ("users", "tokens", "managedObjects", "measurements", "alarms", "assetModels", "assetInstances")
 SEED_OWNER = "admin"
+
+
+@dataclass(frozen=True)
+class SeedStores:
+    """The stores a seed document fills, one per section family."""
+
+    users: UserDirectory
+    inventory: InventoryStore
+    measurements: MeasurementStore
+    alarms: AlarmStore
+    dtm: DtmStore
 
 
 class SeedError(ValidationError):
@@ -101,8 +114,8 @@ def check_seed(data: Any, *, source: str = "the seed") -> dict[str, Any]:
     return dict(data)
 
 
-def load_seed(state: MockState, data: Mapping[str, Any]) -> dict[str, int]:
-    """Add a checked seed document to ``state``; returns how many entries of each section loaded."""
+def load_seed(state: SeedStores, data: Mapping[str, Any]) -> dict[str, int]:
+    """Add a checked seed document to the stores; returns how many entries of each section loaded."""
     data = check_seed(data)
     loaded: dict[str, int] = {}
     if "users" in data or "tokens" in data:
@@ -137,8 +150,6 @@ def load_seed(state: MockState, data: Mapping[str, Any]) -> dict[str, int]:
     loaded["alarms"] = len(alarms)
     models, instances = data.get("assetModels", []), data.get("assetInstances", [])
     if models or instances:
-        if state.dtm is None:
-            raise SeedError("The seed has assetModels/assetInstances but this mock has no DTM store.")
         try:
             state.dtm.load_seed(models, instances)
         except MockError as exc:

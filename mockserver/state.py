@@ -6,33 +6,22 @@ there is no module-level state: each app gets its own :class:`MockState`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from mockserver.alarms import AlarmStore
+from mockserver.dtm.store import DtmStore
 from mockserver.events import Action, EventBus
 from mockserver.inventory import InventoryStore
 from mockserver.measurements import MeasurementStore
-from mockserver.seed import load_seed
+from mockserver.seed import SeedStores, load_seed
 from mockserver.users import UserDirectory
-
-# --- Hook for optional stores ------------------------------------------------------------
-# name -> factory(state). Each store becomes ``state.<name>``; reset() calls its clear().
-# The DTM store registers itself here, e.g. ``"dtm": lambda s: DtmStore(s.inventory, s.measurements)``.
-# A store may offer ``load_seed(asset_models, asset_instances)`` for seed files.
-OPTIONAL_STORES: dict[str, Callable[[MockState], Any]] = {}
-
-
-def _import_optional_stores() -> None:
-    """Import the packages that register optional stores, so a bare ``MockState()`` has them too."""
-    import mockserver.dtm  # noqa: F401  (registers "dtm" in OPTIONAL_STORES)
 
 
 class MockState:
     """The stores, users and event bus of one mock; :meth:`reset` empties it."""
 
     def __init__(self, users: UserDirectory | None = None) -> None:
-        _import_optional_stores()
         self.events = EventBus()
         self.users = users or UserDirectory()
         self._configured_users = (self.users.users(), self.users.tokens())
@@ -41,12 +30,7 @@ class MockState:
         self.measurements.subscribe(self._publish_measurement)
         self.alarms = AlarmStore(self.inventory)
         self.alarms.subscribe(self._publish_alarm)
-        self.dtm: Any = None
-        self.optional_stores: dict[str, Any] = {}
-        for name, factory in OPTIONAL_STORES.items():
-            store = factory(self)
-            self.optional_stores[name] = store
-            setattr(self, name, store)
+        self.dtm = DtmStore(self.inventory, self.measurements, self.alarms)
 
     def _publish_measurement(self, action: str, doc: Mapping[str, Any]) -> None:
         source = doc.get("source", {}).get("id", "*") if isinstance(doc.get("source"), Mapping) else "*"
@@ -64,8 +48,7 @@ class MockState:
 
         Ids keep counting up across resets (never reused).
         """
-        for store in self.optional_stores.values():
-            store.clear()
+        self.dtm.clear()
         self.measurements.clear()
         self.alarms.clear()
         self.inventory.clear()
@@ -79,19 +62,15 @@ class MockState:
 
     def load_seed(self, data: Mapping[str, Any]) -> dict[str, int]:
         """Add a seed document (see :mod:`mockserver.seed`); raises SeedError naming a bad entry."""
-        return load_seed(self, data)
+        return load_seed(
+            SeedStores(self.users, self.inventory, self.measurements, self.alarms, self.dtm), data
+        )
 
     def counts(self) -> dict[str, int]:
         """How many objects each store holds (the admin endpoints answer this)."""
-        counts = {
+        return {
             "managedObjects": len(self.inventory),
             "measurements": len(self.measurements),
             "alarms": len(self.alarms),
+            **self.dtm.counts(),
         }
-        for name, store in self.optional_stores.items():
-            counter = getattr(store, "counts", None)
-            if callable(counter):
-                counts.update(counter())
-            elif hasattr(store, "__len__"):
-                counts[name] = len(store)
-        return counts

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from contracts import alarm_oracle as oracle
+from contracts.checks import RunContext, check
 from contracts.failures import expect
-from contracts.runner import RunContext, check
 from contracts.suites.alarms import alarm_body, raise_alarm
 from contracts.suites.common import ids, require_status
 from contracts.suites.dtm import INSTANCES, MODELS, get, new_instance, new_model

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from contracts import alarm_oracle as oracle
+from contracts.checks import RunContext, check
 from contracts.failures import ContractFailure, expect
-from contracts.runner import RunContext, check
 from contracts.suites.alarms import ALARMS, alarm_body, fetch, raise_alarm, read
 from contracts.suites.common import ERROR_TYPE, MO, ids, new_source, require_status
 

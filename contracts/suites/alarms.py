@@ -17,10 +17,10 @@ from typing import Any
 from hypothesis import strategies as st
 
 from contracts import alarm_oracle as oracle
+from contracts.checks import RunContext, check
 from contracts.client import Response
 from contracts.failures import ContractFailure, expect
 from contracts.oracle import instant
-from contracts.runner import RunContext, check
 from contracts.suites.common import (
     ERROR_TYPE,
     ids,

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from contracts.checks import RunContext
 from contracts.client import Response
 from contracts.failures import ContractFailure
-from contracts.runner import RunContext
 
 MO = "/inventory/managedObjects"
 MEAS = "/measurement/measurements"

@@ -10,9 +10,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from contracts.checks import RunContext, check
 from contracts.client import Response
 from contracts.failures import ContractFailure, expect
-from contracts.runner import RunContext, check
 from contracts.suites.common import require_status, run_property
 from contracts.suites.links import walk
 

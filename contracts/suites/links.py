@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from contracts import specs
+from contracts.checks import RunContext, check
 from contracts.failures import ContractFailure, expect
-from contracts.runner import RunContext, check
 from contracts.suites.common import new_source, require_status
 
 

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from hypothesis import strategies as st
 
 from contracts import oracle
+from contracts.checks import RunContext, check
 from contracts.failures import ContractFailure, expect
-from contracts.runner import RunContext, check
 from contracts.suites.common import (
     ERROR_TYPE,
     MEAS,

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 from hypothesis import strategies as st
 
 from contracts import oracle
+from contracts.checks import RunContext, check
 from contracts.failures import ContractFailure, expect
-from contracts.runner import RunContext, check
 from contracts.suites.common import MEAS, ids, require_status, run_property
 from contracts.suites.measurements import dataset
 

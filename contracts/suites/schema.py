@@ -19,8 +19,8 @@ from schemathesis.core import NOT_SET
 from schemathesis.engine import events, from_schema
 
 from contracts import openapi_validation
+from contracts.checks import RunContext, check
 from contracts.failures import ContractFailure, RecordedRequest
-from contracts.runner import RunContext, check
 from contracts.suites.common import ERROR_TYPE, new_source
 
 NOWHERE = "999999999999999999"

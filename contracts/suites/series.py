@@ -8,9 +8,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 from contracts import oracle
+from contracts.checks import RunContext, check
 from contracts.client import Response
 from contracts.failures import ContractFailure, expect
-from contracts.runner import RunContext, check
 from contracts.suites.common import SERIES, create_bulk, new_source, require_status, run_property
 
 START = datetime(2022, 5, 1, 22, 50, tzinfo=UTC)

@@ -23,8 +23,8 @@ from hypothesis.stateful import (
 )
 
 from contracts import oracle
+from contracts.checks import RunContext, check
 from contracts.failures import ContractFailure, expect
-from contracts.runner import RunContext, check
 from contracts.suites.common import MEAS, compare_sets, create, fetch_all, ids, new_source, require_status
 from contracts.suites.dtm import INSTANCES, MODELS, new_instance, new_model, post_instance
 from contracts.suites.measurements import BASE, ZONES, measurement

@@ -34,7 +34,7 @@ from mockserver.alarms.model import (
     validate_status_change,
 )
 from mockserver.errors import NotFound, ValidationError
-from mockserver.ids import is_server_id
+from mockserver.ids import IdFactory, is_server_id
 from mockserver.paging import PageRequest
 from mockserver.timeutil import now_utc, to_epoch_us
 
@@ -86,7 +86,7 @@ class AlarmStore:
         self._inventory = inventory
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
-        self._next_id = 1  # TODO(issue 16): take ids from the shared id factory once it lands
+        self._ids = IdFactory()
         self.clear()
 
     def clear(self) -> None:
@@ -202,7 +202,7 @@ class AlarmStore:
             return record, False
         now = _now_us()
         record = AlarmRecord(
-            id=self._next_id,
+            id=self._ids.next_number(),
             source=new.source,
             type=new.type,
             text=new.text,
@@ -216,7 +216,6 @@ class AlarmStore:
             updated_us=now,
             fragments=new.fragments or None,
         )
-        self._next_id += 1
         self._records[record.id] = record
         self._index(record)
         return record, True

@@ -8,7 +8,8 @@ number in the file, column = header text or None); any problem means nothing is 
 
 Rows are validated against the store's current state plus the rows above them: a path
 segment may name a row above, so validated rows are kept as *pending* nodes in a
-name index until the whole file passes, and only then inserted in file order.
+name index until the whole file passes, and only then inserted in file order. The import
+uses only the store's public operations, inside :meth:`DtmStore.atomic`.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypedDict
 
 from mockserver.dtm import instances as rules
-from mockserver.dtm.models import EffectiveModel, Problem
+from mockserver.dtm.models import Problem
+from mockserver.dtm.records import InstanceDraft
+from mockserver.dtm.registry import EffectiveModel
 from mockserver.dtm.store import DtmStore
 from mockserver.dtm.values import is_number
 from mockserver.errors import ValidationError
@@ -36,6 +39,23 @@ _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 Node = str | tuple[str, int]
 
 
+class CsvProblem(TypedDict, total=False):
+    """One problem of the file: its line (``row``) and header (``column``), or a request field."""
+
+    row: int
+    column: str | None
+    field: str
+    message: str
+
+
+class ImportBody(TypedDict):
+    """The answer of an import: how many instances were created, their ids, the data rows."""
+
+    created: int
+    assetInstances: list[str]
+    rows: int
+
+
 @dataclass
 class Row:
     """One validated (or partly valid) data row, kept until the whole file is known good."""
@@ -43,7 +63,7 @@ class Row:
     line: int
     model_id: str | None
     parent: Node | None
-    record: dict[str, Any] | None
+    draft: InstanceDraft | None
 
 
 @dataclass
@@ -54,7 +74,7 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     dry_run: bool = False
 
-    def to_body(self) -> dict[str, Any]:
+    def to_body(self) -> ImportBody:
         return {"created": len(self.created), "assetInstances": list(self.created), "rows": self.rows}
 
 
@@ -100,10 +120,10 @@ class _Import:
     def __init__(self, store: DtmStore, parent: str | None) -> None:
         self.store = store
         self.parent = parent
-        self.errors: list[dict[str, Any]] = []
+        self.errors: list[CsvProblem] = []
         self.rows: list[Row] = []
-        self.model_by_name = {doc["name"]: mid for mid, doc in store.models.items()}
-        self.known_keys = {key for mid in store.models for key in store.effective(mid).properties}
+        self.model_by_name = store.model_ids_by_name()
+        self.known_keys = store.property_keys()
         self.children: dict[Node | None, dict[str, list[Node]]] = {}
         self.pending_model: dict[Node, str] = {}
         self.used_mos: dict[str, int] = {}
@@ -138,16 +158,8 @@ class _Import:
         """Children by name at ``node`` (None = the import root level), built on first use."""
         found = self.children.get(node)
         if found is None:
-            found = {}
-            if node is None:
-                ids = [i for i, r in self.store.instances.items() if r.get("parent") is None]
-            elif isinstance(node, str):
-                ids = list(self.store.instances[node]["children"])
-            else:
-                ids = []
-            for child in ids:
-                found.setdefault(self.store.instances[child]["name"], []).append(child)
-            self.children[node] = found
+            named = self.store.children_named(node) if node is None or isinstance(node, str) else {}
+            found = self.children[node] = {name: list[Node](ids) for name, ids in named.items()}
         return found
 
     def resolve_path(self, line: int, path: str, column: str) -> tuple[bool, Node | None]:
@@ -173,7 +185,7 @@ class _Import:
 
     def node_model(self, node: Node) -> str | None:
         if isinstance(node, str):
-            return str(self.store.instances[node]["modelId"])
+            return self.store.model_of(node)
         return self.pending_model.get(node)
 
     # -------------------------------------------------------------- rows
@@ -217,35 +229,38 @@ class _Import:
                     ("path", f"Asset model {model_id} is not allowed under model {parent_model}.")
                 )
         mo = body.get("managedObjectId")
-        if is_server_id(mo):
-            if not self.store.inventory.exists(mo):
-                problems.append(("managedObjectId", f"No managed object has the id {mo!r}."))
-            elif mo in self.store.mo_links:
-                problems.append(
-                    (
-                        "managedObjectId",
-                        f"Managed object {mo} is already linked to asset instance {self.store.mo_links[mo]}.",
-                    )
-                )
-            elif mo in self.used_mos:
-                problems.append(
-                    ("managedObjectId", f"Managed object {mo} is also used on line {self.used_mos[mo]}.")
-                )
-            else:
-                self.used_mos[mo] = line
+        self.check_managed_object(line, mo, problems)
         for field_path, message in problems:
             key = (field_path or "").removeprefix("properties.")
             self.error(line, header_of.get(key, header_of.get("name") if key == "name" else None), message)
-        record = {
-            "modelId": model_id,
-            "name": name,
-            "description": body.get("description"),
-            "managedObjectId": mo,
-            "parent": parent,
-            "properties": stored,
-        }
+        draft = InstanceDraft(
+            model_id=model_id,
+            name=name,
+            description=body.get("description"),
+            managed_object_id=mo,
+            parent=parent if isinstance(parent, str) else None,
+            properties=stored,
+        )
         if ok:
-            self.rows.append(Row(line, model_id, parent, record if not problems else None))
+            self.rows.append(Row(line, model_id, parent, draft if not problems else None))
+
+    def check_managed_object(self, line: int, mo: Any, problems: list[Problem]) -> None:
+        """A managedObjectId cell must name an unlinked managed object no row above names."""
+        if not is_server_id(mo):
+            return
+        linked = self.store.linked_instance(mo)
+        if not self.store.managed_object_exists(mo):
+            problems.append(("managedObjectId", f"No managed object has the id {mo!r}."))
+        elif linked is not None:
+            problems.append(
+                ("managedObjectId", f"Managed object {mo} is already linked to asset instance {linked}.")
+            )
+        elif mo in self.used_mos:
+            problems.append(
+                ("managedObjectId", f"Managed object {mo} is also used on line {self.used_mos[mo]}.")
+            )
+        else:
+            self.used_mos[mo] = line
 
     def properties(
         self,
@@ -287,9 +302,9 @@ def import_csv(
     store: DtmStore, text: str, *, parent: str | None = None, dry_run: bool = False, owner: str = "admin"
 ) -> ImportReport:
     """Validate every row of ``text`` and create them all (422 listing every problem, else the report)."""
-    with store.lock:
+    with store.atomic():
         job = _Import(store, parent)
-        if parent is not None and parent not in store.instances:
+        if parent is not None and not store.has_instance(parent):
             _fail(
                 [{"field": "parent", "message": f"The parent asset instance {parent!r} does not exist."}],
                 f"The parent asset instance {parent!r} does not exist.",
@@ -333,14 +348,15 @@ def import_csv(
             return report
         new_ids: dict[Node, str] = {}
         for row in job.rows:
-            assert row.record is not None
+            assert row.draft is not None
+            draft = row.draft
             if row.parent is not None and not isinstance(row.parent, str):
-                row.record["parent"] = new_ids[row.parent]
-            new_id = store.insert(row.record, owner=owner)
+                draft = draft.under(new_ids[row.parent])
+            new_id = store.insert(draft, owner=owner)
             new_ids[("row", row.line)] = new_id
             report.created.append(new_id)
         return report
 
 
-def _fail(errors: list[dict[str, Any]], message: str) -> NoReturn:
+def _fail(errors: list[CsvProblem], message: str) -> NoReturn:
     raise ValidationError(message, resource="dtm", details=errors)

@@ -1,14 +1,14 @@
 """Asset instances as pure rules: property validation, defaults, hierarchy and computed values.
 
 The store (``mockserver/dtm/store.py``) owns the data; the functions here take what they
-need (the effective model, lookups) and either return a normalised value or report
+need (the registry, the tree, lookups) and either return a checked draft or value, or report
 problems as ``(field path, message)`` pairs that become one 422 listing all of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from mockserver.dtm.expressions import (
     EvalContext,
@@ -17,7 +17,10 @@ from mockserver.dtm.expressions import (
     RollupFn,
     compile_cached,
 )
-from mockserver.dtm.models import EffectiveModel, Problem
+from mockserver.dtm.models import Problem
+from mockserver.dtm.records import AssetInstance, AssetInstanceDoc, InstanceDraft
+from mockserver.dtm.registry import EffectiveModel, ModelRegistry, id_order
+from mockserver.dtm.tree import InstanceTree
 from mockserver.dtm.values import MAX_NAME_LENGTH, check_value, json_kind
 from mockserver.ids import is_server_id
 
@@ -30,9 +33,16 @@ Resolve = Callable[[str], str | None]
 IsSubmodel = Callable[[str, str], bool]
 
 
-def merge_update(existing: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
-    """PUT semantics: top-level merge, readOnly fields of the body ignored."""
-    merged = dict(existing)
+def merge_update(existing: AssetInstance, body: Mapping[str, Any]) -> dict[str, Any]:
+    """PUT semantics: top-level merge into the stored fields, readOnly fields of the body ignored."""
+    merged: dict[str, Any] = {
+        "modelId": existing.model_id,
+        "name": existing.name,
+        "description": existing.description,
+        "managedObjectId": existing.managed_object_id,
+        "parent": existing.parent,
+        "properties": existing.properties,
+    }
     merged.update({k: v for k, v in body.items() if k not in READ_ONLY_FIELDS})
     return merged
 
@@ -165,3 +175,103 @@ def aggregate(function: str, values: list[float]) -> float | int | None:
     if function == "max":
         return max(values)
     return sum(values) / len(values)
+
+
+def render(record: AssetInstance, model: EffectiveModel, rollup: RollupFn | None) -> AssetInstanceDoc:
+    """The public document (without ``self``): stored fields plus computed and computedErrors."""
+    doc = record.header()
+    doc["computed"], doc["computedErrors"] = compute(model, record.properties, rollup)
+    return doc
+
+
+def check_instance(
+    body: Mapping[str, Any],
+    problems: list[Problem],
+    models: ModelRegistry,
+    tree: InstanceTree,
+    managed_object_exists: Callable[[str], bool],
+    existing: AssetInstance | None = None,
+) -> InstanceDraft | None:
+    """Validate a candidate (create body or merged update) into a draft.
+
+    Parent existence/allowance and managedObjectId existence are checked here; the
+    409 for an already linked managed object and cycles are left to the caller.
+    """
+    model_id = body.get("modelId")
+    if existing is not None and model_id != existing.model_id:
+        problems.append(
+            (
+                "modelId",
+                f"modelId is immutable: instance {existing.id} has model "
+                f"{existing.model_id}, the request names {model_id!r}.",
+            )
+        )
+        return None
+    if not isinstance(model_id, str) or model_id not in models:
+        problems.append(("modelId", f"modelId must name an existing asset model; {model_id!r} does not."))
+        check_header_fields(body, problems)
+        return None
+    check_header_fields(body, problems)
+    model = models.effective(model_id)
+    properties = normalise_properties(
+        body.get("properties"), model, tree.model_of, models.is_submodel, problems
+    )
+    parent = body.get("parent")
+    if is_server_id(parent):
+        parent_model = tree.model_of(parent)
+        if parent_model is None:
+            problems.append(("parent", f"The parent asset instance {parent!r} does not exist."))
+        elif not allowed_child(models.effective(parent_model), model.chain):
+            allowed = sorted(models.effective(parent_model).allowed_subtypes, key=id_order)
+            problems.append(
+                (
+                    "parent",
+                    f"Asset model {model_id} is not allowed under instance {parent} (model {parent_model}): "
+                    f"its allowedSubtypes are {allowed}.",
+                )
+            )
+    mo = body.get("managedObjectId")
+    if is_server_id(mo) and not managed_object_exists(mo):
+        problems.append(("managedObjectId", f"No managed object has the id {mo!r}."))
+    return InstanceDraft(
+        model_id=model_id,
+        name=cast(str, body.get("name")),  # the caller raises a 422 unless it is a string
+        description=body.get("description"),
+        managed_object_id=mo,
+        parent=parent,
+        properties=properties,
+    )
+
+
+def check_update(
+    existing: AssetInstance,
+    body: Mapping[str, Any],
+    models: ModelRegistry,
+    tree: InstanceTree,
+    managed_object_exists: Callable[[str], bool],
+) -> tuple[InstanceDraft | None, list[Problem]]:
+    """A merged update checked like a create, plus: managedObjectId is fixed, moves make no cycle."""
+    merged = merge_update(existing, body)
+    problems: list[Problem] = []
+    mo = merged.get("managedObjectId")
+    if mo is not None and mo != existing.managed_object_id:
+        problems.append(
+            (
+                "managedObjectId",
+                f"managedObjectId cannot change: instance {existing.id} is "
+                f"linked to {existing.managed_object_id}, the request names {mo!r}.",
+            )
+        )
+    merged["managedObjectId"] = existing.managed_object_id
+    draft = check_instance(merged, problems, models, tree, managed_object_exists, existing)
+    new_parent = merged.get("parent")
+    if new_parent is not None and (new_parent == existing.id or new_parent in tree.descendants(existing.id)):
+        problems = [p for p in problems if p[0] != "parent"]
+        problems.append(
+            (
+                "parent",
+                f"Moving instance {existing.id} under {new_parent} would create a cycle: "
+                f"{new_parent} is the instance itself or one of its descendants.",
+            )
+        )
+    return draft, problems

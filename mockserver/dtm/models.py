@@ -1,22 +1,18 @@
-"""Asset models: validation, inheritance (the effective model) and the submodel relation.
+"""Asset models: checking one model document field by field into an :class:`AssetModel` record.
 
-Pure functions over a mapping ``model id -> stored model document``. A stored model only
-holds the fields the spec defines (``id, name, description, icon, extends, properties,
-allowedSubtypes, smartFunctions``); unknown top-level fields of a request are dropped.
-
-Inheritance: ``extends`` names a base model. The *chain* of a model is itself followed
-by its ancestors; a model is a *submodel* of every model in its chain. The effective
-model merges the chain from the root base down (properties and smart functions by
-key/name, overrides keep the base's position; allowedSubtypes are unioned).
+Pure functions. A stored model only holds the fields the spec defines (``id, name,
+description, icon, extends, properties, allowedSubtypes, smartFunctions``). The rules that
+span models (inheritance, unique names, use by others) are the registry's
+(:mod:`mockserver.dtm.registry`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Collection, Mapping
+from typing import Any, cast
 
 from mockserver.dtm.expressions import ExpressionSyntaxError, compile_cached
+from mockserver.dtm.records import AssetModel, PropertyDoc, SmartFunctionDoc
 from mockserver.dtm.values import (
     KEY_PATTERN,
     MAX_NAME_LENGTH,
@@ -27,7 +23,6 @@ from mockserver.dtm.values import (
 )
 from mockserver.errors import ValidationError
 
-MAX_ANCESTORS = 16
 MODEL_FIELDS = (
     "id",
     "name",
@@ -40,19 +35,7 @@ MODEL_FIELDS = (
 )
 PROPERTY_FIELDS = ("key", "label", "type", "required", "default", "values", "target", "widget")
 
-Models = Mapping[str, Mapping[str, Any]]
 Problem = tuple[str | None, str]
-
-
-@dataclass(frozen=True)
-class EffectiveModel:
-    """A model with its whole chain merged: what instances are validated against."""
-
-    id: str
-    chain: tuple[str, ...]
-    properties: Mapping[str, Mapping[str, Any]]
-    allowed_subtypes: frozenset[str]
-    smart_functions: Mapping[str, str]
 
 
 def raise_problems(problems: list[Problem], what: str) -> None:
@@ -66,48 +49,6 @@ def raise_problems(problems: list[Problem], what: str) -> None:
     raise ValidationError(f"The {what} is invalid: {prefix}{message}{more}", resource="dtm", details=details)
 
 
-def chain(model_id: str, models: Models) -> list[str]:
-    """``model_id`` followed by its ancestors; stops at a missing base or a repeated id."""
-    result = [model_id]
-    seen = {model_id}
-    current = models.get(model_id)
-    while current is not None and current.get("extends") is not None:
-        base = str(current["extends"])
-        if base in seen:
-            result.append(base)
-            break
-        result.append(base)
-        seen.add(base)
-        current = models.get(base)
-    return result
-
-
-def is_submodel(model_id: str, ancestor: str, models: Models) -> bool:
-    """Whether ``model_id`` is ``ancestor`` or (transitively) extends it."""
-    return ancestor in chain(model_id, models)
-
-
-def submodels(model_id: str, models: Models) -> set[str]:
-    """``model_id`` and every model that extends it, transitively."""
-    return {mid for mid in models if model_id in chain(mid, models)}
-
-
-def effective_model(model_id: str, models: Models) -> EffectiveModel:
-    """The merged view of a stored (valid) model."""
-    ids = chain(model_id, models)
-    properties: dict[str, Mapping[str, Any]] = {}
-    smart: dict[str, str] = {}
-    allowed: set[str] = set()
-    for mid in reversed(ids):
-        doc = models[mid]
-        for prop in doc.get("properties") or ():
-            properties[prop["key"]] = prop
-        for function in doc.get("smartFunctions") or ():
-            smart[function["name"]] = function["expression"]
-        allowed.update(doc.get("allowedSubtypes") or ())
-    return EffectiveModel(model_id, tuple(ids), properties, frozenset(allowed), smart)
-
-
 def merge_update(existing: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
     """PUT semantics: a top-level merge; readOnly ``id``/``self`` in the body are ignored."""
     merged = dict(existing)
@@ -115,17 +56,13 @@ def merge_update(existing: Mapping[str, Any], body: Mapping[str, Any]) -> dict[s
     return merged
 
 
-def validate_model(body: Mapping[str, Any], *, model_id: str, models: Models, is_new: bool) -> dict[str, Any]:
-    """Check a whole model document and return it normalised for storage (422 on any problem).
+def validate_model(body: Mapping[str, Any], *, model_id: str, known: Collection[str]) -> AssetModel:
+    """Check a whole model document field by field and return its record (422 on any problem).
 
-    ``models`` is the current registry (holding the old version of ``model_id`` on update).
-    Descendants of an updated model are revalidated against the new version.
+    ``known`` holds the ids of the stored models (the old version of ``model_id`` on update):
+    what ``extends``, ``allowedSubtypes`` and REFERENCE targets may name.
     """
     problems: list[Problem] = []
-    doc: dict[str, Any] = {"id": model_id}
-    known = {mid for mid in models if mid != model_id or not is_new}
-    if not is_new:
-        known.add(model_id)
     for unknown in sorted(set(body) - {*MODEL_FIELDS, "self"}):
         problems.append(
             (
@@ -134,7 +71,6 @@ def validate_model(body: Mapping[str, Any], *, model_id: str, models: Models, is
                 f"{', '.join(MODEL_FIELDS[1:])}.",
             )
         )
-
     name = body.get("name")
     if not isinstance(name, str) or not 1 <= len(name) <= MAX_NAME_LENGTH:
         problems.append(
@@ -144,61 +80,39 @@ def validate_model(body: Mapping[str, Any], *, model_id: str, models: Models, is
                 f"got {json_kind(name) if not isinstance(name, str) else f'{len(name)} characters'}.",
             )
         )
-    else:
-        doc["name"] = name
+    texts: dict[str, str | None] = {}
     for text_field in ("description", "icon"):
         value = body.get(text_field)
-        if value is None:
-            continue
-        if isinstance(value, str):
-            doc[text_field] = value
-        else:
+        texts[text_field] = value if isinstance(value, str) else None
+        if value is not None and not isinstance(value, str):
             problems.append((text_field, f"The model {text_field} must be a string, got {json_kind(value)}."))
-
     extends = body.get("extends")
-    if extends is not None:
-        if not isinstance(extends, str) or extends not in models or (extends == model_id and is_new):
-            problems.append(("extends", f"The base model {extends!r} does not exist."))
-        else:
-            doc["extends"] = extends
-
-    doc["properties"] = _properties(body.get("properties"), known, problems)
-    doc["allowedSubtypes"] = _id_list(body.get("allowedSubtypes"), "allowedSubtypes", known, problems)
-    doc["smartFunctions"] = _smart_functions(body.get("smartFunctions"), problems)
+    if extends is not None and (not isinstance(extends, str) or extends not in known):
+        problems.append(("extends", f"The base model {extends!r} does not exist."))
+    properties = _properties(body.get("properties"), known, problems)
+    allowed = _id_list(body.get("allowedSubtypes"), "allowedSubtypes", known, problems)
+    functions = _smart_functions(body.get("smartFunctions"), problems)
     raise_problems(problems, "asset model")
-
-    candidate = {**models, model_id: doc}
-    problems.extend(_inheritance_problems(model_id, candidate))
-    raise_problems(problems, "asset model")
-    # Submodels are only rechecked for the extends rules (a cycle cannot reach them: it would
-    # have shown on this model; the depth can).
-    for other in sorted(submodels(model_id, candidate) - {model_id}, key=_id_order):
-        depth = len(chain(other, candidate)) - 1
-        if depth > MAX_ANCESTORS:
-            problems.append(
-                (
-                    "extends",
-                    f"Model {other} extends this model and would be {depth} levels deep; "
-                    f"at most {MAX_ANCESTORS} are allowed.",
-                )
-            )
-            break
-    raise_problems(problems, "asset model")
-    return doc
+    return AssetModel(
+        id=model_id,
+        name=cast(str, name),
+        description=texts["description"],
+        icon=texts["icon"],
+        extends=cast("str | None", extends),
+        properties=tuple(properties),
+        allowed_subtypes=tuple(allowed),
+        smart_functions=tuple(functions),
+    )
 
 
-def _id_order(value: str) -> tuple[int, str]:
-    return (len(value), value)
-
-
-def _properties(raw: Any, known: set[str], problems: list[Problem]) -> list[dict[str, Any]]:
+def _properties(raw: Any, known: Collection[str], problems: list[Problem]) -> list[PropertyDoc]:
     if raw is None:
         return []
     if not isinstance(raw, list):
         problems.append(("properties", f"The properties must be an array, got {json_kind(raw)}."))
         return []
     seen: set[str] = set()
-    result: list[dict[str, Any]] = []
+    result: list[PropertyDoc] = []
     for index, prop in enumerate(raw):
         path = f"properties[{index}]"
         if not isinstance(prop, dict):
@@ -218,7 +132,7 @@ def _properties(raw: Any, known: set[str], problems: list[Problem]) -> list[dict
             problems.append(
                 (
                     f"{path}.key",
-                    f"A property key must match ^[A-Za-z_][A-Za-z0-9_]{{0,63}}$, got {key!r}."
+                    f"A property key must match {KEY_PATTERN.pattern}, got {key!r}."
                     if isinstance(key, str)
                     else f"A property key is required (a string), got {json_kind(key)}.",
                 )
@@ -243,7 +157,7 @@ def _properties(raw: Any, known: set[str], problems: list[Problem]) -> list[dict
         _type_specific(prop, out, kind, path, known, problems)
         if "widget" in out:
             problems.extend(widget_problems(out["widget"], f"{path}.widget"))
-        result.append(out)
+        result.append(cast(PropertyDoc, out))
     return result
 
 
@@ -252,7 +166,7 @@ def _type_specific(
     out: dict[str, Any],
     kind: Any,
     path: str,
-    known: set[str],
+    known: Collection[str],
     problems: list[Problem],
 ) -> None:
     values = prop.get("values")
@@ -290,7 +204,7 @@ def _type_specific(
                 problems.append((f"{path}.default", f"The default is not valid for {kind}: {reason}."))
 
 
-def _id_list(raw: Any, path: str, known: set[str], problems: list[Problem]) -> list[str]:
+def _id_list(raw: Any, path: str, known: Collection[str], problems: list[Problem]) -> list[str]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -302,13 +216,13 @@ def _id_list(raw: Any, path: str, known: set[str], problems: list[Problem]) -> l
     return [v for v in raw if isinstance(v, str)]
 
 
-def _smart_functions(raw: Any, problems: list[Problem]) -> list[dict[str, str]]:
+def _smart_functions(raw: Any, problems: list[Problem]) -> list[SmartFunctionDoc]:
     if raw is None:
         return []
     if not isinstance(raw, list):
         problems.append(("smartFunctions", f"smartFunctions must be an array, got {json_kind(raw)}."))
         return []
-    result: list[dict[str, str]] = []
+    result: list[SmartFunctionDoc] = []
     seen: set[str] = set()
     for index, function in enumerate(raw):
         path = f"smartFunctions[{index}]"
@@ -327,7 +241,7 @@ def _smart_functions(raw: Any, problems: list[Problem]) -> list[dict[str, str]]:
             problems.append(
                 (
                     f"{path}.name",
-                    f"A smart function name must match ^[A-Za-z_][A-Za-z0-9_]{{0,63}}$, got {name!r}.",
+                    f"A smart function name must match {KEY_PATTERN.pattern}, got {name!r}.",
                 )
             )
         elif name in seen:
@@ -343,84 +257,6 @@ def _smart_functions(raw: Any, problems: list[Problem]) -> list[dict[str, str]]:
                 compile_cached(expression)
             except ExpressionSyntaxError as exc:
                 problems.append((f"{path}.expression", exc.message))
-        result.append({"name": name, "expression": expression})  # type: ignore[dict-item]
+        # Invalid names and expressions are listed in problems, which raise before this is stored.
+        result.append(SmartFunctionDoc(name=cast(str, name), expression=cast(str, expression)))
     return result
-
-
-def _inheritance_problems(model_id: str, models: Models) -> list[Problem]:
-    """Chain problems (missing base, cycle, depth) and merge conflicts of one model."""
-    ids = chain(model_id, models)
-    if ids[-1] in ids[:-1]:
-        return [
-            (
-                "extends",
-                f"Extending {models[model_id].get('extends')!r} would create an inheritance "
-                f"cycle: {' -> '.join(ids)}.",
-            )
-        ]
-    if ids[-1] not in models:
-        return [("extends", f"The base model {ids[-1]!r} does not exist.")]
-    if len(ids) - 1 > MAX_ANCESTORS:
-        return [
-            (
-                "extends",
-                f"The inheritance chain is {len(ids) - 1} levels deep; at most {MAX_ANCESTORS} are allowed.",
-            )
-        ]
-    problems: list[Problem] = []
-    doc = models[model_id]
-    base_id = doc.get("extends")
-    base = effective_model(str(base_id), models) if base_id is not None else None
-    inherited_props = base.properties if base else {}
-    inherited_functions = base.smart_functions if base else {}
-    own_keys = set()
-    for index, prop in enumerate(doc.get("properties") or ()):
-        key = prop.get("key")
-        own_keys.add(key)
-        previous = inherited_props.get(key)
-        if previous is not None and previous.get("type") != prop.get("type"):
-            problems.append(
-                (
-                    f"properties[{index}].type",
-                    f"The property {key!r} is inherited as "
-                    f"{previous.get('type')} and must keep that type, not {prop.get('type')}.",
-                )
-            )
-        if key in inherited_functions:
-            problems.append(
-                (
-                    f"properties[{index}].key",
-                    f"The property key {key!r} is already the name of an inherited smart function.",
-                )
-            )
-    all_keys = set(inherited_props) | own_keys
-    for index, function in enumerate(doc.get("smartFunctions") or ()):
-        if function.get("name") in all_keys:
-            problems.append(
-                (
-                    f"smartFunctions[{index}].name",
-                    f"The smart function name {function.get('name')!r} is also a property key of the model.",
-                )
-            )
-    return problems
-
-
-def model_in_use(model_id: str, models: Models, instance_model_ids: Iterable[str]) -> str | None:
-    """Why the model cannot be deleted (a sentence), or None when it is unused."""
-    if any(mid == model_id for mid in instance_model_ids):
-        return f"Asset model {model_id} is still the model of at least one asset instance."
-    for other_id in sorted(models, key=_id_order):
-        if other_id == model_id:
-            continue
-        other = models[other_id]
-        if other.get("extends") == model_id:
-            return f"Asset model {model_id} is extended by model {other_id}."
-        if model_id in (other.get("allowedSubtypes") or ()):
-            return f"Asset model {model_id} is listed in allowedSubtypes of model {other_id}."
-        for prop in other.get("properties") or ():
-            if prop.get("type") == "REFERENCE" and prop.get("target") == model_id:
-                return (
-                    f"Asset model {model_id} is the target of REFERENCE property {prop['key']!r} "
-                    f"of model {other_id}."
-                )
-    return None

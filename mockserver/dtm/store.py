@@ -1,45 +1,38 @@
 """DtmStore: asset models and instances in memory, one method per HTTP operation.
 
-The store owns the data and the invariants that span records: ids, the ``children``
-lists, links to inventory managed objects (with an inventory delete guard), and the
-roll-up scope. The rules themselves live in :mod:`models`, :mod:`instances` and
-:mod:`values`. Answers are fresh dicts; ``base_url`` (scheme+host of the request) adds
-``self`` links when given.
+A thin store: it holds the lock, takes ids from its :class:`~mockserver.ids.IdFactory`, links
+instances to inventory managed objects (creating and releasing them, guarding their delete)
+and scopes the roll-ups. The rules live in :mod:`models` (one model document),
+:mod:`registry` (the models together: inheritance, names, use), :mod:`tree` (the hierarchy)
+and :mod:`instances` (one instance). Answers are documents without ``self``: links are the
+HTTP edge's (:mod:`mockserver.http.links`).
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, Protocol
 
 from mockserver.alarms import AlarmFilter, StoredAlarm
 from mockserver.dtm import instances as rules
-from mockserver.dtm.expressions import Value
-from mockserver.dtm.models import (
-    EffectiveModel,
-    Problem,
-    effective_model,
-    merge_update,
-    model_in_use,
-    raise_problems,
-    submodels,
-    validate_model,
-)
+from mockserver.dtm.expressions import RollupFn, Value
+from mockserver.dtm.models import Problem, merge_update, raise_problems, validate_model
+from mockserver.dtm.records import AssetInstance, AssetInstanceDoc, AssetModelDoc, InstanceDraft, Rendered
+from mockserver.dtm.registry import EffectiveModel, ModelRegistry
+from mockserver.dtm.tree import InstanceTree, descendants
 from mockserver.errors import Conflict, NotFound, ValidationError
-from mockserver.ids import is_server_id
+from mockserver.ids import IdFactory, is_server_id
 from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.rows import StoredMeasurements
-from mockserver.measurements.series import SeriesQuery
-from mockserver.paging import PageRequest, page_links, page_slice, statistics
+from mockserver.measurements.series import SeriesAnswer, SeriesQuery
+from mockserver.paging import PageRequest
 from mockserver.timeutil import now_utc
 
 RESOURCE = "dtm"
-MODELS_PATH = "/service/dtm/asset-models"
-INSTANCES_PATH = "/service/dtm/asset-instances"
 ASSET_MO_TYPE = "c8y_DtmAsset"
 
 
@@ -59,7 +52,7 @@ class Measurements(Protocol):
     def page_stored(
         self, f: MeasurementFilter, revert: bool, request: PageRequest
     ) -> tuple[StoredMeasurements, int]: ...
-    def series(self, q: SeriesQuery) -> dict[str, Any]: ...
+    def series(self, q: SeriesQuery) -> SeriesAnswer: ...
 
 
 class Alarms(Protocol):
@@ -72,12 +65,8 @@ class Alarms(Protocol):
 NO_ACTIVE_ALARMS = {"critical": 0, "major": 0, "minor": 0, "warning": 0}
 
 
-def _order(value: str) -> tuple[int, str]:
-    return (len(value), value)
-
-
 class DtmStore:
-    """Asset models and instances. Thread-safe (one lock); every answer is a copy."""
+    """Asset models and instances. Thread-safe (one lock); every answer is a fresh document."""
 
     def __init__(
         self, inventory: Inventory, measurements: Measurements | None = None, alarms: Alarms | None = None
@@ -85,69 +74,30 @@ class DtmStore:
         self.inventory = inventory
         self.measurements = measurements
         self.alarms = alarms
-        self.models: dict[str, dict[str, Any]] = {}
-        self.instances: dict[str, dict[str, Any]] = {}
-        self.created_mos: set[str] = set()
-        self.mo_links: dict[str, str] = {}
-        self._next_id = 1
-        self._effective: dict[str, EffectiveModel] = {}
-        self.lock = threading.RLock()
+        self._models = ModelRegistry()
+        self._tree = InstanceTree()
+        self._created_mos: set[str] = set()
+        self._ids = IdFactory()
+        self._lock = threading.RLock()
         inventory.add_delete_guard(self._guard_managed_object)
 
-    # ----------------------------------------------------------------- shared helpers
-    def new_id(self) -> str:
-        value = str(self._next_id)
-        self._next_id += 1
-        return value
-
-    def reserve_id(self, value: str) -> None:
-        """Keep later ids above a preset one (seed files)."""
-        self._next_id = max(self._next_id, int(value) + 1)
-
-    def effective(self, model_id: str) -> EffectiveModel:
-        cached = self._effective.get(model_id)
-        if cached is None:
-            cached = self._effective[model_id] = effective_model(model_id, self.models)
-        return cached
-
-    def is_submodel(self, model_id: str, ancestor: str) -> bool:
-        return ancestor in self.effective(model_id).chain
-
-    def model_of(self, instance_id: str) -> str | None:
-        record = self.instances.get(instance_id)
-        return None if record is None else str(record["modelId"])
-
-    def descendants(self, instance_id: str) -> list[str]:
-        """Every instance below ``instance_id``, parents before their children."""
-        result: list[str] = []
-        stack = list(reversed(self.instances[instance_id]["children"]))
-        while stack:
-            current = stack.pop()
-            result.append(current)
-            stack.extend(reversed(self.instances[current]["children"]))
-        return result
-
-    def _guard_managed_object(self, mo_id: str) -> str | None:
-        # Lock-free on purpose: the inventory calls this while holding its own lock.
-        linked = self.mo_links.get(mo_id)
-        if linked is None:
-            return None
-        return (
-            f"Managed object {mo_id} is linked to asset instance {linked}; delete the asset instance first."
-        )
+    # ----------------------------------------------------------------- whole store
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Hold the store's lock across several operations (a CSV import validates, then inserts)."""
+        with self._lock:
+            yield
 
     def clear(self) -> None:
         """Forget every model and instance (ids keep counting up; linked objects are released)."""
-        with self.lock:
-            self.models.clear()
-            self.instances.clear()
-            self.created_mos.clear()
-            self.mo_links.clear()
-            self._effective.clear()
+        with self._lock:
+            self._models.clear()
+            self._tree.clear()
+            self._created_mos.clear()
 
     def counts(self) -> dict[str, int]:
         """How many models and instances the store holds (the admin endpoints report it)."""
-        return {"assetModels": len(self.models), "assetInstances": len(self.instances)}
+        return {"assetModels": len(self._models), "assetInstances": len(self._tree)}
 
     def load_seed(self, models: Sequence[Any], instances: Sequence[Any], *, owner: str = "admin") -> None:
         """Create seed models then instances in order, each validated like a POST.
@@ -159,354 +109,193 @@ class DtmStore:
             for index, entry in enumerate(entries):
                 preset = entry.get("id") if isinstance(entry, dict) else None
                 key = None if preset is None else str(preset)
-                if key is not None and (not is_server_id(key) or key in self.models or key in self.instances):
+                if key is not None and (not is_server_id(key) or key in self._models or key in self._tree):
                     raise ValidationError(
                         f"{section}[{index}]: the id {preset!r} is not unused digits.", resource=RESOURCE
                     )
                 body = {k: v for k, v in entry.items() if k != "id"} if isinstance(entry, dict) else entry
                 try:
                     if section == "assetModels":
-                        self.create_model(body, preset_id=None if preset is None else str(preset))
+                        self.create_model(body, preset_id=key)
                     else:
-                        self.create_instance(
-                            body, owner=owner, preset_id=None if preset is None else str(preset)
-                        )
+                        self.create_instance(body, owner=owner, preset_id=key)
                 except ValidationError as exc:
                     raise ValidationError(
                         f"{section}[{index}]: {exc.message}", resource=RESOURCE, details=exc.details
                     ) from None
 
+    # ----------------------------------------------------------------- lookups (CSV import)
+    def effective(self, model_id: str) -> EffectiveModel:
+        with self._lock:
+            return self._models.effective(model_id)
+
+    def is_submodel(self, model_id: str, ancestor: str) -> bool:
+        with self._lock:
+            return self._models.is_submodel(model_id, ancestor)
+
+    def model_of(self, instance_id: str) -> str | None:
+        with self._lock:
+            return self._tree.model_of(instance_id)
+
+    def model_ids_by_name(self) -> dict[str, str]:
+        with self._lock:
+            return self._models.by_name()
+
+    def property_keys(self) -> set[str]:
+        """Every property key any effective model declares."""
+        with self._lock:
+            return self._models.property_keys()
+
+    def has_instance(self, instance_id: str) -> bool:
+        with self._lock:
+            return instance_id in self._tree
+
+    def children_named(self, instance_id: str | None) -> dict[str, list[str]]:
+        """The direct children (roots for None) by name, each name's ids in order."""
+        with self._lock:
+            found: dict[str, list[str]] = {}
+            for child in self._tree.children_of(instance_id):
+                found.setdefault(child.name, []).append(child.id)
+            return found
+
+    def managed_object_exists(self, managed_object_id: str) -> bool:
+        return self.inventory.exists(managed_object_id)
+
+    def linked_instance(self, managed_object_id: str) -> str | None:
+        """The instance a managed object is linked to, if any."""
+        with self._lock:
+            return self._tree.linked(managed_object_id)
+
     # ----------------------------------------------------------------- models
-    def _require_model(self, model_id: str) -> dict[str, Any]:
-        doc = self.models.get(model_id)
-        if doc is None:
-            raise NotFound(f"Asset model with id {model_id!r} does not exist.", resource=RESOURCE)
-        return doc
-
-    def render_model(self, doc: Mapping[str, Any], base_url: str = "") -> dict[str, Any]:
-        out = copy.deepcopy(dict(doc))
-        if base_url:
-            out["self"] = f"{base_url}{MODELS_PATH}/{doc['id']}"
-        return out
-
-    def create_model(self, body: Any, *, base_url: str = "", preset_id: str | None = None) -> dict[str, Any]:
+    def create_model(self, body: Any, *, preset_id: str | None = None) -> AssetModelDoc:
         """POST: validate the whole model (422), refuse a duplicate name (409), store it."""
         _require_object(body, "asset model")
-        with self.lock:
-            model_id = preset_id or str(self._next_id)
-            doc = validate_model(body, model_id=model_id, models=self.models, is_new=True)
-            self._check_unique_name(doc["name"], model_id)
+        with self._lock:
+            model_id = preset_id or str(self._ids.upcoming)
+            model = validate_model(body, model_id=model_id, known=self._models.ids())
+            self._models.put(model)
             if preset_id is None:
-                self.new_id()
+                self._ids.next_number()
             else:
-                self.reserve_id(preset_id)
-            self.models[model_id] = doc
-            self._effective.clear()
-            return self.render_model(doc, base_url)
+                self._ids.observe(preset_id)
+            return model.document()
 
-    def _check_unique_name(self, name: str, model_id: str) -> None:
-        for other in self.models.values():
-            if other["name"] == name and other["id"] != model_id:
-                raise Conflict(
-                    f"An asset model named {name!r} already exists (id {other['id']}).", resource=RESOURCE
-                )
+    def get_model(self, model_id: str) -> AssetModelDoc:
+        with self._lock:
+            return self._models.require(model_id).document()
 
-    def get_model(self, model_id: str, *, base_url: str = "") -> dict[str, Any]:
-        with self.lock:
-            return self.render_model(self._require_model(model_id), base_url)
-
-    def update_model(self, model_id: str, body: Any, *, base_url: str = "") -> dict[str, Any]:
+    def update_model(self, model_id: str, body: Any) -> AssetModelDoc:
         """PUT: top-level merge, then the whole model (and its submodels) revalidated."""
         _require_object(body, "asset model")
-        with self.lock:
-            existing = self._require_model(model_id)
+        with self._lock:
+            existing = self._models.require(model_id).document()
             merged = merge_update(existing, body)
-            doc = validate_model(merged, model_id=model_id, models=self.models, is_new=False)
-            self._check_unique_name(doc["name"], model_id)
-            self.models[model_id] = doc
-            self._effective.clear()
-            return self.render_model(doc, base_url)
+            model = validate_model(merged, model_id=model_id, known=self._models.ids())
+            self._models.put(model)
+            return model.document()
 
     def delete_model(self, model_id: str) -> None:
         """DELETE: 409 while an instance, a submodel, an allowedSubtypes list or a REFERENCE uses it."""
-        with self.lock:
-            self._require_model(model_id)
-            reason = model_in_use(model_id, self.models, (r["modelId"] for r in self.instances.values()))
-            if reason:
-                raise Conflict(f"{reason} It cannot be deleted while in use.", resource=RESOURCE)
-            del self.models[model_id]
-            self._effective.clear()
+        with self._lock:
+            self._models.remove(model_id, (r.model_id for r in self._tree))
 
-    def list_models(
-        self,
-        *,
-        name: str | None = None,
-        page: PageRequest | None = None,
-        base_url: str = "",
-        query: Iterable[tuple[str, str]] = (),
-    ) -> dict[str, Any]:
-        """GET collection: ``?name=`` exact, ordered by id, paged."""
-        page = page or PageRequest()
-        with self.lock:
-            docs = [d for d in self.models.values() if name is None or d["name"] == name]
-            docs.sort(key=lambda d: _order(d["id"]))
-            items = [self.render_model(d, base_url) for d in page_slice(docs, page)]
-            return _collection("assetModels", items, len(docs), page, base_url + MODELS_PATH, query)
+    def list_models(self, *, name: str | None = None) -> Rendered[AssetModelDoc]:
+        """GET collection: ``?name=`` exact, ordered by id; each document made when read."""
+        with self._lock:
+            return Rendered(self._models.ordered(name), lambda model: model.document())
 
     # ----------------------------------------------------------------- instances
-    def _require_instance(self, instance_id: str) -> dict[str, Any]:
-        record = self.instances.get(instance_id)
-        if record is None:
-            raise NotFound(f"Asset instance with id {instance_id!r} does not exist.", resource=RESOURCE)
-        return record
-
-    def render_instance(self, record: Mapping[str, Any], base_url: str = "") -> dict[str, Any]:
-        """The public document: stored fields plus children, computed and computedErrors."""
-        out: dict[str, Any] = {"id": record["id"]}
-        if base_url:
-            out["self"] = f"{base_url}{INSTANCES_PATH}/{record['id']}"
-        for key in ("modelId", "name", "description", "managedObjectId", "parent"):
-            if record.get(key) is not None:
-                out[key] = record[key]
-        out["properties"] = copy.deepcopy(record["properties"])
-        out["children"] = list(record["children"])
-        computed, errors = rules.compute(
-            self.effective(record["modelId"]), record["properties"], self._rollup_for(record["id"])
-        )
-        out["computed"] = computed
-        out["computedErrors"] = errors
-        scope = self.rollup_scope(record["id"])
-        out["activeAlarmsStatus"] = (
-            dict(NO_ACTIVE_ALARMS) if self.alarms is None else self.alarms.active_counts(scope)
-        )
-        return out
-
-    def check_instance(
-        self, body: Mapping[str, Any], problems: list[Problem], existing: Mapping[str, Any] | None = None
-    ) -> dict[str, Any] | None:
-        """Validate a candidate (create body or merged update) into a record without id/children.
-
-        Parent existence/allowance and managedObjectId existence are checked here; the
-        409 for an already linked managed object and cycles are left to the caller.
-        """
-        model_id = body.get("modelId")
-        if existing is not None and model_id != existing["modelId"]:
-            problems.append(
-                (
-                    "modelId",
-                    f"modelId is immutable: instance {existing['id']} has model "
-                    f"{existing['modelId']}, the request names {model_id!r}.",
-                )
-            )
-            return None
-        if not isinstance(model_id, str) or model_id not in self.models:
-            problems.append(("modelId", f"modelId must name an existing asset model; {model_id!r} does not."))
-            rules.check_header_fields(body, problems)
-            return None
-        rules.check_header_fields(body, problems)
-        model = self.effective(model_id)
-        properties = rules.normalise_properties(
-            body.get("properties"), model, self.model_of, self.is_submodel, problems
-        )
-        parent = body.get("parent")
-        if is_server_id(parent):
-            if parent not in self.instances:
-                problems.append(("parent", f"The parent asset instance {parent!r} does not exist."))
-            elif not rules.allowed_child(self.effective(self.instances[parent]["modelId"]), model.chain):
-                problems.append(("parent", self._not_allowed(parent, model_id)))
-        mo = body.get("managedObjectId")
-        if is_server_id(mo) and not self.inventory.exists(mo):
-            problems.append(("managedObjectId", f"No managed object has the id {mo!r}."))
-        record = {
-            "modelId": model_id,
-            "name": body.get("name"),
-            "description": body.get("description"),
-            "managedObjectId": mo,
-            "parent": parent,
-            "properties": properties,
-        }
-        return record
-
-    def _not_allowed(self, parent: str, model_id: str) -> str:
-        parent_model = self.instances[parent]["modelId"]
-        return (
-            f"Asset model {model_id} is not allowed under instance {parent} (model {parent_model}): "
-            f"its allowedSubtypes are {sorted(self.effective(parent_model).allowed_subtypes, key=_order)}."
-        )
-
-    def _check_link(self, mo: str | None, instance_id: str | None) -> None:
-        if mo is not None and self.mo_links.get(mo, instance_id) != instance_id:
-            raise Conflict(
-                f"Managed object {mo} is already linked to asset instance {self.mo_links[mo]}.",
-                resource=RESOURCE,
-            )
-
-    def insert(self, record: dict[str, Any], *, owner: str, instance_id: str | None = None) -> str:
-        """Store a checked record: assign an id, create or link its managed object, attach it."""
-        new_id = instance_id or self.new_id()
-        if record.get("managedObjectId") is None:
-            created = self.inventory.create(
-                {"name": record["name"], "type": ASSET_MO_TYPE, "c8y_IsAsset": {}}, owner=owner
-            )
-            record["managedObjectId"] = str(created["id"])
-            self.created_mos.add(record["managedObjectId"])
-        record["id"] = new_id
-        record["children"] = []
-        self.instances[new_id] = record
-        self.mo_links[record["managedObjectId"]] = new_id
-        if record.get("parent") is not None:
-            self.instances[record["parent"]]["children"].append(new_id)
-        return new_id
-
     def create_instance(
-        self, body: Any, *, owner: str = "admin", base_url: str = "", preset_id: str | None = None
-    ) -> dict[str, Any]:
+        self, body: Any, *, owner: str = "admin", preset_id: str | None = None
+    ) -> AssetInstanceDoc:
         """POST: validate (422), refuse an already linked managed object (409), store."""
         _require_object(body, "asset instance")
-        with self.lock:
+        with self._lock:
             problems: list[Problem] = []
-            record = self.check_instance(body, problems)
+            draft = rules.check_instance(body, problems, self._models, self._tree, self.inventory.exists)
             raise_problems(problems, "asset instance")
-            assert record is not None
-            self._check_link(record["managedObjectId"], None)
+            assert draft is not None
+            self._check_link(draft.managed_object_id, None)
             if preset_id is not None:
-                self.reserve_id(preset_id)
-            new_id = self.insert(record, owner=owner, instance_id=preset_id)
-            return self.render_instance(self.instances[new_id], base_url)
+                self._ids.observe(preset_id)
+            new_id = self.insert(draft, owner=owner, instance_id=preset_id)
+            return self._render(self._tree.require(new_id))
 
-    def get_instance(self, instance_id: str, *, base_url: str = "") -> dict[str, Any]:
-        with self.lock:
-            return self.render_instance(self._require_instance(instance_id), base_url)
+    def insert(self, draft: InstanceDraft, *, owner: str, instance_id: str | None = None) -> str:
+        """Store a checked draft: assign an id, create or link its managed object, attach it."""
+        with self._lock:
+            new_id = instance_id or self._ids.next_server_id()
+            mo = draft.managed_object_id
+            if mo is None:
+                created = self.inventory.create(
+                    {"name": draft.name, "type": ASSET_MO_TYPE, "c8y_IsAsset": {}}, owner=owner
+                )
+                mo = str(created["id"])
+                self._created_mos.add(mo)
+            self._tree.add(new_id, draft, mo)
+            return new_id
 
-    def update_instance(self, instance_id: str, body: Any, *, base_url: str = "") -> dict[str, Any]:
+    def get_instance(self, instance_id: str) -> AssetInstanceDoc:
+        with self._lock:
+            return self._render(self._tree.require(instance_id))
+
+    def update_instance(self, instance_id: str, body: Any) -> AssetInstanceDoc:
         """PUT: merge, revalidate everything, move (cycle -> 422); modelId/managedObjectId are fixed."""
         _require_object(body, "asset instance")
-        with self.lock:
-            existing = self._require_instance(instance_id)
-            merged = rules.merge_update(existing, body)
-            problems: list[Problem] = []
-            mo = merged.get("managedObjectId")
-            if mo is not None and mo != existing["managedObjectId"]:
-                problems.append(
-                    (
-                        "managedObjectId",
-                        f"managedObjectId cannot change: instance {instance_id} is "
-                        f"linked to {existing['managedObjectId']}, the request names {mo!r}.",
-                    )
-                )
-            merged["managedObjectId"] = existing["managedObjectId"]
-            record = self.check_instance(merged, problems, existing)
-            new_parent = merged.get("parent")
-            if new_parent is not None and (
-                new_parent == instance_id or new_parent in self.descendants(instance_id)
-            ):
-                problems = [p for p in problems if p[0] != "parent"]
-                problems.append(
-                    (
-                        "parent",
-                        f"Moving instance {instance_id} under {new_parent} would create a cycle: "
-                        f"{new_parent} is the instance itself or one of its descendants.",
-                    )
-                )
+        with self._lock:
+            existing = self._tree.require(instance_id)
+            draft, problems = rules.check_update(
+                existing, body, self._models, self._tree, self.inventory.exists
+            )
             raise_problems(problems, "asset instance")
-            assert record is not None
-            old_parent = existing.get("parent")
-            if new_parent != old_parent:
-                if old_parent is not None:
-                    self.instances[old_parent]["children"].remove(instance_id)
-                if new_parent is not None:
-                    self.instances[new_parent]["children"].append(instance_id)
-            existing.update(record)
-            return self.render_instance(existing, base_url)
-
-    def _release_managed_object(self, mo: str) -> None:
-        if mo in self.created_mos:
-            self.created_mos.discard(mo)
-            try:
-                self.inventory.delete(mo)
-            except NotFound:
-                pass
+            assert draft is not None
+            return self._render(self._tree.replace(instance_id, draft))
 
     def delete_instance(self, instance_id: str, *, cascade: bool = False) -> None:
         """DELETE: 409 with children unless cascade; 409 when referenced from outside the subtree."""
-        with self.lock:
-            record = self._require_instance(instance_id)
-            if record["children"] and not cascade:
+        with self._lock:
+            record = self._tree.require(instance_id)
+            if record.children and not cascade:
                 raise Conflict(
-                    f"Asset instance {instance_id} has {len(record['children'])} child instance(s); "
+                    f"Asset instance {instance_id} has {len(record.children)} child instance(s); "
                     "delete them first or use cascade=true.",
                     resource=RESOURCE,
                 )
-            subtree = [instance_id, *self.descendants(instance_id)]
-            doomed = set(subtree)
-            for other in self.instances.values():
-                if other["id"] in doomed:
-                    continue
-                for key, prop in self.effective(other["modelId"]).properties.items():
-                    target = other["properties"].get(key)
-                    if prop.get("type") == "REFERENCE" and target in doomed:
-                        raise Conflict(
-                            f"Asset instance {target} is referenced by property {key!r} of asset instance "
-                            f"{other['id']}; it cannot be deleted.",
-                            resource=RESOURCE,
-                        )
-            for doomed_id in reversed(subtree):
-                gone = self.instances.pop(doomed_id)
-                self.mo_links.pop(gone["managedObjectId"], None)
-                self._release_managed_object(gone["managedObjectId"])
-            parent = record.get("parent")
-            if parent is not None:
-                self.instances[parent]["children"].remove(instance_id)
+            self._check_unreferenced({instance_id, *self._tree.descendants(instance_id)})
+            for gone in self._tree.remove(instance_id):
+                self._release_managed_object(gone.managed_object_id)
 
     def list_instances(
-        self,
-        *,
-        model: str | None = None,
-        parent: str | None = None,
-        name: str | None = None,
-        page: PageRequest | None = None,
-        base_url: str = "",
-        query: Iterable[tuple[str, str]] = (),
-    ) -> dict[str, Any]:
-        """GET collection: ``?model=`` with submodels, ``?parent=`` direct children, ``?name=``."""
-        page = page or PageRequest()
-        with self.lock:
-            models = submodels(model, self.models) if model is not None else None
+        self, *, model: str | None = None, parent: str | None = None, name: str | None = None
+    ) -> Rendered[AssetInstanceDoc]:
+        """GET collection: ``?model=`` with submodels, ``?parent=`` direct children, ``?name=``.
+
+        Ordered by id; each document is made when read, from the records as they were at the call.
+        """
+        with self._lock:
+            models = self._models.submodels(model) if model is not None else None
             found = [
                 r
-                for r in self.instances.values()
-                if (models is None or r["modelId"] in models)
-                and (parent is None or r.get("parent") == parent)
-                and (name is None or r["name"] == name)
+                for r in self._tree
+                if (models is None or r.model_id in models)
+                and (parent is None or r.parent == parent)
+                and (name is None or r.name == name)
             ]
-            found.sort(key=lambda r: _order(r["id"]))
-            items = [self.render_instance(r, base_url) for r in page_slice(found, page)]
-            return _collection("assetInstances", items, len(found), page, base_url + INSTANCES_PATH, query)
+            found.sort(key=lambda r: (len(r.id), r.id))
+            snapshot = self._tree.snapshot()
+            effective = {m: self._models.effective(m) for m in {r.model_id for r in found}}
+
+        def render(record: AssetInstance) -> AssetInstanceDoc:
+            return rules.render(record, effective[record.model_id], self._rollup_for(record.id, snapshot))
+
+        return Rendered(found, render)
 
     # ----------------------------------------------------------------- roll-ups
     def rollup_scope(self, instance_id: str) -> frozenset[str]:
         """The managed object ids of the instance and of every descendant."""
-        with self.lock:
-            self._require_instance(instance_id)
-            ids = [instance_id, *self.descendants(instance_id)]
-            return frozenset(str(self.instances[i]["managedObjectId"]) for i in ids)
-
-    def _rollup_for(self, instance_id: str) -> Any:
-        if self.measurements is None:
-            return None
-        measurements = self.measurements
-
-        def rollup(function: str, fragment: str, series: str, window: int | None) -> Value:
-            f = MeasurementFilter(
-                sources=self.rollup_scope(instance_id),
-                value_fragment_type=fragment,
-                value_fragment_series=series,
-                date_from=None if window is None else now_utc() - timedelta(seconds=window),
-            )
-            values = [m[fragment][series]["value"] for m in measurements.select(f)]
-            return rules.aggregate(function, values)
-
-        return rollup
+        with self._lock:
+            self._tree.require(instance_id)
+            return _scope(self._tree.view(), instance_id)
 
     def rollup_measurements(
         self, instance_id: str, f: MeasurementFilter, revert: bool, request: PageRequest
@@ -523,10 +312,80 @@ class DtmStore:
         assert self.alarms is not None, "DtmStore needs an alarm store for the alarm roll-up"
         return self.alarms.page(dataclasses.replace(f, sources=self.rollup_scope(instance_id)), request)
 
-    def rollup_series(self, instance_id: str, q: SeriesQuery) -> dict[str, Any]:
+    def rollup_series(self, instance_id: str, q: SeriesQuery) -> SeriesAnswer:
         """The series answer over the instance's roll-up scope."""
         assert self.measurements is not None, "DtmStore needs a measurement store for roll-ups"
         return self.measurements.series(dataclasses.replace(q, sources=self.rollup_scope(instance_id)))
+
+    # ----------------------------------------------------------------- internals
+    def _render(self, record: AssetInstance) -> AssetInstanceDoc:
+        # Under the lock: roll-ups are evaluated during the render, over the live records.
+        rollup = self._rollup_for(record.id, self._tree.view())
+        doc = rules.render(record, self._models.effective(record.model_id), rollup)
+        scope = _scope(self._tree.view(), record.id)
+        doc["activeAlarmsStatus"] = (
+            dict(NO_ACTIVE_ALARMS) if self.alarms is None else self.alarms.active_counts(scope)
+        )
+        return doc
+
+    def _rollup_for(self, instance_id: str, records: Mapping[str, AssetInstance]) -> RollupFn | None:
+        if self.measurements is None:
+            return None
+        measurements = self.measurements
+
+        def rollup(function: str, fragment: str, series: str, window: int | None) -> Value:
+            f = MeasurementFilter(
+                sources=_scope(records, instance_id),
+                value_fragment_type=fragment,
+                value_fragment_series=series,
+                date_from=None if window is None else now_utc() - timedelta(seconds=window),
+            )
+            values = [m[fragment][series]["value"] for m in measurements.select(f)]
+            return rules.aggregate(function, values)
+
+        return rollup
+
+    def _check_link(self, mo: str | None, instance_id: str | None) -> None:
+        linked = None if mo is None else self._tree.linked(mo)
+        if linked is not None and linked != instance_id:
+            raise Conflict(
+                f"Managed object {mo} is already linked to asset instance {linked}.", resource=RESOURCE
+            )
+
+    def _check_unreferenced(self, doomed: set[str]) -> None:
+        for other in self._tree:
+            if other.id in doomed:
+                continue
+            for key, prop in self._models.effective(other.model_id).properties.items():
+                target = other.properties.get(key)
+                if prop.get("type") == "REFERENCE" and target in doomed:
+                    raise Conflict(
+                        f"Asset instance {target} is referenced by property {key!r} of asset instance "
+                        f"{other.id}; it cannot be deleted.",
+                        resource=RESOURCE,
+                    )
+
+    def _guard_managed_object(self, mo_id: str) -> str | None:
+        # Lock-free on purpose: the inventory calls this while holding its own lock.
+        linked = self._tree.linked(mo_id)
+        if linked is None:
+            return None
+        return (
+            f"Managed object {mo_id} is linked to asset instance {linked}; delete the asset instance first."
+        )
+
+    def _release_managed_object(self, mo: str) -> None:
+        if mo in self._created_mos:
+            self._created_mos.discard(mo)
+            try:
+                self.inventory.delete(mo)
+            except NotFound:
+                pass
+
+
+def _scope(records: Mapping[str, AssetInstance], instance_id: str) -> frozenset[str]:
+    ids = [instance_id, *descendants(records, instance_id)]
+    return frozenset(records[i].managed_object_id for i in ids)
 
 
 def _require_object(body: Any, what: str) -> None:
@@ -534,16 +393,3 @@ def _require_object(body: Any, what: str) -> None:
         raise ValidationError(
             f"An {what} must be a JSON object, got {type(body).__name__}.", resource=RESOURCE
         )
-
-
-def _collection(
-    key: str,
-    items: list[dict[str, Any]],
-    total: int,
-    page: PageRequest,
-    url: str,
-    query: Iterable[tuple[str, str]],
-) -> dict[str, Any]:
-    body: dict[str, Any] = {key: items, "statistics": statistics(page, total)}
-    body.update(page_links(url, query, page))
-    return body

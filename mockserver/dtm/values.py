@@ -3,6 +3,9 @@
 Pure functions that answer "is this value acceptable for this property?" with an error
 sentence, or ``None`` when it is. REFERENCE values need the instance store, so their
 check takes a ``resolve`` callback returning the referenced instance's model id.
+
+The constants restate what ``spec/dtm.yaml`` states (key pattern, name length, property types,
+widget fields and limits); ``tests/unit/test_dtm_rules_match_spec.py`` holds them equal.
 """
 
 from __future__ import annotations
@@ -26,8 +29,11 @@ _DATE_TIME = re.compile(
 )
 
 WIDGET_KINDS = ("value", "gauge", "linearGauge", "toggle", "badge", "date", "link", "chart")
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_WIDGET_FIELDS = frozenset({"kind", "label", "unit", "format", "min", "max", "decimals", "color"})
+WIDGET_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+WIDGET_FIELDS = frozenset({"kind", "label", "unit", "format", "min", "max", "decimals", "color"})
+#: The widget's text fields and their maximum lengths.
+WIDGET_TEXT_LIMITS = (("label", 254), ("unit", 32), ("format", 64))
+WIDGET_DECIMALS = range(11)
 
 
 def is_number(value: object) -> bool:
@@ -132,11 +138,11 @@ def widget_problems(widget: Any, path: str) -> list[tuple[str, str]]:
     if not isinstance(widget, dict):
         return [(path, f"A widget must be an object, not {json_kind(widget)}.")]
     problems: list[tuple[str, str]] = []
-    for name in sorted(set(widget) - _WIDGET_FIELDS):
+    for name in sorted(set(widget) - WIDGET_FIELDS):
         problems.append(
             (
                 f"{path}.{name}",
-                f"The widget field {name!r} is unknown; allowed: {', '.join(sorted(_WIDGET_FIELDS))}.",
+                f"The widget field {name!r} is unknown; allowed: {', '.join(sorted(WIDGET_FIELDS))}.",
             )
         )
     kind = widget.get("kind")
@@ -144,7 +150,7 @@ def widget_problems(widget: Any, path: str) -> list[tuple[str, str]]:
         problems.append(
             (f"{path}.kind", f"The widget kind must be one of {', '.join(WIDGET_KINDS)}, got {_short(kind)}.")
         )
-    for name, limit in (("label", 254), ("unit", 32), ("format", 64)):
+    for name, limit in WIDGET_TEXT_LIMITS:
         if name in widget and not (isinstance(widget[name], str) and len(widget[name]) <= limit):
             problems.append(
                 (f"{path}.{name}", f"The widget {name} must be a string of at most {limit} characters.")
@@ -158,11 +164,15 @@ def widget_problems(widget: Any, path: str) -> list[tuple[str, str]]:
         problems.append((f"{path}.max", f"The widget max {widget['max']} is below its min {widget['min']}."))
     if "decimals" in widget:
         decimals = widget["decimals"]
-        if not (isinstance(decimals, int) and not isinstance(decimals, bool) and 0 <= decimals <= 10):
+        if not (isinstance(decimals, int) and not isinstance(decimals, bool) and decimals in WIDGET_DECIMALS):
+            low, high = WIDGET_DECIMALS[0], WIDGET_DECIMALS[-1]
             problems.append(
-                (f"{path}.decimals", f"The widget decimals must be an integer 0-10, got {_short(decimals)}.")
+                (
+                    f"{path}.decimals",
+                    f"The widget decimals must be an integer {low}-{high}, got {_short(decimals)}.",
+                )
             )
-    if "color" in widget and not (isinstance(widget["color"], str) and _COLOR.match(widget["color"])):
+    if "color" in widget and not (isinstance(widget["color"], str) and WIDGET_COLOR.match(widget["color"])):
         problems.append(
             (f"{path}.color", f"The widget color must look like '#1a2b3c', got {_short(widget['color'])}.")
         )

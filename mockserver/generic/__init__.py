@@ -13,9 +13,9 @@ from mockserver.errors import error_for_status
 from mockserver.generic.canned import CannedResponses
 from mockserver.generic.dispatch import OperationSpec, serve
 from mockserver.generic.errorshape import ErrorShape
-from mockserver.generic.ids import IdFactory
 from mockserver.generic.spec import FilterSpec, ResourceSpec, ServerField
 from mockserver.generic.store import ResourceStore
+from mockserver.ids import IdFactory
 from mockserver.paging import ListShape, PagingSpec, page_items
 
 __all__ = [

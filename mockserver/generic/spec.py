@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mockserver.generic.ids import IdType
+from mockserver.ids import IdType
 from mockserver.paging import ListShape, PagingSpec
 
 ServerFieldKind = Literal["self", "created", "updated", "constant"]

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.errors import NotFound
-from mockserver.generic.ids import IdFactory, id_key
 from mockserver.generic.spec import ResourceSpec
+from mockserver.ids import IdFactory, id_key
 from mockserver.paging import page_items
 
 Key = tuple[str, ...]

@@ -23,7 +23,7 @@ from connexion.options import SwaggerUIOptions
 from mockserver.errors import NotImplementedOperation
 from mockserver.http.auth import AccessPolicy
 from mockserver.http.config import MockConfig
-from mockserver.http.fast import install_fast_path
+from mockserver.http.fast import FastRoutes, fast_path_enabled
 from mockserver.http.handlers import build_handlers
 from mockserver.http.problems import ERROR_HANDLERS
 from mockserver.http.resolver import HandlerResolver
@@ -63,6 +63,27 @@ def _not_implemented(specs: ServedSpecs) -> Callable[[Any], Callable[..., Any]]:
     return fallback
 
 
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass(frozen=True)
+class SpecOperation:
+    """An operation as the resolver sees it: its id, method and path."""
+
+    operation_id: str | None
+    method: str
+    path: str
+
+
+def resolve_all(document: dict[str, Any], resolver: HandlerResolver) -> None:
+    """Resolve every operation of ``document`` now, so that a missing handler fails app creation
+    (Connexion would resolve them only when its middleware stack is built, on the first call)."""
+    for path, item in document.get("paths", {}).items():
+        for method in HTTP_METHODS:
+            if isinstance(item, dict) and method in item:
+                resolver.resolve(SpecOperation(item[method].get("operationId"), method, path))
+
+
 @functools.lru_cache(maxsize=32)
 def _parsed(path: Path, mtime_ns: int) -> str:
     """The spec as JSON text, parsed with libyaml when available (4x faster than pure Python).
@@ -92,9 +113,10 @@ def create_app(state: MockState | None = None, *, config: MockConfig | None = No
     config = config or MockConfig()
     handlers = build_handlers(state)
     policy = AccessPolicy.from_handlers(handlers)
+    routes = FastRoutes(enabled=fast_path_enabled(config.validate_responses))
     app = AsyncApp(
         __name__,
-        middlewares=middlewares(config, state.users, policy),
+        middlewares=middlewares(config, state.users, policy, routes),
         pythonic_params=True,
         validator_map=validator_map(),
         validate_responses=config.validate_responses,
@@ -107,10 +129,14 @@ def create_app(state: MockState | None = None, *, config: MockConfig | None = No
             specs.missing.append(path)
             logger.warning("Spec %s not found; its API is not served.", path)
             continue
+        document = load_spec(path)
+        resolver = HandlerResolver(*handlers, fallback=fallback, spec_name=str(path))
+        resolve_all(document, resolver)
+        routes.add(load_spec(path), resolver)
         app.add_api(
-            load_spec(path),
+            document,
             name=name,
-            resolver=HandlerResolver(*handlers, fallback=fallback, spec_name=str(path)),
+            resolver=resolver,
             swagger_ui_options=SwaggerUIOptions(
                 swagger_ui=config.swagger_ui,
                 serve_spec=config.swagger_ui,
@@ -122,10 +148,7 @@ def create_app(state: MockState | None = None, *, config: MockConfig | None = No
             specs.served.append(name)
     for exception, handler in ERROR_HANDLERS:
         app.add_error_handler(exception, handler)
-    # Build the middleware stack now: resolver errors surface here, and the first request is fast.
-    middleware = app.middleware
-    middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
-    install_fast_path(app)  # hot read-only GETs skip Connexion's per-request work (see fast.py)
+    app.mock_fast_path = routes if routes.enabled else None  # hot GETs skip Connexion (fast.py)
     app.mock_specs = specs
     app.mock_state = state
     logger.info("Serving %s; missing specs: %s", ", ".join(specs.served) or "no product API", specs.missing)

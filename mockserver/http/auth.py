@@ -80,6 +80,14 @@ def credentials_user(authorization: str | None, users: UserDirectory) -> User:
     raise Unauthorized(f"The authorization scheme {scheme!r} is not supported; use Basic or Bearer.")
 
 
+def forbid(user: User, operation_id: str, roles: tuple[str, ...]) -> Forbidden:
+    """The refusal of ``operation_id`` to ``user``, who has none of ``roles``."""
+    return Forbidden(
+        f"User {user.tenant}/{user.username} may not call {operation_id}: "
+        f"it needs one of the roles {', '.join(roles)}."
+    )
+
+
 class AuthMiddleware:
     """ASGI middleware enforcing :class:`AccessPolicy` (see the module docstring)."""
 
@@ -101,9 +109,6 @@ class AuthMiddleware:
                 user = credentials_user(authorization, self.users)
                 roles = self.policy.required_roles.get(operation_id, ())
                 if roles and not user.has_any_role(roles):
-                    raise Forbidden(
-                        f"User {user.tenant}/{user.username} may not call {operation_id}: "
-                        f"it needs one of the roles {', '.join(roles)}."
-                    )
+                    raise forbid(user, operation_id, roles)
                 extensions.setdefault("connexion_context", {})["user"] = user
         await self.app(scope, receive, send)

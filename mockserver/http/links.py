@@ -10,12 +10,15 @@ from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
+from mockserver.dtm.records import AssetInstanceDoc, AssetModelDoc
 from mockserver.jsoncodec import dumps
 from mockserver.measurements.rows import StoredMeasurements
 from mockserver.paging import PageRequest, page_links, statistics
 
 MEASUREMENTS = "/measurement/measurements"
 MANAGED_OBJECTS = "/inventory/managedObjects"
+ASSET_MODELS = "/service/dtm/asset-models"
+ASSET_INSTANCES = "/service/dtm/asset-instances"
 
 # The measurement API resource's template dimensions, in the order the seed lists them.
 _TEMPLATE_DIMENSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -84,6 +87,27 @@ def measurement_page_json(
     and ``self``/``next``/``prev`` echoing the request's query (the collection and DTM roll-ups)."""
     rest = dumps({"statistics": statistics(page, total), **page_links(collection_url, query, page)})
     return b'{"measurements":[%s],%s' % (b",".join(measurements_json(stored, base_url)), rest[1:])
+
+
+def asset_model_url(base_url: str, id: str) -> str:
+    return f"{base_url}{ASSET_MODELS}/{id}"
+
+
+def asset_instance_url(base_url: str, id: str) -> str:
+    return f"{base_url}{ASSET_INSTANCES}/{id}"
+
+
+def present_asset_model(doc: AssetModelDoc, base_url: str) -> dict[str, Any]:
+    """An asset model as answered: its fields, then ``self``."""
+    return {**doc, "self": asset_model_url(base_url, doc["id"])}
+
+
+def present_asset_instance(doc: AssetInstanceDoc, base_url: str) -> dict[str, Any]:
+    """An asset instance as answered: ``id``, ``self``, then the rest."""
+    id = doc["id"]
+    answer: dict[str, Any] = {"id": id, "self": asset_instance_url(base_url, id)}
+    answer.update((key, value) for key, value in doc.items() if key != "id")
+    return answer
 
 
 def present_managed_object(doc: dict[str, Any], base_url: str) -> dict[str, Any]:

@@ -1,19 +1,24 @@
 """What a handler needs from the request besides its validated arguments, and media types.
 
-Handlers read the current request through :func:`current_request` (Connexion keeps it in a
-context variable, so nothing here is global state): the scheme+host the client used, which
+Handlers read the current request through :func:`current_request`: the ASGI scope is kept in
+a context variable, set by :class:`CurrentRequest` (the innermost middleware, so it sees the
+scope Connexion hands the handler) or by the fast path (:func:`serving`), so nothing here is
+global state and nothing reads Connexion's internals. It gives the scheme+host the client used, which
 self links are built from; the raw query pairs in order with repeats, which paging links
 echo; and the ``Accept`` / ``Content-Type`` headers, which decide the answer's media type.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from connexion import context
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.jsoncodec import dumps
 
@@ -84,9 +89,37 @@ def request_view_from_scope(scope: Any) -> RequestView:
     )
 
 
+_SCOPE: ContextVar[Scope] = ContextVar("mockserver_request_scope")
+
+
+@contextmanager
+def serving(scope: Scope) -> Iterator[None]:
+    """Make ``scope`` the request :func:`current_request` describes, for the ``with`` block."""
+    token = _SCOPE.set(scope)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+class CurrentRequest:
+    """ASGI middleware: the request it passes on is the one :func:`current_request` describes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with serving(scope):
+            await self.app(scope, receive, send)
+
+
 def current_request() -> RequestView:
     """The request being served (only valid inside a handler)."""
-    return request_view_from_scope(context.scope)
+    try:
+        scope = _SCOPE.get()
+    except LookupError:
+        raise RuntimeError("current_request() was called outside a request.") from None
+    return request_view_from_scope(scope)
 
 
 def json_response(

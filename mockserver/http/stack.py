@@ -1,4 +1,4 @@
-"""The ASGI middleware stack of the mock: Connexion's, with five changes.
+"""The ASGI middleware stack of the mock: Connexion's, with seven changes.
 
 1. :class:`~mockserver.http.guard.BodyGuard` sits right after the server-error middleware,
    so Connexion never sees an oversized, non-UTF-8, non-finite or too-deep JSON body.
@@ -9,8 +9,14 @@
    attempts keeps only the last API), so e.g. the inventory paths would answer 404 once a
    third spec is added.
 4. Response validation is kept only when asked for (``MockConfig.validate_responses``).
-5. :class:`~mockserver.http.slashes.SlashQuirks` serves the official clients' extra slashes in
-   alarm paths (``/alarm/alarms//7``) as the plain paths.
+5. :class:`~mockserver.http.fast.FastReads` sits right after the exception middleware and
+   answers the hot read-only GETs itself (its errors still leave through that middleware).
+6. :class:`~mockserver.http.media.CurrentRequest` is the innermost layer: it hands handlers
+   the request scope without reading Connexion's context internals.
+7. :class:`~mockserver.http.slashes.SlashQuirks` serves the official clients' extra slashes in
+   alarm paths (``/alarm/alarms//7``) as the plain paths, before anything routes.
+
+The list is given to Connexion through ``AsyncApp(middlewares=...)``, its documented hook.
 """
 
 from __future__ import annotations
@@ -30,7 +36,9 @@ from starlette.routing import Mount, Router
 
 from mockserver.http.auth import AccessPolicy, AuthMiddleware
 from mockserver.http.config import MockConfig
+from mockserver.http.fast import FastReads, FastRoutes
 from mockserver.http.guard import BodyGuard
+from mockserver.http.media import CurrentRequest
 from mockserver.http.slashes import SlashQuirks
 from mockserver.users import UserDirectory
 
@@ -67,12 +75,15 @@ class ChainedSwaggerUIMiddleware(SwaggerUIMiddleware):  # type: ignore[misc]
         _chain(self.router, api.base_path, api.router)
 
 
-def middlewares(config: MockConfig, users: UserDirectory, policy: AccessPolicy) -> list[Any]:
+def middlewares(
+    config: MockConfig, users: UserDirectory, policy: AccessPolicy, routes: FastRoutes
+) -> list[Any]:
     stack: list[Any] = [
         ServerErrorMiddleware,
         SlashQuirks,
         partial(BodyGuard, max_body_bytes=config.max_body_bytes, max_depth=config.max_json_depth),
         ExceptionMiddleware,
+        partial(FastReads, routes=routes, users=users, policy=policy),
         ChainedSwaggerUIMiddleware,
         ChainedRoutingMiddleware,
         partial(AuthMiddleware, users=users, policy=policy),
@@ -80,4 +91,4 @@ def middlewares(config: MockConfig, users: UserDirectory, policy: AccessPolicy) 
     ]
     if config.validate_responses:
         stack.append(ResponseValidationMiddleware)
-    return [*stack, LifespanMiddleware, ContextMiddleware]
+    return [*stack, LifespanMiddleware, ContextMiddleware, CurrentRequest]

@@ -10,22 +10,18 @@ a wrong type. :class:`SchemaBodyValidator` reports every violation, not only the
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
-from connexion.exceptions import BadRequestProblem, ProblemException
-from connexion.utils import is_null, is_nullable
-from connexion.validators import (
-    VALIDATOR_MAP,
-    JSONRequestBodyValidator,
-    JSONResponseBodyValidator,
-    ParameterValidator,
-)
-from jsonschema import Draft4Validator
+from connexion.exceptions import BadRequestProblem, NonConformingResponseBody, ProblemException
+from connexion.validators import VALIDATOR_MAP, ParameterValidator
+from jsonschema import Draft4Validator, validators
 from jsonschema import ValidationError as SchemaError
-from starlette.types import Scope
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import Message, Receive, Scope, Send
 
 from mockserver.http.fastschema import accepts
 from mockserver.http.guard import PAYLOAD_KEY
@@ -68,32 +64,117 @@ def describe(error: SchemaError) -> dict[str, str]:
     return {"field": field, "message": f"{field} {message}"}
 
 
-class SchemaBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
-    """Connexion's JSON body validator, with 422 for schema violations (module docstring)."""
+def _nullable(check: Any) -> Any:
+    """A keyword check letting ``null`` past where the schema says ``nullable`` (Connexion's dialect)."""
 
-    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
+    def nullable_check(validator: Any, value: Any, instance: Any, schema: dict[str, Any]) -> Any:
+        if instance is None and (schema.get("x-nullable") is True or schema.get("nullable")):
+            return
+        yield from check(validator, value, instance, schema)
+
+    return nullable_check
+
+
+def _write_only(validator: Any, value: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    yield SchemaError("Property is write-only")
+
+
+_NULLABLE = {
+    "type": _nullable(Draft4Validator.VALIDATORS["type"]),
+    "enum": _nullable(Draft4Validator.VALIDATORS["enum"]),
+}
+RequestSchemaValidator = validators.extend(Draft4Validator, _NULLABLE)
+ResponseSchemaValidator = validators.extend(
+    Draft4Validator, {**_NULLABLE, "writeOnly": _write_only, "x-writeOnly": _write_only}
+)
+
+
+def _replaying(receive: Receive, messages: list[Message]) -> Receive:
+    """``receive`` with ``messages`` sent first, each once."""
+    pending = iter(messages)
+
+    async def replay() -> Message:
+        for message in pending:
+            return message
+        return await receive()
+
+    return replay
+
+
+class SchemaBodyValidator:
+    """The JSON request-body validator of ``validator_map`` (module docstring).
+
+    It implements the interface Connexion's request validation calls: a constructor taking
+    ``schema``, ``required``, ``nullable``, ``encoding`` and ``strict_validation``, and
+    :meth:`wrap_receive`. The body is checked once: by the compiled check, and only if that
+    cannot prove it valid, by the Python validator, which words the 422.
+    """
+
+    def __init__(
+        self,
+        *,
+        schema: dict[str, Any],
+        required: bool = False,
+        nullable: bool = False,
+        encoding: str,
+        strict_validation: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self.schema = schema
+        self.required = required
+        self.nullable = nullable
+        self.encoding = encoding
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        if not int(Headers(scope=scope).get("content-length", 0)):
+            default = self.schema.get("default")
+            if default is None and self.required:
+                raise BadRequestProblem("RequestBody is required")
+            if default is not None:
+                encoded = json.dumps(default).encode(self.encoding)
+                scope = {**scope, "headers": [*scope["headers"]]}
+                MutableHeaders(scope=scope)["content-length"] = str(len(encoded))
+                receive = _replaying(receive, [{"type": "http.request", "body": encoded, "more_body": False}])
+        messages: list[Message] = []
+        more = True
+        while more:
+            message = await receive()
+            messages.append(message)
+            more = message.get("more_body", False)
+        body = self.parse(b"".join(m.get("body", b"") for m in messages), scope)
+        if not (body is None and self.nullable):
+            self.validate(body)
+        return _replaying(receive, messages), scope
+
+    def parse(self, raw: bytes, scope: Scope) -> Any:
+        """The body's JSON value: the guard's parse when it made one (module docstring)."""
         context = scope.get("extensions", {}).get("connexion_context", {})
         if PAYLOAD_KEY in context:
-            async for _ in stream:  # keep the replayed body for the app
-                pass
             if context[PAYLOAD_KEY] is None:
                 detail = {"field": "(body)", "message": "(body) is JSON null"}
                 raise UnprocessableBody(
                     "The request body (body) is JSON null; expected a JSON document.", [detail]
                 )
             return context[PAYLOAD_KEY]
-        return await super()._parse(stream, scope)
+        text = raw.decode(self.encoding)
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exception:
+            raise BadRequestProblem(detail=str(exception)) from None
 
-    def _validate(self, body: Any) -> dict[str, Any] | None:
+    def validate(self, body: Any) -> None:
         if body is None:
-            if not self._required:
-                return None
+            if not self.required:
+                return
             raise BadRequestProblem(detail="The request body is missing; this operation requires one.")
-        if accepts(self._schema, body):  # proven valid by the compiled check (fastschema.py)
-            return None
-        problems = sorted(self._validator.iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))
+        if accepts(self.schema, body):  # proven valid by the compiled check (fastschema.py)
+            return
+        checker = RequestSchemaValidator(self.schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        problems = sorted(checker.iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))
         if not problems:
-            return None
+            return
         details = [describe(p) for p in problems[:MAX_LISTED]]
         listed = "; ".join(d["message"] for d in details)
         more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""
@@ -107,7 +188,9 @@ class NamedParameterValidator(ParameterValidator):  # type: ignore[misc]
     def validate_parameter(
         parameter_type: str, value: Any, param: dict[str, Any], param_name: str | None = None
     ) -> str | None:
-        if is_nullable(param) and is_null(value):
+        schema = param.get("schema", param)
+        nullable = schema.get("nullable", False) or param.get("x-nullable", False)
+        if nullable and (value is None or (isinstance(value, str) and value.strip() in ("null", "None"))):
             return None
         name = param.get("name", param_name)
         if value is not None:
@@ -122,13 +205,47 @@ class NamedParameterValidator(ParameterValidator):  # type: ignore[misc]
         return None
 
 
-class AnswerBodyValidator(JSONResponseBodyValidator):  # type: ignore[misc]
-    """Response validation (tests only) that allows the empty body of a POST/PUT sent without
-    an Accept header, which the platform rules require and a schema cannot express."""
+class AnswerBodyValidator:
+    """Response validation (tests only), the interface Connexion's response validation calls
+    (a constructor taking the scope, ``schema``, ``nullable`` and ``encoding``; :meth:`wrap_send`).
+    It allows the empty body of a POST/PUT sent without an Accept header, which the platform
+    rules require and a schema cannot express."""
 
-    def _validate(self, body: Any) -> None:
-        if body is not None:
-            super()._validate(body)
+    def __init__(
+        self, scope: Scope, *, schema: dict[str, Any], nullable: bool = False, encoding: str, **kwargs: Any
+    ) -> None:
+        self.schema = schema
+        self.encoding = encoding
+
+    def wrap_send(self, send: Send) -> Send:
+        messages: list[Message] = []
+
+        async def checked_send(message: Message) -> None:
+            messages.append(message)
+            if message["type"] == "http.response.start" or message.get("more_body", False):
+                return
+            self.validate(b"".join(m.get("body", b"") for m in messages))
+            while messages:
+                await send(messages.pop(0))
+
+        return checked_send
+
+    def validate(self, raw: bytes) -> None:
+        text = raw.decode(self.encoding)
+        if not text:
+            return
+        try:
+            body = json.loads(text)
+        except json.JSONDecodeError as exception:
+            raise NonConformingResponseBody(str(exception)) from None
+        try:
+            ResponseSchemaValidator(self.schema, format_checker=Draft4Validator.FORMAT_CHECKER).validate(body)
+        except SchemaError as exception:
+            path = ".".join(str(part) for part in exception.path)
+            where = f" - '{path}'" if path else ""
+            raise NonConformingResponseBody(
+                detail=f"Response body does not conform to specification. {exception.message}{where}"
+            ) from None
 
 
 def validator_map() -> dict[str, Any]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.errors import Conflict, NotFound, ValidationError
-from mockserver.ids import is_server_id
+from mockserver.ids import IdFactory, is_server_id
 from mockserver.timeutil import format_utc_millis, now_utc
 
 RESOURCE = "inventory"
@@ -73,7 +73,7 @@ class InventoryStore:
 
     def __init__(self) -> None:
         self._objects: dict[str, dict[str, Any]] = {}
-        self._next_id = 1
+        self._ids = IdFactory()
         self._guards: list[DeleteGuard] = []
         self._lock = threading.RLock()
 
@@ -96,10 +96,9 @@ class InventoryStore:
                         resource=RESOURCE,
                     )
                 new_id = preset_id
-                self._next_id = max(self._next_id, int(preset_id) + 1)
+                self._ids.observe(preset_id)
             else:
-                new_id = str(self._next_id)
-                self._next_id += 1
+                new_id = self._ids.next_server_id()
             stamp = format_utc_millis(now_utc())
             mo = {k: copy.deepcopy(v) for k, v in doc.items() if k not in SERVER_FIELDS and v is not None}
             mo = {"id": new_id, **mo, "owner": owner, "creationTime": stamp, "lastUpdated": stamp}

@@ -12,10 +12,11 @@ than every indexed row, so among equal times they belong after the indexed ones,
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
-from itertools import compress
+from collections.abc import Callable, Iterable, Sequence
+from itertools import compress, islice
 from typing import Any
 
 # Typecode per extra column: "d" float64 values, "i" int32 codes.
@@ -109,3 +110,27 @@ class TimeIndex:
         self.times = array("q", compress(self.times, keep))
         self.extras = tuple(array(column.typecode, compress(column, keep)) for column in self.extras)
         self.rows = array("q", compress(self.rows, keep))
+
+
+def merged_rows(
+    indexes: Sequence[TimeIndex], lo_t: int | None, hi_t: int | None, revert: bool, start: int, size: int
+) -> tuple[list[int], int]:
+    """One page of the rows of several indexes in ``[lo_t, hi_t)``, merged in time order.
+
+    The sorted ranges are merged lazily, so a page costs O((start + size) log k), not a sort of
+    every match. Returns the page's rows and how many rows the ranges hold in all.
+    """
+    runs: list[Iterable[tuple[int, int]]] = []
+    total = 0
+    for index in indexes:
+        lo, hi = index.span(lo_t, hi_t)
+        total += hi - lo
+        if lo < hi:
+            times, rows = index.times[lo:hi], index.rows[lo:hi]
+            if revert:
+                runs.append(zip(reversed(times), reversed(rows), strict=True))
+            else:
+                runs.append(zip(times, rows, strict=True))
+    start = min(start, total)  # islice takes no index beyond sys.maxsize
+    picked = islice(heapq.merge(*runs, reverse=revert), start, start + size)
+    return [row for _, row in picked], total

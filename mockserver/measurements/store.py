@@ -14,18 +14,18 @@ Every create and delete is announced through :meth:`MeasurementStore.subscribe`'
 
 from __future__ import annotations
 
-import heapq
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from typing import Any
 
 from mockserver.errors import ValidationError
+from mockserver.ids import IdFactory
 from mockserver.inventory.store import InventoryStore
 from mockserver.measurements.filters import MeasurementFilter
-from mockserver.measurements.index import TimeIndex
+from mockserver.measurements.index import TimeIndex, merged_rows
 from mockserver.measurements.rows import Interned, Rows, StoredMeasurements
-from mockserver.measurements.series import SeriesColumn, SeriesQuery, aggregate
+from mockserver.measurements.series import SeriesAnswer, SeriesColumn, SeriesQuery, aggregate
 from mockserver.measurements.validation import (
     RESOURCE,
     NormalisedMeasurement,
@@ -51,11 +51,12 @@ class MeasurementStore:
         self._inventory = inventory
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
-        self._next_id = 1
+        self._ids = IdFactory()
         self._reset_columns()
 
     def _reset_columns(self) -> None:
-        self._rows = Rows(base=self._next_id)
+        # Only this store draws from its factory (under its lock): row n gets id base + n.
+        self._rows = Rows(base=self._ids.upcoming)
         self._units = Interned()
         self._all = TimeIndex()
         self._by_source: dict[int, TimeIndex] = {}
@@ -112,8 +113,7 @@ class MeasurementStore:
 
     def _insert(self, m: NormalisedMeasurement) -> dict[str, Any]:
         row = self._rows.append(m)
-        new_id = self._rows.base + row
-        self._next_id = new_id + 1
+        new_id = self._ids.next_number()
         t, source = m.epoch_us, self._rows.source[row]
         self._all.add(t, row)
         by_source = self._by_source.get(source)
@@ -354,23 +354,9 @@ class MeasurementStore:
         codes = [c for c in (self._rows.sources.codes.get(s) for s in f.sources) if c is not None]
         lo_t = None if f.date_from is None else to_epoch_us(f.date_from)
         hi_t = None if f.date_to is None else to_epoch_us(f.date_to)
-        runs: list[Iterable[tuple[int, int]]] = []
-        total = 0
-        for code in codes:
-            index = self._by_source[code]
-            lo, hi = index.span(lo_t, hi_t)
-            total += hi - lo
-            if lo < hi:
-                times, rows = index.times[lo:hi], index.rows[lo:hi]
-                if revert:
-                    runs.append(zip(reversed(times), reversed(rows), strict=True))
-                else:
-                    runs.append(zip(times, rows, strict=True))
-        start = min(start, total)  # islice takes no index beyond sys.maxsize
-        picked = islice(heapq.merge(*runs, reverse=revert), start, start + size)
-        return [row for _, row in picked], total
+        return merged_rows([self._by_source[code] for code in codes], lo_t, hi_t, revert, start, size)
 
-    def series(self, q: SeriesQuery) -> dict[str, Any]:
+    def series(self, q: SeriesQuery) -> SeriesAnswer:
         """The series answer for ``q`` (see :mod:`mockserver.measurements.series`)."""
         lo_t, hi_t = to_epoch_us(q.date_from), to_epoch_us(q.date_to)
         with self._lock:

@@ -387,12 +387,11 @@ def cascade_only_direct_children(monkeypatch: Any) -> None:
     original = DtmStore.delete_instance
 
     def shallow(self: Any, instance_id: str, *, cascade: bool = False) -> None:
-        if cascade:
-            with self.lock:  # grandchildren are cut loose as roots instead of being deleted
-                for child in list(self.instances.get(instance_id, {}).get("children", [])):
-                    for grandchild in self.instances[child]["children"]:
-                        self.instances[grandchild]["parent"] = None
-                    self.instances[child]["children"] = []
+        if cascade and self.has_instance(instance_id):
+            with self.atomic():  # grandchildren are cut loose as roots instead of being deleted
+                for child in self.get_instance(instance_id)["children"]:
+                    for grandchild in self.get_instance(child)["children"]:
+                        self.update_instance(grandchild, {"parent": None})
         original(self, instance_id, cascade=cascade)
 
     monkeypatch.setattr(DtmStore, "delete_instance", shallow)

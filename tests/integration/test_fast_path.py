@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from mockserver.http.app import create_app
 from mockserver.http.config import MockConfig
-from mockserver.http.fast import SWITCH, FastReads
+from mockserver.http.fast import SWITCH, FastRoutes
 from mockserver.state import MockState
 
 DEVICE = "1001"
@@ -49,16 +49,16 @@ SEED = {
 
 
 @pytest.fixture(scope="module")
-def clients() -> tuple[TestClient, TestClient, FastReads]:
+def clients() -> tuple[TestClient, TestClient, FastRoutes]:
     state = MockState()
     state.reset(SEED)
     fast_app = create_app(state)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(SWITCH, "0")
         plain_app = create_app(state)
-    fast_layer = fast_app.middleware.app
-    assert isinstance(fast_layer, FastReads)
-    assert not isinstance(plain_app.middleware.app, FastReads)
+    fast_layer = fast_app.mock_fast_path
+    assert isinstance(fast_layer, FastRoutes)
+    assert plain_app.mock_fast_path is None
     return TestClient(fast_app), TestClient(plain_app), fast_layer
 
 
@@ -124,7 +124,7 @@ CASES = [
 
 @pytest.mark.parametrize(("path", "headers", "fast"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_fast_path_answers_like_connexion(
-    clients: tuple[TestClient, TestClient, FastReads], path: str, headers: dict[str, str], fast: bool
+    clients: tuple[TestClient, TestClient, FastRoutes], path: str, headers: dict[str, str], fast: bool
 ) -> None:
     fast_client, plain_client, layer = clients
     url = path.replace("{id}", some_id(plain_client))
@@ -143,7 +143,7 @@ def test_fast_path_answers_like_connexion(
     ids=["valid then invalid", "invalid then valid"],
 )
 def test_repeated_authorization_headers_answer_like_connexion(
-    clients: tuple[TestClient, TestClient, FastReads], authorizations: list[str]
+    clients: tuple[TestClient, TestClient, FastRoutes], authorizations: list[str]
 ) -> None:
     fast_client, plain_client, _ = clients
     url = "/measurement/measurements/" + some_id(plain_client)
@@ -155,7 +155,7 @@ def test_repeated_authorization_headers_answer_like_connexion(
 
 def test_fast_path_stays_out_when_answers_are_validated() -> None:
     app = create_app(MockState(), config=MockConfig(validate_responses=True))
-    assert not isinstance(app.middleware.app, FastReads)
+    assert app.mock_fast_path is None
 
 
 QUERY_NAMES = [
@@ -204,7 +204,7 @@ QUERY_VALUES = st.one_of(
 
 @given(query=st.lists(st.tuples(st.sampled_from(QUERY_NAMES), QUERY_VALUES), max_size=5))
 def test_any_collection_query_answers_like_connexion(
-    clients: tuple[TestClient, TestClient, FastReads], query: list[tuple[str, str]]
+    clients: tuple[TestClient, TestClient, FastRoutes], query: list[tuple[str, str]]
 ) -> None:
     fast_client, plain_client, _ = clients
     url = "/measurement/measurements?" + urlencode(query)

@@ -47,11 +47,11 @@ def csv(*rows: str) -> str:
 
 
 def errors_of(store: DtmStore, text: str, **kwargs: Any) -> list[dict[str, Any]]:
-    before = (dict(store.instances), len(store.inventory))  # type: ignore[arg-type]
+    before = (list(store.list_instances()), len(store.inventory))  # type: ignore[arg-type]
     assert before[1] >= 0
     with pytest.raises(ValidationError) as info:
         import_csv(store, text, **kwargs)
-    assert (dict(store.instances), len(store.inventory)) == before  # type: ignore[arg-type]
+    assert (list(store.list_instances()), len(store.inventory)) == before  # type: ignore[arg-type]
     return info.value.details
 
 
@@ -69,8 +69,8 @@ def test_a_valid_file_creates_every_row_in_order_with_paths_to_rows_above(store:
     )
     report = import_csv(store, text)
     assert report.to_body() == {"created": 4, "assetInstances": report.created, "rows": 4}
-    hall, bay, p1, p2 = (store.instances[i] for i in report.created)
-    assert (hall["parent"], bay["parent"], p1["parent"], p2["parent"]) == (
+    hall, bay, p1, p2 = (store.get_instance(i) for i in report.created)
+    assert (hall.get("parent"), bay.get("parent"), p1.get("parent"), p2.get("parent")) == (
         None,
         hall["id"],
         bay["id"],
@@ -92,9 +92,9 @@ def test_a_valid_file_creates_every_row_in_order_with_paths_to_rows_above(store:
 def test_paths_resolve_among_existing_instances_and_under_a_parent(store: DtmStore) -> None:
     first = import_csv(store, csv("Site,Hall,,,,,,,,")).created[0]
     second = import_csv(store, csv("Site,Bay,Hall,,,,,,,")).created[0]
-    assert store.instances[second]["parent"] == first
+    assert store.get_instance(second).get("parent") == first
     third = import_csv(store, csv("Site,Deep,Bay,,,,,,,"), parent=first).created[0]
-    assert store.instances[third]["parent"] == second
+    assert store.get_instance(third).get("parent") == second
 
 
 def test_one_bad_row_among_many_lists_it_and_creates_nothing(store: DtmStore) -> None:
@@ -156,7 +156,7 @@ def test_ambiguous_paths_and_duplicate_managed_objects_are_errors(
 
 
 def test_a_required_property_left_null_is_an_error(store: DtmStore) -> None:
-    pump = next(mid for mid, doc in store.models.items() if doc["name"] == "Pump")
+    pump = store.model_ids_by_name()["Pump"]
     store.update_model(
         pump,
         {
@@ -195,7 +195,7 @@ def test_bad_quoting_unknown_parent_and_too_many_rows_are_422(store: DtmStore) -
 def test_a_dry_run_validates_but_creates_nothing(store: DtmStore) -> None:
     report = import_csv(store, csv("Site,Hall,,,,,,,,", "Pump,P,Hall,,,1,,,,"), dry_run=True)
     assert report.to_body() == {"created": 0, "assetInstances": [], "rows": 2}
-    assert store.instances == {}
+    assert store.counts()["assetInstances"] == 0
     assert errors_of(store, csv("Site,Hall,,,,,,,,", "Pump,P,Hall,,,x,,,,"), dry_run=True)[0]["row"] == 3
 
 
@@ -203,7 +203,7 @@ def test_five_thousand_rows_import_in_one_go(store: DtmStore) -> None:
     rows = ["Site,Hall,,,,,,,,"] + [f"Pump,P{i},Hall,,,{i}.5,true,ok,2024-01-01," for i in range(4999)]
     report = import_csv(store, csv(*rows))
     assert len(report.created) == 5000
-    hall = store.instances[report.created[0]]
+    hall = store.get_instance(report.created[0])
     assert hall["children"] == report.created[1:]
 
 
@@ -258,10 +258,10 @@ def test_random_files_import_all_rows_or_report_exactly_the_bad_ones(corrupted: 
     bad_rows = {index + 3 for index, column in enumerate(corrupted) if column is not None}
     if not bad_rows:
         assert len(import_csv(store, text).created) == len(corrupted) + 1
-        assert len(store.instances) == len(corrupted) + 1
+        assert store.counts()["assetInstances"] == len(corrupted) + 1
         return
     with pytest.raises(ValidationError) as info:
         import_csv(store, text)
     assert {e["row"] for e in info.value.details} == bad_rows
-    assert store.instances == {}
+    assert store.counts()["assetInstances"] == 0
     assert len(store.inventory) == 0  # type: ignore[arg-type]

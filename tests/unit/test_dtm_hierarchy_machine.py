@@ -85,7 +85,7 @@ class HierarchyMachine(RuleBasedStateMachine):
 
     @invariant()
     def hierarchies_match(self) -> None:
-        stored = self.store.instances
+        stored = {doc["id"]: doc for doc in self.store.list_instances()}
         assert set(stored) == set(self.parent)
         for node, record in stored.items():
             assert record.get("parent") == self.parent[node]
@@ -93,14 +93,14 @@ class HierarchyMachine(RuleBasedStateMachine):
 
     @invariant()
     def no_cycles_no_orphans_consistent_children(self) -> None:
-        stored = self.store.instances
+        stored = {doc["id"]: doc for doc in self.store.list_instances()}
         for node, record in stored.items():
             parent = record.get("parent")
             assert parent is None or parent in stored, f"{node} is an orphan of {parent}"
             if parent is not None:
                 assert stored[parent]["children"].count(node) == 1
             for child in record["children"]:
-                assert stored[child]["parent"] == node
+                assert stored[child].get("parent") == node
             seen = {node}
             while parent is not None:
                 assert parent not in seen, f"cycle through {parent}"
@@ -109,7 +109,9 @@ class HierarchyMachine(RuleBasedStateMachine):
 
     @invariant()
     def managed_objects_follow_the_instances(self) -> None:
-        assert len(self.inventory) == len(self.store.instances) == len(self.store.mo_links)
+        stored = list(self.store.list_instances())
+        assert len(self.inventory) == len(stored)
+        assert all(self.store.linked_instance(doc["managedObjectId"]) == doc["id"] for doc in stored)
 
 
 TestHierarchy = HierarchyMachine.TestCase

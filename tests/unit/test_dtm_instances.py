@@ -280,7 +280,7 @@ def test_delete_with_children_needs_cascade_which_removes_the_subtree(
         store.delete_instance(a)
     store.delete_instance(b, cascade=True)
     assert store.get_instance(a)["children"] == []
-    assert len(store.instances) == 1
+    assert store.counts()["assetInstances"] == 1
     assert len(inventory) == 1
     with pytest.raises(NotFound):
         store.get_instance(b)
@@ -296,9 +296,7 @@ def test_listing_filters_by_model_with_submodels_parent_and_name(
     boost = store.create_instance({"modelId": models["booster"], "name": "p", "properties": {"serial": "2"}})
 
     def ids(**query: Any) -> list[str]:
-        return [
-            i["id"] for i in store.list_instances(page=PageRequest(page_size=50), **query)["assetInstances"]
-        ]
+        return [i["id"] for i in store.list_instances(**query)]
 
     assert ids(model=models["pump"]) == [pump["id"], boost["id"]]
     assert ids(model=models["booster"]) == [boost["id"]]

@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from mockserver.dtm.store import DtmStore
 from mockserver.errors import Conflict, MockError, NotFound, ValidationError
+from mockserver.http.links import present_asset_model
 from mockserver.inventory.store import InventoryStore
+from mockserver.paging import PageRequest, collection
 
 
 @pytest.fixture
@@ -170,7 +172,7 @@ def rejected(store: DtmStore, body: dict[str, Any], model_id: str | None = None)
 )
 def test_each_model_rule_is_a_422_naming_the_field(store: DtmStore, body: dict[str, Any], field: str) -> None:
     assert field in rejected(store, body)
-    assert store.models == {}
+    assert store.counts()["assetModels"] == 0
 
 
 def test_every_problem_is_listed_at_once(store: DtmStore) -> None:
@@ -348,16 +350,19 @@ def test_a_model_listing_itself_can_still_be_deleted(store: DtmStore) -> None:
         },
     )
     store.delete_model(model["id"])
-    assert store.models == {}
+    assert store.counts()["assetModels"] == 0
 
 
 def test_model_listing_filters_by_name_and_pages_in_id_order(store: DtmStore) -> None:
     for index in range(7):
         store.create_model({"name": f"m{index}"})
-    page = store.list_models(base_url="http://h")
+    page = collection("assetModels", store.list_models(), PageRequest(), base_url="http://h/m")
     assert [m["name"] for m in page["assetModels"]] == ["m0", "m1", "m2", "m3", "m4"]
-    assert page["assetModels"][0]["self"] == "http://h/service/dtm/asset-models/1"
-    assert [m["name"] for m in store.list_models(name="m6")["assetModels"]] == ["m6"]
+    assert (
+        present_asset_model(page["assetModels"][0], "http://h")["self"]
+        == "http://h/service/dtm/asset-models/1"
+    )
+    assert [m["name"] for m in store.list_models(name="m6")] == ["m6"]
 
 
 # ---------------------------------------------------------------- random models vs a reference check

@@ -19,6 +19,7 @@ from connexion.operations import OpenAPIOperation
 from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft4Validator
+from starlette.testclient import TestClient
 
 from mockserver.http import fastschema
 from mockserver.http.app import create_app
@@ -28,6 +29,7 @@ from mockserver.http.fastschema import accepts, plain_draft4
 def request_schemas() -> dict[str, dict[str, Any]]:
     """{"operationId media/type": schema} for every request body of the mock's specs."""
     app = create_app()
+    TestClient(app).get("/mock-openapi.json")  # Connexion resolves its operations on the first call
     found: dict[str, dict[str, Any]] = {}
     for group in app._middleware_app.apis.values():
         for api in group:

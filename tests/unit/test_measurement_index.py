@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.measurements.index import TimeIndex
+from mockserver.measurements.index import TimeIndex, merged_rows
 
 # An operation: ("add", times...) adds rows with fresh, growing row numbers; ("read",) flushes;
 # ("remove", pick) removes one entry; ("retain", modulus) keeps rows not divisible by it.
@@ -49,3 +49,29 @@ def test_time_index_matches_a_sorted_list(ops: list[tuple[str, object]], lo: int
     assert list(zip(index.times, index.rows, *index.extras, strict=True)) == model
     assert [row for t, row, _, _ in model if lo <= t < hi] == list(index.rows[start:end])
     assert index.span(None, None) == (0, len(model))
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 30), max_size=8), min_size=1, max_size=4),
+    st.integers(0, 31),
+    st.integers(0, 31),
+    st.booleans(),
+    st.integers(0, 40),
+    st.integers(1, 10),
+)
+def test_merged_rows_page_through_every_index_in_time_order(
+    times_per_index: list[list[int]], lo: int, hi: int, revert: bool, start: int, size: int
+) -> None:
+    indexes, everything, row = [], [], 0
+    for times in times_per_index:
+        index = TimeIndex()
+        for t in times:
+            index.add(t, row)
+            everything.append((t, row))
+            row += 1
+        indexes.append(index)
+    matching = sorted((t, r) for t, r in everything if lo <= t < hi)
+    ordered = list(reversed(matching)) if revert else matching
+    page, total = merged_rows(indexes, lo, hi, revert, start, size)
+    assert total == len(matching)
+    assert page == [r for _, r in ordered[start : start + size]]

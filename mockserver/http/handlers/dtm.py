@@ -1,7 +1,9 @@
 """Handlers of spec/dtm.yaml: asset models, asset instances, roll-ups and the CSV import.
 
 Each method unpacks Connexion's arguments and makes one call into
-:class:`~mockserver.dtm.store.DtmStore`; every rule lives there.
+:class:`~mockserver.dtm.store.DtmStore`; every rule lives there. The store answers documents;
+``self`` links and the collection envelope are added here (:mod:`mockserver.http.links`,
+:func:`mockserver.paging.collection`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,16 @@ from mockserver.dtm.csv_import import import_csv
 from mockserver.errors import BadRequest
 from mockserver.http.alarm_answers import alarm_page_json
 from mockserver.http.handlers.alarm import alarm_filter
-from mockserver.http.links import measurement_page_json
+from mockserver.http.links import (
+    ASSET_INSTANCES,
+    ASSET_MODELS,
+    measurement_page_json,
+    present_asset_instance,
+    present_asset_model,
+)
 from mockserver.http.media import JSON, current_request, json_response
 from mockserver.measurements import MeasurementFilter, SeriesQuery
-from mockserver.paging import PageRequest
+from mockserver.paging import PageRequest, collection
 from mockserver.state import MockState
 from mockserver.users import User
 
@@ -58,11 +66,7 @@ class DtmHandlers:
     }
 
     def __init__(self, state: MockState) -> None:
-        store = state.dtm
-        if store is None:  # a state built before mockserver.dtm registered itself
-            store = state.dtm = DtmStore(state.inventory, state.measurements, state.alarms)
-            state.optional_stores["dtm"] = store  # so reset() and counts() include it
-        self.store: DtmStore = store
+        self.store: DtmStore = state.dtm
 
     # ------------------------------------------------------------------ models
     async def list_asset_models(
@@ -75,17 +79,23 @@ class DtmHandlers:
     ) -> Response:
         request = current_request()
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
-        body = self.store.list_models(name=name, page=page, base_url=request.base_url, query=request.query)
+        items = self.store.list_models(name=name).then(lambda doc: present_asset_model(doc, request.base_url))
+        body = collection(
+            "assetModels", items, page, base_url=request.base_url + ASSET_MODELS, query=request.query
+        )
         return json_response(body, media_type=JSON)
 
     async def create_asset_model(self, payload: Any = None) -> Response:
-        return _created(self.store.create_model(payload, base_url=current_request().base_url))
+        return _created(present_asset_model(self.store.create_model(payload), current_request().base_url))
 
     async def get_asset_model(self, id_: str) -> Response:
-        return json_response(self.store.get_model(id_, base_url=current_request().base_url), media_type=JSON)
+        body = present_asset_model(self.store.get_model(id_), current_request().base_url)
+        return json_response(body, media_type=JSON)
 
     async def update_asset_model(self, id_: str, payload: Any = None) -> Response:
-        return _updated(self.store.update_model(id_, payload, base_url=current_request().base_url))
+        return _updated(
+            present_asset_model(self.store.update_model(id_, payload), current_request().base_url)
+        )
 
     async def delete_asset_model(self, id_: str) -> Response:
         self.store.delete_model(id_)
@@ -104,22 +114,24 @@ class DtmHandlers:
     ) -> Response:
         request = current_request()
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
-        body = self.store.list_instances(
-            model=model, parent=parent, name=name, page=page, base_url=request.base_url, query=request.query
+        found = self.store.list_instances(model=model, parent=parent, name=name)
+        items = found.then(lambda doc: present_asset_instance(doc, request.base_url))
+        body = collection(
+            "assetInstances", items, page, base_url=request.base_url + ASSET_INSTANCES, query=request.query
         )
         return json_response(body, media_type=JSON)
 
     async def create_asset_instance(self, user: User, payload: Any = None) -> Response:
-        base_url = current_request().base_url
-        return _created(self.store.create_instance(payload, owner=user.username, base_url=base_url))
+        created = self.store.create_instance(payload, owner=user.username)
+        return _created(present_asset_instance(created, current_request().base_url))
 
     async def get_asset_instance(self, id_: str) -> Response:
-        return json_response(
-            self.store.get_instance(id_, base_url=current_request().base_url), media_type=JSON
-        )
+        body = present_asset_instance(self.store.get_instance(id_), current_request().base_url)
+        return json_response(body, media_type=JSON)
 
     async def update_asset_instance(self, id_: str, payload: Any = None) -> Response:
-        return _updated(self.store.update_instance(id_, payload, base_url=current_request().base_url))
+        updated = self.store.update_instance(id_, payload)
+        return _updated(present_asset_instance(updated, current_request().base_url))
 
     async def delete_asset_instance(self, id_: str, cascade: bool | None = None) -> Response:
         self.store.delete_instance(id_, cascade=bool(cascade))
