@@ -286,7 +286,8 @@ class DtmStore:
             effective = {m: self._models.effective(m) for m in {r.model_id for r in found}}
 
         def render(record: AssetInstance) -> AssetInstanceDoc:
-            return rules.render(record, effective[record.model_id], self._rollup_for(record.id, snapshot))
+            doc = rules.render(record, effective[record.model_id], self._rollup_for(record.id, snapshot))
+            return self._with_active_alarms(doc, _scope(snapshot, record.id))
 
         return Rendered(found, render)
 
@@ -322,7 +323,10 @@ class DtmStore:
         # Under the lock: roll-ups are evaluated during the render, over the live records.
         rollup = self._rollup_for(record.id, self._tree.view())
         doc = rules.render(record, self._models.effective(record.model_id), rollup)
-        scope = _scope(self._tree.view(), record.id)
+        return self._with_active_alarms(doc, _scope(self._tree.view(), record.id))
+
+    def _with_active_alarms(self, doc: AssetInstanceDoc, scope: frozenset[str]) -> AssetInstanceDoc:
+        """``doc`` with the unresolved alarms of the roll-up ``scope`` by severity."""
         doc["activeAlarmsStatus"] = (
             dict(NO_ACTIVE_ALARMS) if self.alarms is None else self.alarms.active_counts(scope)
         )
