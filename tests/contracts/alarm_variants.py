@@ -117,12 +117,12 @@ def reopen_cleared(monkeypatch: Any) -> None:
 
 
 def rollup_own_object_only(monkeypatch: Any) -> None:
-    from mockserver.dtm.store import DtmStore
+    """The roll-up scope forgets the descendants: only the instance's own managed object."""
+    from mockserver.dtm import store
 
-    def own(self: Any, instance_id: str) -> frozenset[str]:
-        return frozenset({str(self.instances[instance_id]["managedObjectId"])})
-
-    monkeypatch.setattr(DtmStore, "rollup_scope", own)
+    monkeypatch.setattr(
+        store, "_scope", lambda records, instance_id: frozenset({records[instance_id].managed_object_id})
+    )
 
 
 ALARM_FAULTS = [
