@@ -42,8 +42,9 @@ examples:
 
 Suites for --only: errors, roles, create, writes, get, filters, dates, order, paging, queries,
 delete, api, series, statemachine, links, schema, dtm-models, dtm-properties, dtm-hierarchy,
-dtm-smart, dtm-csv, dtm-delete, dtm-errors, dtm-roles, dtm-writes, dtm-queries, dtm-machine (or any
-requirement id prefix such as MEAS-PAGING or DTM-). Reports list one row per requirement id with
+dtm-smart, dtm-csv, dtm-delete, dtm-errors, dtm-roles, dtm-writes, dtm-queries, dtm-machine,
+alarm-create, alarm-dedup, alarm-status, alarm-filters, alarm-writes, dtm-alarms (or any
+requirement id prefix such as MEAS-PAGING, ALARM- or DTM-). Reports list one row per requirement id with
 the spec sentence it enforces. MEAS-ROLE-2 and DTM-ROLE-2 need --readonly-user/--readonly-password
 (a user with read roles only); without them they do not run (not applicable).
 
@@ -83,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a second user with read roles only; its writes must answer 403 and its reads 200",
     )
     run.add_argument("--readonly-password", default=None, help="password of --readonly-user")
-    run.add_argument("--api", choices=["dtm", "measurement", "inventory", "all"], default="all")
+    run.add_argument("--api", choices=["dtm", "measurement", "inventory", "alarm", "all"], default="all")
     run.add_argument(
         "--profile",
         choices=sorted(PROFILES),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contracts.requirements_alarms import ALARM_ROWS, ALARM_SUITES
+
 
 @dataclass(frozen=True)
 class Requirement:
@@ -602,6 +604,7 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
     ),
 ]
 
+_ROWS += ALARM_ROWS
 REQUIREMENTS: dict[str, Requirement] = {row[0]: Requirement(*row) for row in _ROWS}
 
 API_OF_SUITE = {
@@ -633,6 +636,7 @@ API_OF_SUITE = {
     "queries": "measurement",
     "roles": "measurement",
     "proxy": "all",
+    **ALARM_SUITES,
 }
 
 
