@@ -79,6 +79,7 @@ class Tracker:
         sources = list(dict.fromkeys(self.managed_objects))
         for mo in sources:  # every measurement the run wrote has one of these sources
             attempt("DELETE", "/measurement/measurements", params={"source": mo})
+            attempt("DELETE", "/alarm/alarms", params={"source": mo})  # a 404 where there is no alarm API
         for instance in reversed(list(dict.fromkeys(self.instances))):
             attempt("DELETE", f"/service/dtm/asset-instances/{instance}", params={"cascade": "true"})
         pending = list(reversed(list(dict.fromkeys(self.models))))

@@ -8,19 +8,22 @@ reach data the run did not create:
 
 - a write to a path it does not know (and any method other than GET, HEAD, OPTIONS, POST, PUT and
   DELETE);
-- a collection DELETE of measurements scoped neither by a ``source`` the run created nor by a
-  ``type`` carrying the run's unique prefix (and any with a source the run did not create);
-- a PUT or DELETE of a managed object, measurement, asset model or asset instance the run did not
-  create;
+- a collection DELETE of measurements or alarms, or a bulk alarm update (PUT of the alarm
+  collection), scoped neither by a ``source`` the run created nor by a ``type`` carrying the
+  run's unique prefix (and any with a source the run did not create);
+- a PUT or DELETE of a managed object, measurement, alarm, asset model or asset instance the run
+  did not create;
 - a write that names, in its query, JSON body or CSV cells, a managed object, source, parent,
   model (by id or, in CSV, by name), base model, allowed subtype, reference target or referenced
   instance that the run did not create; a JSON body it cannot read (or with a key given twice);
 - a CSV import without a ``parent`` of the run's whose ``path`` starts at a name that is neither a
   root row above it in the file nor a name carrying the run's unique prefix.
 
-Reads are always sent. A refusal is a reason sentence; the caller records it as a harness-side
-skip, never as a failure of the target. Ids are what the specs say they are: digit strings (or
-JSON integers in fuzzed bodies).
+Paths are compared with repeated and trailing slashes folded (``/alarm/alarms//7`` is
+``/alarm/alarms/7``, as the official clients spell it and the specs serve it). Reads are always
+sent. A refusal is a reason sentence; the caller records it as a harness-side skip, never as a
+failure of the target. Ids are what the specs say they are: digit strings (or JSON integers in
+fuzzed bodies).
 """
 
 from __future__ import annotations
@@ -40,14 +43,23 @@ DIGITS = re.compile(r"^\d+$")
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 MO = "/inventory/managedObjects"
 MEAS = "/measurement/measurements"
+ALARMS = "/alarm/alarms"
 MODELS = "/service/dtm/asset-models"
 INSTANCES = "/service/dtm/asset-instances"
 IMPORTS = "/service/dtm/asset-imports"
 ITEM = re.compile(
-    r"^(?P<collection>/inventory/managedObjects|/measurement/measurements|"
+    r"^(?P<collection>/inventory/managedObjects|/measurement/measurements|/alarm/alarms|"
     r"/service/dtm/asset-models|/service/dtm/asset-instances)/(?P<id>[^/]+)$"
 )
-FAMILY = {MO: "managed object", MEAS: "measurement", MODELS: "asset model", INSTANCES: "asset instance"}
+FAMILY = {
+    MO: "managed object",
+    MEAS: "measurement",
+    ALARMS: "alarm",
+    MODELS: "asset model",
+    INSTANCES: "asset instance",
+}
+SCOPED_COLLECTION_WRITES = {("DELETE", MEAS), ("DELETE", ALARMS), ("PUT", ALARMS)}
+SLASHES = re.compile(r"/{2,}")
 # Query parameters that name a resource when they appear on a write, and the family they name.
 QUERY_REFERENCES = {
     "source": "managed object",
@@ -83,7 +95,8 @@ class Outgoing:
     @classmethod
     def of(cls, method: str, path: str, query_string: str, body: bytes | None) -> Outgoing:
         pairs = tuple(parse_qsl(query_string, keep_blank_values=True))
-        return cls(method.upper(), path, pairs, body)
+        folded = SLASHES.sub("/", path)
+        return cls(method.upper(), folded.rstrip("/") or folded, pairs, body)
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,7 @@ class Ownership:
 
     managed_objects: list[str] = field(default_factory=list)
     measurements: set[str] = field(default_factory=set)
+    alarms: set[str] = field(default_factory=set)
     models: list[str] = field(default_factory=list)
     model_names: dict[str, str] = field(default_factory=dict)
     """model id -> name."""
@@ -115,6 +129,7 @@ class Ownership:
         return {
             "managed object": key in self.managed_objects,
             "measurement": key in self.measurements,
+            "alarm": key in self.alarms,
             "asset model": key in self.model_names or key in self.models,
             "asset instance": key in self.instances,
         }[family]
@@ -127,6 +142,8 @@ class Ownership:
             self.managed_objects.append(key)
         elif family == "measurement":
             self.measurements.add(key)
+        elif family == "alarm":
+            self.alarms.add(key)
         elif family == "asset model":
             self.models.append(key)
         else:
@@ -212,13 +229,13 @@ class Guard:
             family = QUERY_REFERENCES.get(name)
             if family and not self.ownership.owns(family, value):
                 return f"{where} names {family} {value!r} (query {name}), which the run did not create."
-        if method == "DELETE" and path == MEAS:
+        if (method, path) in SCOPED_COLLECTION_WRITES:
             if not self.owning_filter(request.query):
                 return (
-                    f"{where} has no source (or type) of the run's: it could delete measurements the run "
-                    "did not create."
+                    f"{where} has no source (or type) of the run's: it could "
+                    f"{'delete' if method == 'DELETE' else 'update'} {FAMILY[path]}s the run did not create."
                 )
-            return None
+            return None if method == "DELETE" else self.body_refusal(where, path, request.body, None)
         item = ITEM.match(path)
         if item and method in ("PUT", "DELETE"):
             family = FAMILY[item["collection"]]
@@ -227,7 +244,7 @@ class Guard:
             if method == "DELETE":
                 return None
             return self.body_refusal(where, item["collection"], request.body, item["id"])
-        if method == "POST" and path in (MO, MEAS, MODELS, INSTANCES):
+        if method == "POST" and path in (MO, MEAS, ALARMS, MODELS, INSTANCES):
             return self.body_refusal(where, path, request.body, None)
         if method == "POST" and path == IMPORTS:
             return self.csv_refusal(where, request)
@@ -259,7 +276,9 @@ class Guard:
         self, collection: str, document: dict[str, Any], target: str | None
     ) -> Iterator[tuple[str, Any, str]]:
         """(family, value, field) of every reference a JSON body of ``collection`` makes."""
-        if collection == MEAS:
+        if collection == ALARMS:
+            yield "managed object", document.get("source"), "source"
+        elif collection == MEAS:
             items = document.get("measurements")
             for index, item in enumerate(items if isinstance(items, list) else []):
                 if isinstance(item, dict):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mockserver.alarms import AlarmStore
 from mockserver.dtm.store import DtmStore
 from mockserver.events import Action, EventBus
 from mockserver.inventory import InventoryStore
@@ -29,7 +30,9 @@ class MockState:
         self.measurements = MeasurementStore(self.inventory)
         self.measurements.subscribe(self._publish_measurement)
         self.inventory.subscribe(self._publish_managed_object)
-        self.dtm = DtmStore(self.inventory, self.measurements)
+        self.alarms = AlarmStore(self.inventory)
+        self.alarms.subscribe(self._publish_alarm)
+        self.dtm = DtmStore(self.inventory, self.measurements, self.alarms)
         self.realtime = RealtimeHub(self.events, self.users, self.inventory.exists)
 
     def _publish_measurement(self, action: str, doc: Mapping[str, Any]) -> None:
@@ -38,6 +41,10 @@ class MockState:
             self.events.publish(f"/measurements/{source}", "DELETE", doc)
         else:
             self.events.publish(f"/measurements/{source}", "CREATE", doc)
+
+    def _publish_alarm(self, action: str, doc: Mapping[str, Any]) -> None:
+        kind: Action = "CREATE" if action == "create" else "DELETE" if action == "delete" else "UPDATE"
+        self.events.publish(f"/alarms/{doc['source']['id']}", kind, doc)
 
     def _publish_managed_object(self, action: str, doc: Mapping[str, Any]) -> None:
         kind: Action = "CREATE" if action == "create" else "UPDATE" if action == "update" else "DELETE"
@@ -51,6 +58,7 @@ class MockState:
         self.realtime.clear()
         self.dtm.clear()
         self.measurements.clear()
+        self.alarms.clear()
         self.inventory.clear()
         self.users.reset()
         users, tokens = self._configured_users
@@ -62,13 +70,16 @@ class MockState:
 
     def load_seed(self, data: Mapping[str, Any]) -> dict[str, int]:
         """Add a seed document (see :mod:`mockserver.seed`); raises SeedError naming a bad entry."""
-        return load_seed(SeedStores(self.users, self.inventory, self.measurements, self.dtm), data)
+        return load_seed(
+            SeedStores(self.users, self.inventory, self.measurements, self.alarms, self.dtm), data
+        )
 
     def counts(self) -> dict[str, int]:
         """How many objects each store holds (the admin endpoints answer this)."""
         return {
             "managedObjects": len(self.inventory),
             "measurements": len(self.measurements),
+            "alarms": len(self.alarms),
             **self.dtm.counts(),
             **self.realtime.counts(),
         }

@@ -2,6 +2,9 @@
 
 from contracts.suites import (  # noqa: F401
     access,
+    alarm_rollup,
+    alarm_writes,
+    alarms,
     dtm,
     dtm_answers,
     dtm_machine,

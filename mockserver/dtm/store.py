@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, Protocol
 
+from mockserver.alarms import AlarmFilter, StoredAlarm
 from mockserver.dtm import instances as rules
 from mockserver.dtm.expressions import RollupFn, Value
 from mockserver.dtm.models import Problem, merge_update, raise_problems, validate_model
@@ -54,12 +55,25 @@ class Measurements(Protocol):
     def series(self, q: SeriesQuery) -> SeriesAnswer: ...
 
 
+class Alarms(Protocol):
+    """What the alarm roll-up and the instances' active alarm counts need from the alarm store."""
+
+    def page(self, f: AlarmFilter, request: PageRequest) -> tuple[list[StoredAlarm], int | None]: ...
+    def active_counts(self, sources: Iterable[str]) -> dict[str, int]: ...
+
+
+NO_ACTIVE_ALARMS = {"critical": 0, "major": 0, "minor": 0, "warning": 0}
+
+
 class DtmStore:
     """Asset models and instances. Thread-safe (one lock); every answer is a fresh document."""
 
-    def __init__(self, inventory: Inventory, measurements: Measurements | None = None) -> None:
+    def __init__(
+        self, inventory: Inventory, measurements: Measurements | None = None, alarms: Alarms | None = None
+    ) -> None:
         self.inventory = inventory
         self.measurements = measurements
+        self.alarms = alarms
         self._models = ModelRegistry()
         self._tree = InstanceTree()
         self._created_mos: set[str] = set()
@@ -272,7 +286,8 @@ class DtmStore:
             effective = {m: self._models.effective(m) for m in {r.model_id for r in found}}
 
         def render(record: AssetInstance) -> AssetInstanceDoc:
-            return rules.render(record, effective[record.model_id], self._rollup_for(record.id, snapshot))
+            doc = rules.render(record, effective[record.model_id], self._rollup_for(record.id, snapshot))
+            return self._with_active_alarms(doc, _scope(snapshot, record.id))
 
         return Rendered(found, render)
 
@@ -291,6 +306,13 @@ class DtmStore:
         scoped = dataclasses.replace(f, sources=self.rollup_scope(instance_id))
         return self.measurements.page_stored(scoped, revert, request)
 
+    def rollup_alarms(
+        self, instance_id: str, f: AlarmFilter, request: PageRequest
+    ) -> tuple[list[StoredAlarm], int | None]:
+        """The alarm collection page restricted to the instance's roll-up scope."""
+        assert self.alarms is not None, "DtmStore needs an alarm store for the alarm roll-up"
+        return self.alarms.page(dataclasses.replace(f, sources=self.rollup_scope(instance_id)), request)
+
     def rollup_series(self, instance_id: str, q: SeriesQuery) -> SeriesAnswer:
         """The series answer over the instance's roll-up scope."""
         assert self.measurements is not None, "DtmStore needs a measurement store for roll-ups"
@@ -300,7 +322,15 @@ class DtmStore:
     def _render(self, record: AssetInstance) -> AssetInstanceDoc:
         # Under the lock: roll-ups are evaluated during the render, over the live records.
         rollup = self._rollup_for(record.id, self._tree.view())
-        return rules.render(record, self._models.effective(record.model_id), rollup)
+        doc = rules.render(record, self._models.effective(record.model_id), rollup)
+        return self._with_active_alarms(doc, _scope(self._tree.view(), record.id))
+
+    def _with_active_alarms(self, doc: AssetInstanceDoc, scope: frozenset[str]) -> AssetInstanceDoc:
+        """``doc`` with the unresolved alarms of the roll-up ``scope`` by severity."""
+        doc["activeAlarmsStatus"] = (
+            dict(NO_ACTIVE_ALARMS) if self.alarms is None else self.alarms.active_counts(scope)
+        )
+        return doc
 
     def _rollup_for(self, instance_id: str, records: Mapping[str, AssetInstance]) -> RollupFn | None:
         if self.measurements is None:

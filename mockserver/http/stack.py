@@ -1,4 +1,4 @@
-"""The ASGI middleware stack of the mock: Connexion's, with six changes.
+"""The ASGI middleware stack of the mock: Connexion's, with seven changes.
 
 1. :class:`~mockserver.http.guard.BodyGuard` sits right after the server-error middleware,
    so Connexion never sees an oversized, non-UTF-8, non-finite or too-deep JSON body.
@@ -13,6 +13,8 @@
    answers the hot read-only GETs itself (its errors still leave through that middleware).
 6. :class:`~mockserver.http.media.CurrentRequest` is the innermost layer: it hands handlers
    the request scope without reading Connexion's context internals.
+7. :class:`~mockserver.http.slashes.SlashQuirks` serves the official clients' extra slashes in
+   alarm paths (``/alarm/alarms//7``) as the plain paths, before anything routes.
 
 The list is given to Connexion through ``AsyncApp(middlewares=...)``, its documented hook.
 """
@@ -37,6 +39,7 @@ from mockserver.http.config import MockConfig
 from mockserver.http.fast import FastReads, FastRoutes
 from mockserver.http.guard import BodyGuard
 from mockserver.http.media import CurrentRequest
+from mockserver.http.slashes import SlashQuirks
 from mockserver.users import UserDirectory
 
 
@@ -77,6 +80,7 @@ def middlewares(
 ) -> list[Any]:
     stack: list[Any] = [
         ServerErrorMiddleware,
+        SlashQuirks,
         partial(BodyGuard, max_body_bytes=config.max_body_bytes, max_depth=config.max_json_depth),
         ExceptionMiddleware,
         partial(FastReads, routes=routes, users=users, policy=policy),

@@ -300,3 +300,40 @@ def test_no_write_mentioning_only_foreign_ids_in_a_reference_is_sent_by_a_fresh_
     elif reason is None:  # sent: then no reference field of the body holds an id
         references = list(g.references(path, body, None)) if isinstance(body, dict) else []
         assert [leaf for _, value, _ in references for leaf in id_leaves(value)] == []
+
+
+ALARMS = "/alarm/alarms"
+
+
+@pytest.mark.parametrize(
+    ("method", "query"),
+    [
+        ("DELETE", ""),
+        ("DELETE", "severity=MAJOR"),
+        ("PUT", ""),
+        ("PUT", "status=ACTIVE"),
+        ("PUT", "source=1"),
+    ],
+    ids=["delete-all", "delete-by-severity", "update-all", "update-by-status", "update-foreign-source"],
+)
+def test_alarm_bulk_writes_without_an_owned_source_are_refused(guard: Guard, method: str, query: str) -> None:
+    assert guard.refusal(req(method, ALARMS, query, {"status": "CLEARED"} if method == "PUT" else None))
+
+
+def test_alarm_bulk_writes_scoped_to_the_run_are_sent(guard: Guard) -> None:
+    assert guard.refusal(req("DELETE", ALARMS, "source=100&severity=MINOR")) is None
+    assert guard.refusal(req("PUT", ALARMS, "source=100", {"status": "CLEARED"})) is None
+
+
+def test_an_alarm_is_raised_only_on_the_runs_sources(guard: Guard) -> None:
+    alarm = {"type": "ctX_a", "text": "t", "severity": "MAJOR", "time": "2024-01-01T00:00:00Z"}
+    assert guard.refusal(req("POST", ALARMS, body={**alarm, "source": {"id": "1"}}))
+    assert guard.refusal(req("POST", f"{ALARMS}/", body={**alarm, "source": {"id": "100"}})) is None
+
+
+@pytest.mark.parametrize("path", [f"{ALARMS}/77", f"{ALARMS}//77", f"{ALARMS}/77/"], ids=str)
+def test_an_alarm_is_changed_only_when_the_run_raised_it(guard: Guard, path: str) -> None:
+    assert guard.refusal(req("PUT", path, body={"status": "ACKNOWLEDGED"}))
+    guard.learn(req("POST", f"{ALARMS}/", body={"source": {"id": "100"}}), 201, b'{"id": "77"}', None)
+    assert guard.refusal(req("PUT", path, body={"status": "ACKNOWLEDGED"})) is None
+    assert guard.refusal(req("PUT", path, body={"source": {"id": "1"}}))
