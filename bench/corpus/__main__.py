@@ -41,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
     if bad:
         print("\n".join(bad), file=sys.stderr)
         return 2
-    bounds = Bounds(suite_examples=args.suite_examples, st_examples=args.st_examples)
+    prefix = (str(Path(sys.executable).parent),) if args.venv_on_path else ()
+    bounds = Bounds(suite_examples=args.suite_examples, st_examples=args.st_examples, path_prefix=prefix)
     started = time.monotonic()
     results: list[SpecResult] = []
 
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"written: {args.out / 'scoreboard.txt'}, {args.out / 'report.md'}, {args.out / 'scoreboard.json'}")
     for spec, stage in verdict.new:
         s = next(r for r in results if r.name == spec).stages[stage]
-        print(f"NEW FAILURE {spec} · {stage}: {s.detail}\n    " + "\n    ".join(s.lines[:6]))
+        print(f"NEW FAILURE {spec} · {stage}: {s.detail}\n    " + "\n    ".join(s.lines[:10]))
     return 1 if verdict.new else 0
 
 
@@ -77,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     runner.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: build/corpus)")
     runner.add_argument("--suite-examples", type=int, default=3, help="examples per operation, generated suite")
     runner.add_argument("--st-examples", type=int, default=5, help="examples per operation, st run")
+    runner.add_argument("--venv-on-path", action="store_true",
+                        help="put this interpreter's bin/ first on the generated projects' PATH, as an active "
+                        "virtualenv would (a diagnosis: the scoreboard's target is a plain shell)")
     commands.add_parser("verify", help="check every stored spec against the manifest (sha256, operations, styles)")
     fetcher = commands.add_parser("fetch", help="rewrite the stored specs from their pinned commits")
     fetcher.add_argument("--mirror-root", type=Path, help="read <root>/<owner>+<repo>/repo git snapshots, not GitHub")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench.corpus import credentials
 from bench.corpus.manifest import ROOT, Entry, parse
-from bench.corpus.processes import Finished, first_lines, free_port, plain_env, run, serving
+from bench.corpus.processes import Finished, first_lines, first_traceback, free_port, plain_env, run, serving
 
 STAGES = ("generate", "mock-tests", "mock", "suite", "st")
 ST = Path(sys.executable).with_name("st")
@@ -29,7 +29,7 @@ ST = Path(sys.executable).with_name("st")
 
 @dataclass(frozen=True)
 class Bounds:
-    """Seconds each stage may take, and how many examples the suites draw."""
+    """Seconds each stage may take, how many examples the suites draw, and the shell's PATH."""
 
     generate_s: float = 120
     mock_tests_s: float = 180
@@ -38,6 +38,13 @@ class Bounds:
     st_s: float = 300
     suite_examples: int = 3
     st_examples: int = 5
+    # Directories put before the plain PATH ("what a user with that virtualenv active runs").
+    path_prefix: tuple[str, ...] = ()
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = plain_env(**extra)
+        env["PATH"] = ":".join([*self.path_prefix, env["PATH"]])
+        return env
 
 
 @dataclass
@@ -92,13 +99,15 @@ def server_errors(har: Path) -> tuple[int, list[str]]:
     errors = [e for e in entries if int(e["response"]["status"]) >= 500]
     lines = []
     for e in errors[:3]:
-        body = str(e["response"].get("content", {}).get("text", ""))[:300]
-        lines.append(f"{e['request']['method']} {e['request']['url']} -> {e['response']['status']} {body}")
+        sent = str((e["request"].get("postData") or {}).get("text", ""))[:200]
+        body = str(e["response"].get("content", {}).get("text", ""))[:200]
+        lines.append(f"{e['request']['method']} {e['request']['url']} {sent!r} -> {e['response']['status']} {body}")
     return len(errors), lines
 
 
 def st_stage(entry: Entry, base_url: str, creds: credentials.Credentials, work: Path, bounds: Bounds
              ) -> tuple[StageResult, int | None]:
+    """Plain ``st run`` against the served mock; failures quote the 5xx answers and the mock's traceback."""
     har = work / "st.har"
     argv = [str(ST), "run", str(entry.spec_path), "--url", base_url, "--max-examples", str(bounds.st_examples),
             "--workers", "1", "--request-timeout", "10", "--seed", "1", "--no-color",
@@ -109,6 +118,7 @@ def st_stage(entry: Entry, base_url: str, creds: credentials.Credentials, work: 
     count, lines = server_errors(har)
     info = f"{count} server errors, st exit code {done.returncode}"
     if count:
+        lines += first_traceback(work / "logs" / "mock.log")
         return StageResult("st", "failed", done.seconds, info, lines, str(done.log)), count
     return StageResult("st", "passed", done.seconds, info, [], str(done.log)), count
 
@@ -118,13 +128,13 @@ def served_stages(entry: Entry, result: SpecResult, work: Path, bounds: Bounds) 
     creds = credentials.for_spec(parse(entry.spec_path.read_text(encoding="utf-8"), entry.file.rsplit(".")[-1]))
     port = free_port()
     argv = ["make", "mock", "HOST=127.0.0.1", f"PORT={port}"]
-    with serving(argv, work / "mock", plain_env(), work / "logs" / "mock.log", port, bounds.mock_start_s) as up:
+    with serving(argv, work / "mock", bounds.env(), work / "logs" / "mock.log", port, bounds.mock_start_s) as up:
         if up.error:
             result.stages["mock"] = StageResult("mock", "failed", up.seconds, up.error, first_lines(up.log), str(up.log))
             return
         result.stages["mock"] = StageResult("mock", "passed", up.seconds, up.base_url, [], str(up.log))
         if (work / "contracts" / "Makefile").exists():
-            suite_env = plain_env(HYPOTHESIS_PROFILE="ci", CONTRACT_MAX_EXAMPLES=str(bounds.suite_examples),
+            suite_env = bounds.env(HYPOTHESIS_PROFILE="ci", CONTRACT_MAX_EXAMPLES=str(bounds.suite_examples),
                                   CONTRACT_STATEFUL_STEPS="5")
             argv = ["make", "test", f"BASE_URL={up.base_url}", *creds.suite_vars()]
             done = run(argv, work / "contracts", suite_env, work / "logs" / "suite.log", bounds.suite_s)
@@ -141,7 +151,7 @@ def run_spec(entry: Entry, out: Path, bounds: Bounds) -> SpecResult:
     result = SpecResult(entry.name, entry.operations)
     result.stages["generate"] = generate(entry, work, bounds)
     if (work / "mock" / "Makefile").exists():
-        done = run(["make", "test"], work / "mock", plain_env(), work / "logs" / "mock-tests.log", bounds.mock_tests_s)
+        done = run(["make", "test"], work / "mock", bounds.env(), work / "logs" / "mock-tests.log", bounds.mock_tests_s)
         result.stages["mock-tests"] = finished_stage("mock-tests", done)
         served_stages(entry, result, work, bounds)
     for stage in STAGES:

@@ -137,3 +137,15 @@ def first_lines(log: Path, limit: int = 12) -> list[str]:
         if index > 0 and any(marker in line for marker in markers):
             return lines[index : index + limit]
     return lines[-limit:]
+
+
+def first_traceback(log: Path, tail: int = 8) -> list[str]:
+    """The end of the first Python traceback in a server log (where a 500 came from), if any."""
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []
+    start = next((i for i, line in enumerate(lines) if line.startswith("Traceback")), None)
+    if start is None:
+        return []
+    end = start + 1
+    while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end].strip()):
+        end += 1
+    return ["mock log:", *lines[max(start, end - tail) : end + 1]]
