@@ -30,7 +30,9 @@ def select(entries: list[manifest.Entry], only: str | None, fast: bool) -> list[
         known = {e.name for e in entries}
         unknown = [n for n in names if n not in known]
         if unknown:
-            raise SystemExit(f"No corpus spec named {', '.join(unknown)}; see tests/data/corpus/manifest.yaml.")
+            raise SystemExit(
+                f"No corpus spec named {', '.join(unknown)}; see tests/data/corpus/manifest.yaml."
+            )
         return [e for e in entries if e.name in names]
     return [e for e in entries if e.fast] if fast else entries
 
@@ -71,19 +73,34 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.corpus", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    runner = commands.add_parser("run", help="generate, serve and check every corpus spec; print the scoreboard")
+    runner = commands.add_parser(
+        "run", help="generate, serve and check every corpus spec; print the scoreboard"
+    )
     runner.add_argument("--only", help="comma-separated spec names (default: all)")
-    runner.add_argument("--fast", action="store_true", help="only the specs marked fast (the make test subset)")
+    runner.add_argument(
+        "--fast", action="store_true", help="only the specs marked fast (the make test subset)"
+    )
     runner.add_argument("--jobs", type=int, default=2, help="specs run at once (default: %(default)s)")
-    runner.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: build/corpus)")
-    runner.add_argument("--suite-examples", type=int, default=3, help="examples per operation, generated suite")
+    runner.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="output directory (default: build/corpus)"
+    )
+    runner.add_argument(
+        "--suite-examples", type=int, default=3, help="examples per operation, generated suite"
+    )
     runner.add_argument("--st-examples", type=int, default=5, help="examples per operation, st run")
-    runner.add_argument("--venv-on-path", action="store_true",
-                        help="put this interpreter's bin/ first on the generated projects' PATH, as an active "
-                        "virtualenv would (a diagnosis: the scoreboard's target is a plain shell)")
-    commands.add_parser("verify", help="check every stored spec against the manifest (sha256, operations, styles)")
+    runner.add_argument(
+        "--venv-on-path",
+        action="store_true",
+        help="put this interpreter's bin/ first on the generated projects' PATH, as an active "
+        "virtualenv would (a diagnosis: the scoreboard's target is a plain shell)",
+    )
+    commands.add_parser(
+        "verify", help="check every stored spec against the manifest (sha256, operations, styles)"
+    )
     fetcher = commands.add_parser("fetch", help="rewrite the stored specs from their pinned commits")
-    fetcher.add_argument("--mirror-root", type=Path, help="read <root>/<owner>+<repo>/repo git snapshots, not GitHub")
+    fetcher.add_argument(
+        "--mirror-root", type=Path, help="read <root>/<owner>+<repo>/repo git snapshots, not GitHub"
+    )
     args = parser.parse_args(argv)
     if args.command == "run":
         return run(args)

@@ -80,7 +80,16 @@ def generate(entry: Entry, work: Path, bounds: Bounds) -> StageResult:
     """Both generators, each run even when the other failed (the mock stages need only one)."""
     seconds, failures = 0.0, []
     for kind in ("mock", "contracts"):
-        argv = [sys.executable, "-m", "generators", kind, "--spec", str(entry.spec_path), "--out", str(work / kind)]
+        argv = [
+            sys.executable,
+            "-m",
+            "generators",
+            kind,
+            "--spec",
+            str(entry.spec_path),
+            "--out",
+            str(work / kind),
+        ]
         done = run(argv, ROOT, plain_env(), work / "logs" / f"generate-{kind}.log", bounds.generate_s)
         seconds += done.seconds
         if not done.ok:
@@ -101,17 +110,38 @@ def server_errors(har: Path) -> tuple[int, list[str]]:
     for e in errors[:3]:
         sent = str((e["request"].get("postData") or {}).get("text", ""))[:200]
         body = str(e["response"].get("content", {}).get("text", ""))[:200]
-        lines.append(f"{e['request']['method']} {e['request']['url']} {sent!r} -> {e['response']['status']} {body}")
+        lines.append(
+            f"{e['request']['method']} {e['request']['url']} {sent!r} -> {e['response']['status']} {body}"
+        )
     return len(errors), lines
 
 
-def st_stage(entry: Entry, base_url: str, creds: credentials.Credentials, work: Path, bounds: Bounds
-             ) -> tuple[StageResult, int | None]:
+def st_stage(
+    entry: Entry, base_url: str, creds: credentials.Credentials, work: Path, bounds: Bounds
+) -> tuple[StageResult, int | None]:
     """Plain ``st run`` against the served mock; failures quote the 5xx answers and the mock's traceback."""
     har = work / "st.har"
-    argv = [str(ST), "run", str(entry.spec_path), "--url", base_url, "--max-examples", str(bounds.st_examples),
-            "--workers", "1", "--request-timeout", "10", "--seed", "1", "--no-color",
-            "--report", "har", "--report-har-path", str(har), *creds.st_args()]
+    argv = [
+        str(ST),
+        "run",
+        str(entry.spec_path),
+        "--url",
+        base_url,
+        "--max-examples",
+        str(bounds.st_examples),
+        "--workers",
+        "1",
+        "--request-timeout",
+        "10",
+        "--seed",
+        "1",
+        "--no-color",
+        "--report",
+        "har",
+        "--report-har-path",
+        str(har),
+        *creds.st_args(),
+    ]
     done = run(argv, work, plain_env(), work / "logs" / "st.log", bounds.st_s)
     if done.returncode is None or not har.exists():
         return finished_stage("st", Finished(done.returncode or 99, done.seconds, done.log)), None
@@ -125,17 +155,26 @@ def st_stage(entry: Entry, base_url: str, creds: credentials.Credentials, work: 
 
 def served_stages(entry: Entry, result: SpecResult, work: Path, bounds: Bounds) -> None:
     """``mock``, then ``suite`` and ``st`` against it; the server is stopped whatever happens."""
-    creds = credentials.for_spec(parse(entry.spec_path.read_text(encoding="utf-8"), entry.file.rsplit(".")[-1]))
+    creds = credentials.for_spec(
+        parse(entry.spec_path.read_text(encoding="utf-8"), entry.file.rsplit(".")[-1])
+    )
     port = free_port()
     argv = ["make", "mock", "HOST=127.0.0.1", f"PORT={port}"]
-    with serving(argv, work / "mock", bounds.env(), work / "logs" / "mock.log", port, bounds.mock_start_s) as up:
+    with serving(
+        argv, work / "mock", bounds.env(), work / "logs" / "mock.log", port, bounds.mock_start_s
+    ) as up:
         if up.error:
-            result.stages["mock"] = StageResult("mock", "failed", up.seconds, up.error, first_lines(up.log), str(up.log))
+            result.stages["mock"] = StageResult(
+                "mock", "failed", up.seconds, up.error, first_lines(up.log), str(up.log)
+            )
             return
         result.stages["mock"] = StageResult("mock", "passed", up.seconds, up.base_url, [], str(up.log))
         if (work / "contracts" / "Makefile").exists():
-            suite_env = bounds.env(HYPOTHESIS_PROFILE="ci", CONTRACT_MAX_EXAMPLES=str(bounds.suite_examples),
-                                  CONTRACT_STATEFUL_STEPS="5")
+            suite_env = bounds.env(
+                HYPOTHESIS_PROFILE="ci",
+                CONTRACT_MAX_EXAMPLES=str(bounds.suite_examples),
+                CONTRACT_STATEFUL_STEPS="5",
+            )
             argv = ["make", "test", f"BASE_URL={up.base_url}", *creds.suite_vars()]
             done = run(argv, work / "contracts", suite_env, work / "logs" / "suite.log", bounds.suite_s)
             result.stages["suite"] = finished_stage("suite", done)
@@ -151,7 +190,13 @@ def run_spec(entry: Entry, out: Path, bounds: Bounds) -> SpecResult:
     result = SpecResult(entry.name, entry.operations)
     result.stages["generate"] = generate(entry, work, bounds)
     if (work / "mock" / "Makefile").exists():
-        done = run(["make", "test"], work / "mock", bounds.env(), work / "logs" / "mock-tests.log", bounds.mock_tests_s)
+        done = run(
+            ["make", "test"],
+            work / "mock",
+            bounds.env(),
+            work / "logs" / "mock-tests.log",
+            bounds.mock_tests_s,
+        )
         result.stages["mock-tests"] = finished_stage("mock-tests", done)
         served_stages(entry, result, work, bounds)
     for stage in STAGES:

@@ -116,8 +116,9 @@ def wait_answering(process: subprocess.Popen[bytes], base_url: str, deadline_s: 
 
 
 @contextmanager
-def serving(argv: list[str], cwd: Path, env: dict[str, str], log: Path, port: int, deadline_s: float
-            ) -> Iterator[Serving]:
+def serving(
+    argv: list[str], cwd: Path, env: dict[str, str], log: Path, port: int, deadline_s: float
+) -> Iterator[Serving]:
     """Start a server on ``port``; yields once it answers HTTP (or failed to); always stops it."""
     started = time.monotonic()
     base_url = f"http://127.0.0.1:{port}"

@@ -54,8 +54,11 @@ def table(results: list[SpecResult]) -> list[str]:
             s = r.stages[stage]
             cells.append(f"{MARK[s.status]} {s.seconds:.1f}s" if s.status != "skipped" else "-")
         errors = "-" if r.server_errors is None else str(r.server_errors)
-        rows.append(f"{r.name:<32} {r.operations:>4}  " + "  ".join(f"{c:<10}" for c in cells)
-                    + f"  {errors:>3}  {r.seconds:6.1f}s")
+        rows.append(
+            f"{r.name:<32} {r.operations:>4}  "
+            + "  ".join(f"{c:<10}" for c in cells)
+            + f"  {errors:>3}  {r.seconds:6.1f}s"
+        )
     return rows
 
 
@@ -66,8 +69,10 @@ def render(results: list[SpecResult], entries: dict[str, Entry], wall_s: float) 
     every = sum(all(r.passed(s) for s in STAGES) for r in results)
     errors = sum(r.server_errors or 0 for r in results)
     lines += [f"{'all stages':<11} {every:>3}/{len(results)} specs   ({errors} server errors in st run)", ""]
-    lines.append(f"{len(v.new)} new failure(s), {len(v.known)} known, {len(v.now_passing)} known now passing;"
-                 f" wall time {wall_s:.0f} s")
+    lines.append(
+        f"{len(v.new)} new failure(s), {len(v.known)} known, {len(v.now_passing)} known now passing;"
+        f" wall time {wall_s:.0f} s"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -75,8 +80,14 @@ def failure_block(result: SpecResult, stage: str, entry: Entry) -> list[str]:
     s = result.stages[stage]
     known = entry.known_failures.get(stage)
     title = f"### {result.name} · {stage}" + (" (known)" if known else "")
-    out = [title, "", f"- spec: `tests/data/corpus/{entry.file}` ({entry.operations} operations, "
-           f"{', '.join(entry.styles)})", f"- what: {s.detail}", f"- log: `{s.log}`"]
+    out = [
+        title,
+        "",
+        f"- spec: `tests/data/corpus/{entry.file}` ({entry.operations} operations, "
+        f"{', '.join(entry.styles)})",
+        f"- what: {s.detail}",
+        f"- log: `{s.log}`",
+    ]
     if known:
         out.append(f"- known because: {known}")
     out += ["", "```", *s.lines, "```", ""]

@@ -16,8 +16,21 @@ from typing import Any
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 LARGE_OPERATIONS = 200
 CURSOR_PARAMS = frozenset(
-    {"cursor", "after", "before", "starting_after", "ending_before", "page_token", "pagetoken",
-     "next_token", "nexttoken", "marker", "continuation", "continuation_token", "offset_token"}
+    {
+        "cursor",
+        "after",
+        "before",
+        "starting_after",
+        "ending_before",
+        "page_token",
+        "pagetoken",
+        "next_token",
+        "nexttoken",
+        "marker",
+        "continuation",
+        "continuation_token",
+        "offset_token",
+    }
 )
 PAGE_PARAMS = frozenset({"page", "per_page", "pagesize", "page_size", "currentpage", "offset", "limit"})
 TEMPLATE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
@@ -55,9 +68,9 @@ def walk(node: Any) -> Iterator[Any]:
 
 
 def security_styles(document: dict[str, Any]) -> set[str]:
-    schemes = document.get("securityDefinitions") or (document.get("components") or {}).get(
-        "securitySchemes"
-    ) or {}
+    schemes = (
+        document.get("securityDefinitions") or (document.get("components") or {}).get("securitySchemes") or {}
+    )
     found: set[str] = set()
     for scheme in schemes.values():
         if not isinstance(scheme, dict):
@@ -94,7 +107,7 @@ def media_types(document: dict[str, Any]) -> set[str]:
 def body_styles(document: dict[str, Any]) -> set[str]:
     types = media_types(document)
     found = set()
-    if any(t.endswith("/xml") or t.endswith("+xml") for t in types):
+    if any(t.endswith(("/xml", "+xml")) for t in types):
         found.add("xml")
     if "application/x-www-form-urlencoded" in types:
         found.add("form")
@@ -141,9 +154,10 @@ def styles(document: dict[str, Any], text: str, file_format: str) -> list[str]:
     found |= operation_styles(document)
     if document.get("webhooks"):
         found.add("webhooks")
-    if any(isinstance(node, dict) and ({"oneOf", "anyOf", "discriminator"} & node.keys()) for node in walk(
-        document.get("components") or document.get("definitions") or {}
-    )):
+    if any(
+        isinstance(node, dict) and ({"oneOf", "anyOf", "discriminator"} & node.keys())
+        for node in walk(document.get("components") or document.get("definitions") or {})
+    ):
         found.add("polymorphism")
     if TEMPLATE.search(text):
         found.add("template-text")
