@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench.corpus import credentials
 from bench.corpus.manifest import ROOT, Entry, parse
-from bench.corpus.processes import Finished, first_lines, first_traceback, free_port, plain_env, run, serving
+from bench.corpus.processes import Finished, first_lines, free_port, plain_env, run, serving, traceback_end
 
 STAGES = ("generate", "mock-tests", "mock", "suite", "st")
 ST = Path(sys.executable).with_name("st")
@@ -148,7 +148,8 @@ def st_stage(
     count, lines = server_errors(har)
     info = f"{count} server errors, st exit code {done.returncode}"
     if count:
-        lines += first_traceback(work / "logs" / "mock.log")
+        trace = traceback_end(work / "logs" / "mock.log")
+        lines += ["mock log:", *trace] if trace else []
         return StageResult("st", "failed", done.seconds, info, lines, str(done.log)), count
     return StageResult("st", "passed", done.seconds, info, [], str(done.log)), count
 

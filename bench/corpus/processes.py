@@ -131,17 +131,25 @@ def serving(
 
 
 def first_lines(log: Path, limit: int = 12) -> list[str]:
-    """The lines that say what went wrong: the first error-looking ones, else the last ones."""
+    """What went wrong, each line cut at 300 characters: the end of the first traceback, else the
+    first error-looking lines, else the last lines of the log."""
+    return [line if len(line) <= 300 else line[:300] + " ..." for line in _telling_lines(log, limit)]
+
+
+def _telling_lines(log: Path, limit: int) -> list[str]:
+    trace = traceback_end(log, limit)
+    if trace:
+        return trace
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []
-    markers = ("error", "Error", "FAILED", "Traceback", "refused", "No such", "not found", "killed", "E   ")
+    markers = ("error", "Error", "FAILED", "refused", "No such", "not found", "killed", "E   ")
     for index, line in enumerate(lines):
         if index > 0 and any(marker in line for marker in markers):
             return lines[index : index + limit]
     return lines[-limit:]
 
 
-def first_traceback(log: Path, tail: int = 8) -> list[str]:
-    """The end of the first Python traceback in a server log (where a 500 came from), if any."""
+def traceback_end(log: Path, tail: int = 8) -> list[str]:
+    """The last ``tail`` lines of the first Python traceback in a log, ending with its exception."""
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []
     start = next((i for i, line in enumerate(lines) if line.startswith("Traceback")), None)
     if start is None:
@@ -149,4 +157,4 @@ def first_traceback(log: Path, tail: int = 8) -> list[str]:
     end = start + 1
     while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end].strip()):
         end += 1
-    return ["mock log:", *lines[max(start, end - tail) : end + 1]]
+    return lines[max(start, end - tail) : end + 1]
