@@ -22,14 +22,18 @@ class ErrorShape:
 
     ``constants`` gives the value of each field whose source is ``constant`` (a required
     property the mock has nothing to say about, filled with a schema-valid value).
+    ``as_text`` says the spec's error schema is a string: the body is the message itself.
     """
 
     media_type: str = ERROR_MEDIA_TYPE
     fields: tuple[tuple[str, ErrorSource], ...] | None = None
     constants: tuple[tuple[str, Any], ...] = ()
+    as_text: bool = False
 
-    def body(self, error: MockError) -> dict[str, Any]:
+    def body(self, error: MockError) -> Any:
         """The error document for ``error``."""
+        if self.as_text:
+            return error.message
         cumulocity = error.to_body()
         if self.fields is None:
             return cumulocity

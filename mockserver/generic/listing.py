@@ -68,9 +68,13 @@ def _same(value: Any, wanted: Any) -> bool:
 
 
 def _as_int(value: Any, default: int | None) -> int | None:
-    if value is None:
+    """An integer argument; ``default`` when absent or not a number (an opaque string cursor)."""
+    if value is None or isinstance(value, bool):
         return default
-    return int(value)
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return default
 
 
 def page_items(

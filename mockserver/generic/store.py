@@ -86,11 +86,16 @@ class ResourceStore:
             item[field] = item_id
         self._fill_server_fields(item, item_url=f"{collection_url.rstrip('/')}/{item_id}", created=True)
         self._items[self._key(parent, item_id)] = item
-        return copy.deepcopy(item)
+        return self._answer(item)
+
+    def _answer(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        """A copy of ``item`` as answers show it: without its write-only properties."""
+        hidden = self.spec.write_only
+        return {k: copy.deepcopy(v) for k, v in item.items() if k not in hidden}
 
     def get(self, parent: Mapping[str, Any], item_id: Any) -> dict[str, Any]:
         """The item, or :class:`NotFound`."""
-        return copy.deepcopy(self._lookup(parent, item_id))
+        return self._answer(self._lookup(parent, item_id))
 
     def update(
         self, parent: Mapping[str, Any], item_id: Any, body: Mapping[str, Any], *, item_url: str, merge: bool
@@ -109,13 +114,13 @@ class ResourceStore:
         self._fill_server_fields(updated, item_url=item_url, created=False)
         current.clear()
         current.update(updated)
-        return copy.deepcopy(current)
+        return self._answer(current)
 
     def delete(self, parent: Mapping[str, Any], item_id: Any) -> dict[str, Any]:
         """Remove the item and return what it was; :class:`NotFound` if it does not exist."""
         item = self._lookup(parent, item_id)
         del self._items[self._key(parent, item_id)]
-        return item
+        return self._answer(item)
 
     def _fill_server_fields(self, item: dict[str, Any], *, item_url: str, created: bool) -> None:
         now = _now()
@@ -158,6 +163,7 @@ class ResourceStore:
                     field_is_array=spec.field_is_array,
                 )
             ]
+        shown = [self._answer(item) for item in selected] if self.spec.write_only else selected
         return copy.deepcopy(
-            page_items(selected, self.spec.paging, args, self.spec.list_shape, url=url, query=query)
+            page_items(shown, self.spec.paging, args, self.spec.list_shape, url=url, query=query)
         )
