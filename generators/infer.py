@@ -89,7 +89,6 @@ def build_model(spec: Spec, package: str) -> Model:
         operations=ordered,
         canned=CannedResponses(canned, owners),
         error_shape=_error_shape(spec, schemas, raw_ops),
-        paging_styles=tuple(sorted({r.spec.paging.style for r in resources})),
         links=links,
         notes=spec.notes + _not_found_notes(raw_ops, ordered, owners),
     )

@@ -69,7 +69,6 @@ class RawOperation:
     body_required: bool = False
     status: int = 200
     success: Media | None = None
-    success_where: str = ""
     responses: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
 
     @property
@@ -194,5 +193,4 @@ def _responses(spec: Spec, raw: RawOperation, responses: Any, where: str) -> Non
         )
     raw.status, key = min(codes)
     response, response_where = raw.responses[key]
-    raw.success_where = response_where
     raw.success = _media(spec, response.get("content"), response_where)

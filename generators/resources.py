@@ -29,8 +29,8 @@ from generators.operations import Param, RawOperation, is_json
 from generators.schemas import ObjectView, Schemas
 from mockserver.generic import ListShape, PagingSpec, ResourceSpec, ServerField
 from mockserver.generic.ids import IdType
-from mockserver.generic.listing import ExtraSource
 from mockserver.generic.spec import FilterSpec
+from mockserver.paging import ExtraSource
 
 ITEM_PATH = re.compile(r"(?P<parent>.*)/\{(?P<param>[^}/]+)\}")
 CUMULOCITY_EXTRAS: dict[str, ExtraSource] = {

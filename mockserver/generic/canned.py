@@ -10,18 +10,10 @@ import copy
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from mockserver.errors import MockError, NotFound
-from mockserver.generic.errorshape import error_for_status
+from mockserver.errors import NotFound, NotImplementedOperation, error_for_status
 from mockserver.generic.store import ResourceStore
 
 Handler = Callable[..., Awaitable[tuple[Any, int] | tuple[Any, int, dict[str, str]]]]
-
-
-class NotImplementedByMock(MockError):
-    """The operation has neither a generated nor a user handler, nor a canned answer."""
-
-    status = 501
-    name = "Not Implemented"
 
 
 class CannedResponses:
@@ -47,7 +39,7 @@ class CannedResponses:
 
         async def canned(**args: Any) -> tuple[Any, int] | tuple[Any, int, dict[str, str]]:
             if answer is None:
-                raise NotImplementedByMock(
+                raise NotImplementedOperation(
                     f"Operation {operation_id!r} has no handler in this mock; "
                     "add a method for it to the project's hooks module."
                 )

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-from mockserver.errors import NotFound, UnsupportedMediaType
-from mockserver.generic.errorshape import error_for_status
+from mockserver.errors import NotFound, UnsupportedMediaType, error_for_status
 from mockserver.generic.store import ResourceStore
 
 URL_SAFE = ":/?#[]@!$&'()*+,;=%"

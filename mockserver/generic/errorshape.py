@@ -50,18 +50,3 @@ class ErrorShape:
             name: constants.get(name) if source == "constant" else values[source]
             for name, source in self.fields
         }
-
-
-_BY_STATUS: dict[int, type[MockError]] = {cls.status: cls for cls in MockError.__subclasses__()}
-
-
-def error_for_status(status: int, message: str, *, resource: str = "undefined") -> MockError:
-    """The :class:`MockError` subclass for an HTTP status (a generic one for statuses without a class).
-
-    Used for errors raised outside the domain, such as the web framework's request validation.
-    """
-    cls = _BY_STATUS.get(status)
-    if cls is not None:
-        return cls(message, resource=resource)
-    generic: type[MockError] = type("HttpError", (MockError,), {"status": status, "name": "Error"})
-    return generic(message, resource=resource)

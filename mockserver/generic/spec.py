@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from mockserver.generic.ids import IdType
-from mockserver.generic.listing import ListShape, PagingSpec
+from mockserver.paging import ListShape, PagingSpec
 
 ServerFieldKind = Literal["self", "created", "updated", "constant"]
 

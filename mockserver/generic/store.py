@@ -15,8 +15,8 @@ from typing import Any
 
 from mockserver.errors import NotFound
 from mockserver.generic.ids import IdFactory, id_key
-from mockserver.generic.listing import matches, page_items
 from mockserver.generic.spec import ResourceSpec
+from mockserver.paging import page_items
 
 Key = tuple[str, ...]
 
@@ -167,3 +167,23 @@ class ResourceStore:
         return copy.deepcopy(
             page_items(shown, self.spec.paging, args, self.spec.list_shape, url=url, query=query)
         )
+
+
+def matches(
+    item: Mapping[str, Any], field: str, wanted: Any, *, param_is_array: bool, field_is_array: bool
+) -> bool:
+    """Whether ``item[field]`` equals ``wanted`` (or any of them / contains it, for arrays)."""
+    if field not in item:
+        return False
+    have = item[field]
+    candidates = list(wanted) if param_is_array else [wanted]
+    values = list(have) if field_is_array and isinstance(have, list) else [have]
+    return any(_same(v, c) for v in values for c in candidates)
+
+
+def _same(value: Any, wanted: Any) -> bool:
+    if isinstance(value, bool) or isinstance(wanted, bool):
+        return value is wanted or str(value).lower() == str(wanted).lower()
+    if isinstance(value, int | float) and isinstance(wanted, int | float):
+        return value == wanted
+    return str(value) == str(wanted)
