@@ -63,4 +63,3 @@ def generate_contracts(
     """Write the contract suite for ``spec_path`` into ``out``; returns the files written."""
     model = load_contract_model(spec_path, name=name)
     return write_files(out, contract_files(model) + _kit("contracts", model, python), force=force)
-

@@ -87,7 +87,7 @@ def build_model(spec: Spec, package: str) -> Model:
         document=spec.document,
         resources=tuple(resources),
         operations=ordered,
-        canned=CannedResponses(canned, owners),
+        canned=CannedResponses(canned, owners, _locations(spec, raw_ops)),
         error_shape=_error_shape(spec, schemas, raw_ops),
         links=links,
         notes=spec.notes + _not_found_notes(raw_ops, ordered, owners),
@@ -114,9 +114,29 @@ def contract_model(spec: Spec, package: str) -> Model:
         operations=(),
         canned=CannedResponses({}),
         error_shape=ErrorShape(),
-        paging_styles=(),
         notes=(*spec.notes, note),
     )
+
+
+def _locations(spec: Spec, raw_ops: list[RawOperation]) -> dict[str, str]:
+    """operationId -> the Location a redirect answers with: the header's example, else its default."""
+    found: dict[str, str] = {}
+    for raw in raw_ops:
+        if not 300 <= raw.status < 400:
+            continue
+        response, where = raw.responses[str(raw.status)]
+        header = {k.lower(): v for k, v in (response.get("headers") or {}).items()}.get("location")
+        header = spec.deref(header, where) if header is not None else {}
+        schema = header.get("schema") or {} if isinstance(header, dict) else {}
+        for value in (
+            header.get("example") if isinstance(header, dict) else None,
+            schema.get("example"),
+            schema.get("default"),
+        ):
+            if isinstance(value, str) and value:
+                found[raw.operation_id] = value
+                break
+    return found
 
 
 def _owner(raw: RawOperation, resources: list[Resource]) -> tuple[str, str, tuple[str, ...], int] | None:

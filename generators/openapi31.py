@@ -78,7 +78,7 @@ def as_openapi30(document: dict[str, Any], spec: str) -> tuple[dict[str, Any], s
     if problems:
         raise GenerationError.combine(problems)
     converted["openapi"] = "3.0.3"
-    note = f"The spec declares OpenAPI {version}; it is converted to 3.0.3 in one step (`generators/openapi31.py`)."
+    note = f"The spec declares OpenAPI {version}; it is served as 3.0.3, converted in one step."
     if "webhooks" in dropped:
         note += " Its webhooks (calls the API makes, not requests it serves) are left out."
     return converted, note

@@ -52,7 +52,7 @@ def with_operation_ids(document: dict[str, Any]) -> tuple[dict[str, Any], tuple[
                 chosen, n = f"{wanted}{n}", n + 1
             taken.add(chosen)
             if chosen != given:
-                why = "has none" if not given else f"shares {given!r} with another operation"
+                why = "has no operationId" if not given else f"shares {given!r} with another operation"
                 notes.append(f"`{method.upper()} {path}` {why}; it is served as operationId `{chosen}`.")
                 new_item[method] = {**op, "operationId": chosen}
         new_paths[path] = new_item

@@ -97,6 +97,7 @@ def mock_files(model: Model) -> list[OutputFile]:
         "operations": operation_specs(model),
         "canned": model.canned.answers,
         "canned_owners": model.canned.owners,
+        "canned_locations": model.canned.locations,
         "error_shape": model.error_shape,
         "error_resource": model.resources[0].spec.error_resource if model.resources else "undefined",
         "handler_ops": [o for o in model.operations if o.kind != "canned"],

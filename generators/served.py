@@ -5,7 +5,7 @@ Two things in real specs stop Connexion or Schemathesis although they say nothin
 * ``x-`` extension values that hold a ``$ref`` (often to another file): the tools resolve every
   ``$ref`` in the document, so such a value is removed from the copy, never resolved;
 * security requirements naming a scheme ``components.securitySchemes`` does not define: the name
-  is dropped from the requirement (an empty requirement then means "no credentials").
+  is dropped from the requirement, and a requirement left with no scheme is dropped entirely.
 
 Each removal is reported as a note for the generated READMEs.
 """
@@ -48,6 +48,8 @@ def _requirements(requirements: Any, defined: set[str], where: str, notes: list[
             notes.append(
                 f"`{where}` names the undefined security scheme(s) {', '.join(unknown)}; they are ignored."
             )
+            if len(unknown) == len(requirement):
+                continue  # nothing left to satisfy: dropped, not turned into "no credentials" ({})
         kept.append({k: v for k, v in requirement.items() if k in defined})
     return kept
 
@@ -60,7 +62,8 @@ def _holds_ref(node: Any) -> bool:
     return False
 
 
-def _without_extension_refs(node: Any, where: str, notes: list[str]) -> Any:
+def _without_extension_refs(node: Any, where: str, notes: list[str], names: bool = False) -> Any:
+    """``names``: the keys of ``node`` are property names (``properties``), not fields."""
     if isinstance(node, list):
         return [_without_extension_refs(v, f"{where}/{i}", notes) for i, v in enumerate(node)]
     if not isinstance(node, dict):
@@ -68,7 +71,10 @@ def _without_extension_refs(node: Any, where: str, notes: list[str]) -> Any:
     out: dict[str, Any] = {}
     for key, value in node.items():
         here = f"{where}{pointer(key)}"
-        if key.startswith("x-") and _holds_ref(value):
+        if not names and key == "properties":
+            out[key] = _without_extension_refs(value, here, notes, names=True)
+            continue
+        if not names and key.startswith("x-") and _holds_ref(value):
             notes.append(f"The extension `{here}` holds a `$ref`; it is left out of the served copy.")
             continue
         out[key] = _without_extension_refs(value, here, notes)

@@ -127,7 +127,7 @@ def check(
     headers: Mapping[str, str],
     query: Mapping[str, str],
     cookies: Mapping[str, str],
-    accepted: Accepted = Accepted(),  # noqa: B008 (immutable)
+    accepted: Accepted = Accepted(),
 ) -> None:
     """Raise :class:`Unauthorized` unless one alternative is satisfied (``headers`` keys lower-case)."""
     if not alternatives:

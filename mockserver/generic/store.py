@@ -65,15 +65,16 @@ class ResourceStore:
         self._items[self._key(parent or {}, item_id)] = body
 
     @staticmethod
-    def _without_nulls(body: Mapping[str, Any]) -> dict[str, Any]:
-        """A top-level ``null`` in a request body means "absent" (as in JSON merge patch, RFC 7396)."""
-        return {k: copy.deepcopy(v) for k, v in body.items() if v is not None}
+    def _stored(body: Mapping[str, Any]) -> dict[str, Any]:
+        """A created or replacing body as stored: ``null`` values kept (the request validator let
+        them through, so the schema says nullable: a required nullable property must be answered)."""
+        return copy.deepcopy(dict(body))
 
     def create(
         self, parent: Mapping[str, Any], body: Mapping[str, Any], *, collection_url: str
     ) -> dict[str, Any]:
         """Store a new item and return it with its id and server-side fields."""
-        item = self._without_nulls(body)
+        item = self._stored(body)
         field = self.spec.id_field
         if field and self.spec.client_ids and item.get(field) is not None:
             # A client-chosen id that exists already replaces that item (an upsert): answering
@@ -108,7 +109,7 @@ class ResourceStore:
             updated = {**current, **copy.deepcopy(dict(body))}
             updated = {k: v for k, v in updated.items() if v is not None}
         else:
-            updated = {**kept, **self._without_nulls(body)}
+            updated = {**kept, **self._stored(body)}
         if self.spec.id_field:
             updated[self.spec.id_field] = current.get(self.spec.id_field, item_id)
         self._fill_server_fields(updated, item_url=item_url, created=False)
