@@ -11,8 +11,10 @@ BASE_URL ?=
 PROFILE  ?= ci
 API      ?= all
 CONTRACT_ARGS ?=
+CORPUS_JOBS ?= 2
+CORPUS_ONLY ?=
 
-.PHONY: install mock test lint contracts bench generate clean
+.PHONY: install mock test lint contracts bench corpus generate clean
 
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -46,6 +48,11 @@ contracts: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Every corpus spec (tests/data/corpus) generated, served by its own `make mock`, checked by its
+# own `make test` and plain `st run`; scoreboard and failures in build/corpus/.
+corpus: $(STAMP)
+	$(BIN)/python -m bench.corpus run --jobs $(CORPUS_JOBS) $(if $(CORPUS_ONLY),--only $(CORPUS_ONLY))
 
 generate: $(STAMP)
 	$(BIN)/python -m generators regenerate

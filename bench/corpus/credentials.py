@@ -1,0 +1,64 @@
+"""The credentials a corpus run sends, chosen from the security schemes the spec declares.
+
+A generated mock accepts any well-formed credentials, so the run sends fixed ones of the kind
+the spec asks for: HTTP basic, a bearer token (also for OAuth2 and OpenID Connect) and API
+keys in a header. ``suite_vars`` are the generated suite's make variables (``AUTH``,
+``TOKEN``, ``HEADER``); ``st_args`` the same for plain ``st run``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+USER = "corpus:corpus"
+TOKEN = "corpus-token"
+KEY = "corpus-key"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    basic: str | None = None
+    token: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def suite_vars(self) -> list[str]:
+        """``make test`` variables of the generated contract suite."""
+        found = [f"AUTH={self.basic}"] if self.basic else []
+        if self.token:
+            found.append(f"TOKEN={self.token}")
+        found += [f"HEADER={name}: {value}" for name, value in self.headers[:1]]
+        return found
+
+    def st_args(self) -> list[str]:
+        """``st run`` options: basic wins over a token (both would be one Authorization header)."""
+        found = ["--auth", self.basic] if self.basic else []
+        if self.token and not self.basic:
+            found += ["--header", f"Authorization: Bearer {self.token}"]
+        for name, value in self.headers:
+            found += ["--header", f"{name}: {value}"]
+        return found
+
+
+def schemes(document: dict[str, Any]) -> dict[str, Any]:
+    found = document.get("securityDefinitions") or (document.get("components") or {}).get("securitySchemes")
+    return found if isinstance(found, dict) else {}
+
+
+def for_spec(document: dict[str, Any]) -> Credentials:
+    basic = token = None
+    headers: list[tuple[str, str]] = []
+    for scheme in schemes(document).values():
+        if not isinstance(scheme, dict):
+            continue
+        kind = str(scheme.get("type", "")).lower()
+        http_scheme = str(scheme.get("scheme", "")).lower()
+        if kind == "basic" or (kind == "http" and http_scheme == "basic"):
+            basic = USER
+        elif kind in ("oauth2", "openidconnect") or (kind == "http" and http_scheme == "bearer"):
+            token = TOKEN
+        elif kind == "apikey" and scheme.get("in") == "header" and str(scheme.get("name", "")):
+            name = str(scheme["name"])
+            if name.lower() != "authorization" and name not in dict(headers):
+                headers.append((name, KEY))
+    return Credentials(basic, token, tuple(headers))
