@@ -66,7 +66,6 @@ class Client:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
         self._http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)))
-        self.requests_sent = 0
         self.timeouts_in_a_row = 0
 
     def close(self) -> None:
@@ -99,7 +98,6 @@ class Client:
         if accept is None and "accept" in request.headers:
             del request.headers["accept"]
         recorded = RecordedRequest(method, str(request.url), dict(request.headers), content)
-        self.requests_sent += 1
         try:
             raw = self._http.send(request)
         except httpx.ConnectTimeout as exc:

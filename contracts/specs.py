@@ -8,8 +8,6 @@ from typing import Any
 
 import yaml
 
-SPEC_FILES = {"measurement": "measurement.yaml", "inventory": "inventory.yaml", "dtm": "dtm.yaml"}
-
 
 @cache
 def load(spec_dir: str, name: str) -> dict[str, Any]:

@@ -17,6 +17,8 @@ import yaml
 
 from generators.errors import GenerationError, pointer
 from generators.openapi31 import as_openapi30
+from generators.operation_ids import with_operation_ids
+from generators.served import served_document
 
 Node = dict[str, Any]
 
@@ -63,18 +65,29 @@ class Spec:
             ) from exc
         if not isinstance(document, dict):
             raise GenerationError(shown, "", "The spec is not a mapping.", "Pass an OpenAPI 3 document.")
+        if "swagger" in document:
+            raise GenerationError(
+                shown,
+                "/swagger",
+                f"The spec is Swagger {document['swagger']}; the generators read OpenAPI 3.0, 3.1 and 3.2.",
+                f"Convert it first: `npx swagger2openapi {path} -o {path.stem}.openapi3.yaml` "
+                "(no well-kept converter exists on PyPI).",
+            )
         version = str(document.get("openapi", ""))
-        if not version.startswith("3."):
+        if not version.startswith(("3.0", "3.1", "3.2")):
             raise GenerationError(
                 shown,
                 "/openapi",
-                f"The spec declares openapi {version or '(missing)'!r}; expected 3.0.x or 3.1.x.",
-                "Convert Swagger 2.0 documents to OpenAPI 3 first.",
+                f"The spec declares openapi {version or '(missing)'!r}; expected 3.0.x, 3.1.x or 3.2.x.",
+                "Pass an OpenAPI 3 document.",
             )
         if not isinstance(document.get("paths"), dict) or not document["paths"]:
             raise GenerationError(shown, "/paths", "The spec has no paths.", "Add at least one operation.")
         document, note = as_openapi30(_json_compatible(document), shown)
-        return cls(document=document, name=shown, text=text, notes=(note,) if note else ())
+        document, id_notes = with_operation_ids(document)
+        document, served_notes = served_document(document)
+        notes = ((note,) if note else ()) + id_notes + served_notes
+        return cls(document=document, name=shown, text=text, notes=notes)
 
     def error(self, where: str, message: str, hint: str) -> GenerationError:
         """A :class:`GenerationError` about this spec."""

@@ -88,6 +88,5 @@ class Model:
     operations: tuple[Operation, ...]
     canned: CannedResponses
     error_shape: ErrorShape
-    paging_styles: tuple[str, ...]
     links: tuple[Link, ...] = ()
     notes: tuple[str, ...] = field(default=())

@@ -15,6 +15,7 @@ import yaml
 
 from generators.links import derived_document
 from generators.model import Model
+from generators.served import request_document
 from generators.writer import OutputFile
 from mockserver.generic import OperationSpec
 
@@ -83,7 +84,10 @@ def mock_files(model: Model) -> list[OutputFile]:
         {
             "resource": r.name,
             "list_path": r.collection_path if any(o.kind == "list" for o in by_resource[r.name]) else None,
+            "list_operation": next((o.operation_id for o in by_resource[r.name] if o.kind == "list"), None),
             "unknown_item_path": r.item_path.replace("{" + r.id_param + "}", UNKNOWN_IDS[r.spec.id_type]),
+            "get_operation": next((o.operation_id for o in by_resource[r.name] if o.kind == "get"), None),
+            "unknown_status": next((o.not_found_status for o in by_resource[r.name] if o.kind == "get"), 404),
         }
         for r in model.resources
         if not r.spec.parent_params
@@ -97,6 +101,7 @@ def mock_files(model: Model) -> list[OutputFile]:
         "operations": operation_specs(model),
         "canned": model.canned.answers,
         "canned_owners": model.canned.owners,
+        "canned_locations": model.canned.locations,
         "error_shape": model.error_shape,
         "error_resource": model.resources[0].spec.error_resource if model.resources else "undefined",
         "handler_ops": [o for o in model.operations if o.kind != "canned"],
@@ -122,7 +127,7 @@ def mock_files(model: Model) -> list[OutputFile]:
         OutputFile(f"{pkg}/app.py", _render("mock/app.py.j2", **context)),
         OutputFile(f"{pkg}/handlers.py", _render("mock/handlers.py.j2", **context)),
         OutputFile(f"{pkg}/resources.py", _render("mock/resources.py.j2", **context)),
-        OutputFile(f"{pkg}/openapi.yaml", f"# {line}\n" + _yaml(model.document)),
+        OutputFile(f"{pkg}/openapi.yaml", f"# {line}\n" + _yaml(request_document(model.document))),
         OutputFile(f"{pkg}/hooks.py", _render("mock/hooks.py.j2", **context), once=True),
         OutputFile("tests/test_generated_mock.py", _render("mock/test_generated_mock.py.j2", **context)),
     ]
@@ -149,6 +154,21 @@ def contract_files(model: Model) -> list[OutputFile]:
         OutputFile("conftest.py", _render("contracts/conftest.py.j2", **context)),
         OutputFile("suite_schema.py", _render("contracts/suite_schema.py.j2", **context)),
         OutputFile("test_schema.py", _render("contracts/test_schema.py.j2", **context)),
-        OutputFile("test_stateful.py", _render("contracts/test_stateful.py.j2", **context)),
         OutputFile("openapi.yaml", header + _yaml(derived)),
-    ]
+    ] + (
+        [OutputFile("test_stateful.py", _render("contracts/test_stateful.py.j2", **context))]
+        if _declares_links(derived)
+        else []
+    )
+
+
+def _declares_links(document: dict[str, Any]) -> bool:
+    """Whether any response of ``document`` has links (Schemathesis's stateful phase needs some)."""
+    for item in (document.get("paths") or {}).values():
+        for op in (item or {}).values():
+            responses = op.get("responses") if isinstance(op, dict) else None
+            for response in (responses or {}).values():
+                if isinstance(response, dict) and response.get("links"):
+                    return True
+    components = (document.get("components") or {}).get("responses") or {}
+    return any(isinstance(r, dict) and r.get("links") for r in components.values())

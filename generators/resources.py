@@ -22,15 +22,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from generators.errors import pointer
+from generators.errors import GenerationError, pointer
 from generators.loader import Spec
 from generators.model import Operation, OperationKind, Resource
 from generators.operations import Param, RawOperation, is_json
 from generators.schemas import ObjectView, Schemas
 from mockserver.generic import ListShape, PagingSpec, ResourceSpec, ServerField
 from mockserver.generic.ids import IdType
-from mockserver.generic.listing import ExtraSource
 from mockserver.generic.spec import FilterSpec
+from mockserver.paging import ExtraSource
 
 ITEM_PATH = re.compile(r"(?P<parent>.*)/\{(?P<param>[^}/]+)\}")
 CUMULOCITY_EXTRAS: dict[str, ExtraSource] = {
@@ -73,12 +73,17 @@ def find_resources(
 ) -> list[tuple[Resource, list[Operation]]]:
     """Every resource of the spec with the operations that serve it."""
     found: list[tuple[Resource, list[Operation]]] = []
+    problems: list[GenerationError] = []
     for item_path, item_ops in by_path.items():
         match = ITEM_PATH.fullmatch(item_path)
         if not match or match["parent"] not in by_path:
             continue
         parts = _Parts(item_path, match["parent"], match["param"], item_ops, by_path[match["parent"]])
-        built = _resource(spec, schemas, parts, error_resource)
+        try:
+            built = _resource(spec, schemas, parts, error_resource)
+        except GenerationError as problem:
+            problems.append(problem)
+            continue
         if built is None:
             continue
         resource, ops = built
@@ -86,6 +91,8 @@ def find_resources(
             resource = _renamed(resource, f"{resource.name}_{len(found)}")
             ops = [_with_resource(o, resource.name) for o in ops]
         found.append((resource, ops))
+    if problems:
+        raise GenerationError.combine(problems)
     return found
 
 
@@ -136,31 +143,12 @@ def _item_schema(schemas: Schemas, parts: _Parts) -> str | None:
     return None
 
 
-def _json_bodies_only(spec: Spec, raw: RawOperation) -> None:
-    """Resource operations store request bodies: other media types than JSON cannot be stored."""
-    body = raw.body
-    if body is None:
-        return
-    for media_type in (body.media_type, *body.others):
-        if not is_json(media_type):
-            where = body.where.rsplit("/content/", 1)[0] + "/content" + pointer(media_type)
-            raise spec.error(
-                where,
-                f"The operation {raw.operation_id!r} accepts {media_type} request bodies; the generated "
-                "mock stores JSON bodies only.",
-                "Generate from a copy of the spec whose request bodies for this operation are JSON only.",
-            )
-
-
 def _resource(
     spec: Spec, schemas: Schemas, parts: _Parts, error_resource: str
 ) -> tuple[Resource, list[Operation]] | None:
     outer = _item_schema(schemas, parts)
     if outer is None:
         return None
-    for raw in (parts.create(), parts.item.get("put"), parts.item.get("patch")):
-        if raw is not None:
-            _json_bodies_only(spec, raw)
     envelope, item_schema = _envelope(schemas, outer)
     assert item_schema is not None
     view = schemas.view(item_schema)
@@ -237,6 +225,7 @@ def _resource(
         list_shape=shape,
         server_fields=tuple(server_fields),
         error_resource=error_resource,
+        write_only=tuple(sorted(p for p, (schema, _) in view.properties.items() if schema.get("writeOnly"))),
     )
     resource = Resource(
         name,

@@ -10,8 +10,15 @@ Every rule the mock enforces raises a subclass of :class:`MockError`. The HTTP e
     ├── NotFound              404  the addressed resource does not exist
     ├── Conflict              409  the request contradicts the current state (in use, duplicate)
     ├── PayloadTooLarge       413  the body exceeds the configured size limit
+    ├── MethodNotAllowed      405  the path exists but not with the request's method
+    ├── NotAcceptable         406  no representation matches the Accept header
     ├── UnsupportedMediaType  415  the Content-Type is not one the operation accepts
-    └── ValidationError       422  well-formed input that breaks a documented rule
+    ├── ValidationError       422  well-formed input that breaks a documented rule
+    ├── InternalError         500  a bug in the mock (logged; tests assert it never happens)
+    └── NotImplementedOperation 501  the spec has the operation, the mock no handler for it
+
+:func:`error_for_status` is the one status -> class mapping, for errors raised outside the
+domain (the web framework's validation and routing, a generated mock's canned answers).
 
 The body is the one Cumulocity clients parse::
 
@@ -25,6 +32,8 @@ e.g. one entry per bad CSV cell, and is rendered as the ``errors`` array of the 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
+from http import HTTPStatus
 from typing import Any, ClassVar
 
 ERROR_INFO_URL = "https://cumulocity.com/guides/reference/rest-implementation/#error_reporting"
@@ -119,3 +128,70 @@ class ValidationError(MockError):
 
     status = 422
     name = "validationError"
+
+
+class MethodNotAllowed(MockError):
+    """The path exists but does not support the request's method."""
+
+    status = 405
+    name = "Method Not Allowed"
+
+
+class NotAcceptable(MockError):
+    """No representation matches the request's Accept header."""
+
+    status = 406
+    name = "Not Acceptable"
+
+
+class InternalError(MockError):
+    """A bug in the mock; logged with its traceback. Tests assert it never happens."""
+
+    status = 500
+    name = "Internal Error"
+
+
+class NotImplementedOperation(MockError):
+    """The spec has the operation but the mock has no handler for it yet."""
+
+    status = 501
+    name = "Not Implemented"
+
+
+BY_STATUS: Mapping[int, type[MockError]] = {
+    cls.status: cls
+    for cls in (
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        MethodNotAllowed,
+        NotAcceptable,
+        Conflict,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        ValidationError,
+        InternalError,
+        NotImplementedOperation,
+    )
+}
+"""Every status the mock answers with a class of its own; written out, not discovered."""
+
+
+@cache
+def _class_for_unlisted(status: int) -> type[MockError]:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    return type(f"HttpError{status}", (MockError,), {"status": status, "name": phrase})
+
+
+def error_for_status(status: int, message: str, *, resource: str = "undefined") -> MockError:
+    """The :class:`MockError` for an HTTP status, for errors raised outside the domain.
+
+    A status without a class of its own (say 429) gets a subclass made once for it, so the
+    answer keeps the status it was given.
+    """
+    cls = BY_STATUS.get(status) or _class_for_unlisted(status)
+    return cls(message, resource=resource)

@@ -1,4 +1,5 @@
-"""Cumulocity-style paging as pure functions over plain data.
+"""Paging and collection envelopes as pure functions over plain data: the one home for both
+the hand-written mock and the generic mock of generated projects.
 
 The platform pages every collection the same way (see ``spec/measurement.yaml``):
 
@@ -8,13 +9,21 @@ The platform pages every collection the same way (see ``spec/measurement.yaml``)
   ``totalElements`` only when ``withTotalPages`` / ``withTotalElements`` ask for them.
 * ``self`` and ``next`` are always present and echo every query parameter, with
   ``currentPage`` rewritten; ``prev`` appears from page 2 on.
+
+A generated mock pages as its spec does (:class:`PagingSpec`, detected by the generator from a
+list operation's query parameters, and :func:`page_items`):
+
+* ``cumulocity``: ``pageSize``/``currentPage``, exactly the platform's rules above;
+* ``offset``: ``limit`` and optionally ``offset`` (0-based item offset);
+* ``page``: a page number and a page size (``page``/``per_page``, ``page``/``limit`` ...);
+* ``none``: every matching item (up to ``max_size`` when the response array has ``maxItems``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlencode
 
 DEFAULT_PAGE_SIZE = 5
@@ -22,7 +31,8 @@ MAX_PAGE_SIZE = 2000
 
 T = TypeVar("T")
 
-QueryParams = Sequence[tuple[str, str]]
+PagingStyle = Literal["none", "cumulocity", "offset", "page"]
+ExtraSource = Literal["total", "count", "size", "position", "statistics", "self", "next", "prev"]
 
 
 @dataclass(frozen=True)
@@ -105,4 +115,94 @@ def collection(
     body: dict[str, Any] = {key: page_slice(items, request)}
     body["statistics"] = statistics(request, len(items))
     body.update(page_links(base_url, query, request))
+    return body
+
+
+@dataclass(frozen=True)
+class PagingSpec:
+    """Which query arguments page a list and their defaults.
+
+    ``size_param`` holds the page size (``pageSize``, ``limit``, ``per_page``); ``position_param``
+    the page number or offset. ``first_page`` is 0 or 1 for the ``page`` style. ``default_size``
+    applies when the client sends no size; ``max_size`` trims larger sizes (``None``: no cap).
+    """
+
+    style: PagingStyle = "none"
+    size_param: str | None = None
+    position_param: str | None = None
+    default_size: int | None = None
+    max_size: int | None = None
+    first_page: int = 1
+
+
+@dataclass(frozen=True)
+class ListShape:
+    """How a list answer looks: a bare array (``key`` is ``None``) or an object holding the
+    array under ``key`` plus computed ``extras`` (property name, what it holds)."""
+
+    key: str | None = None
+    extras: tuple[tuple[str, ExtraSource], ...] = ()
+
+
+def _as_int(value: Any, default: int | None) -> int | None:
+    """An integer argument; ``default`` when absent or not a number (an opaque string cursor)."""
+    if value is None or isinstance(value, bool):
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return default
+
+
+def page_items(
+    items: Sequence[Any],
+    spec: PagingSpec,
+    args: Mapping[str, Any],
+    shape: ListShape,
+    *,
+    url: str,
+    query: Iterable[tuple[str, str]] = (),
+) -> Any:
+    """The list answer for ``items`` (already filtered), paged as ``spec`` says and shaped as ``shape``."""
+    if spec.style == "cumulocity":
+        request = PageRequest.from_query(
+            page_size=_as_int(args.get(spec.size_param or "pageSize"), None),
+            current_page=_as_int(args.get(spec.position_param or "currentPage"), None),
+            with_total_pages=bool(args.get("withTotalPages")),
+            with_total_elements=bool(args.get("withTotalElements")),
+        )
+        full = collection(shape.key or "items", items, request, base_url=url, query=query)
+        if shape.key is None:
+            return full["items"]
+        wanted = {name for name, _ in shape.extras} | {shape.key}
+        return {k: v for k, v in full.items() if k in wanted}
+
+    size = _as_int(args.get(spec.size_param) if spec.size_param else None, spec.default_size)
+    if size is not None and spec.max_size is not None:
+        size = min(size, spec.max_size)
+    if size is None:
+        size = spec.max_size if spec.max_size is not None else len(items)
+    if spec.style == "offset":
+        position: int = _as_int(args.get(spec.position_param) if spec.position_param else None, 0) or 0
+        start = position
+    elif spec.style == "page":
+        asked = _as_int(args.get(spec.position_param) if spec.position_param else None, spec.first_page)
+        position = spec.first_page if asked is None else asked
+        start = max(position - spec.first_page, 0) * size
+    else:
+        position = 0
+        start = 0
+    page = list(items[start : start + size]) if size >= 0 else []
+    if shape.key is None:
+        return page
+    values: dict[ExtraSource, Any] = {
+        "total": len(items),
+        "count": len(page),
+        "size": size,
+        "position": position,
+    }
+    body: dict[str, Any] = {shape.key: page}
+    for name, source in shape.extras:
+        if source in values:
+            body[name] = values[source]
     return body

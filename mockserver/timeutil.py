@@ -105,18 +105,9 @@ def to_epoch_us(dt: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-def to_epoch_ms(dt: datetime) -> int:
-    """Milliseconds since the epoch, floored (so sub-millisecond instants keep their order)."""
-    return to_epoch_us(dt) // 1000
-
-
 def from_epoch_us(us: int) -> datetime:
     """The aware UTC datetime ``us`` microseconds after the epoch."""
     return EPOCH + timedelta(microseconds=us)
-
-
-def from_epoch_ms(ms: int) -> datetime:
-    return EPOCH + timedelta(milliseconds=ms)
 
 
 def format_utc_millis(dt: datetime) -> str:

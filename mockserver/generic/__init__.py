@@ -9,13 +9,14 @@ in the validated arguments and the request URL, and get plain data or a
 
 from __future__ import annotations
 
+from mockserver.errors import error_for_status
 from mockserver.generic.canned import CannedResponses
 from mockserver.generic.dispatch import OperationSpec, serve
-from mockserver.generic.errorshape import ErrorShape, error_for_status
+from mockserver.generic.errorshape import ErrorShape
 from mockserver.generic.ids import IdFactory
-from mockserver.generic.listing import ListShape, PagingSpec, page_items
 from mockserver.generic.spec import FilterSpec, ResourceSpec, ServerField
 from mockserver.generic.store import ResourceStore
+from mockserver.paging import ListShape, PagingSpec, page_items
 
 __all__ = [
     "CannedResponses",

@@ -22,14 +22,18 @@ class ErrorShape:
 
     ``constants`` gives the value of each field whose source is ``constant`` (a required
     property the mock has nothing to say about, filled with a schema-valid value).
+    ``as_text`` says the spec's error schema is a string: the body is the message itself.
     """
 
     media_type: str = ERROR_MEDIA_TYPE
     fields: tuple[tuple[str, ErrorSource], ...] | None = None
     constants: tuple[tuple[str, Any], ...] = ()
+    as_text: bool = False
 
-    def body(self, error: MockError) -> dict[str, Any]:
+    def body(self, error: MockError) -> Any:
         """The error document for ``error``."""
+        if self.as_text:
+            return error.message
         cumulocity = error.to_body()
         if self.fields is None:
             return cumulocity
@@ -46,18 +50,3 @@ class ErrorShape:
             name: constants.get(name) if source == "constant" else values[source]
             for name, source in self.fields
         }
-
-
-_BY_STATUS: dict[int, type[MockError]] = {cls.status: cls for cls in MockError.__subclasses__()}
-
-
-def error_for_status(status: int, message: str, *, resource: str = "undefined") -> MockError:
-    """The :class:`MockError` subclass for an HTTP status (a generic one for statuses without a class).
-
-    Used for errors raised outside the domain, such as the web framework's request validation.
-    """
-    cls = _BY_STATUS.get(status)
-    if cls is not None:
-        return cls(message, resource=resource)
-    generic: type[MockError] = type("HttpError", (MockError,), {"status": status, "name": "Error"})
-    return generic(message, resource=resource)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from mockserver.generic.ids import IdType
-from mockserver.generic.listing import ListShape, PagingSpec
+from mockserver.paging import ListShape, PagingSpec
 
 ServerFieldKind = Literal["self", "created", "updated", "constant"]
 
@@ -51,7 +51,8 @@ class ResourceSpec:
     ``parent_params`` are the path parameters of the collection path (``/owners/{ownerId}/pets``
     has ``("ownerId",)``); items are stored per parent. ``id_field`` is the body property that
     holds the id, or ``None`` when the id lives only in the path. ``client_ids`` allows a create
-    request to choose the id by sending ``id_field``.
+    request to choose the id by sending ``id_field``. ``write_only`` names properties that are
+    stored but never answered (``writeOnly: true``, such as passwords).
     """
 
     name: str
@@ -64,3 +65,4 @@ class ResourceSpec:
     list_shape: ListShape = field(default_factory=ListShape)
     server_fields: tuple[ServerField, ...] = ()
     error_resource: str = "undefined"
+    write_only: tuple[str, ...] = ()

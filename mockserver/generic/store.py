@@ -15,8 +15,8 @@ from typing import Any
 
 from mockserver.errors import NotFound
 from mockserver.generic.ids import IdFactory, id_key
-from mockserver.generic.listing import matches, page_items
 from mockserver.generic.spec import ResourceSpec
+from mockserver.paging import page_items
 
 Key = tuple[str, ...]
 
@@ -65,15 +65,16 @@ class ResourceStore:
         self._items[self._key(parent or {}, item_id)] = body
 
     @staticmethod
-    def _without_nulls(body: Mapping[str, Any]) -> dict[str, Any]:
-        """A top-level ``null`` in a request body means "absent" (as in JSON merge patch, RFC 7396)."""
-        return {k: copy.deepcopy(v) for k, v in body.items() if v is not None}
+    def _stored(body: Mapping[str, Any]) -> dict[str, Any]:
+        """A created or replacing body as stored: ``null`` values kept (the request validator let
+        them through, so the schema says nullable: a required nullable property must be answered)."""
+        return copy.deepcopy(dict(body))
 
     def create(
         self, parent: Mapping[str, Any], body: Mapping[str, Any], *, collection_url: str
     ) -> dict[str, Any]:
         """Store a new item and return it with its id and server-side fields."""
-        item = self._without_nulls(body)
+        item = self._stored(body)
         field = self.spec.id_field
         if field and self.spec.client_ids and item.get(field) is not None:
             # A client-chosen id that exists already replaces that item (an upsert): answering
@@ -86,11 +87,16 @@ class ResourceStore:
             item[field] = item_id
         self._fill_server_fields(item, item_url=f"{collection_url.rstrip('/')}/{item_id}", created=True)
         self._items[self._key(parent, item_id)] = item
-        return copy.deepcopy(item)
+        return self._answer(item)
+
+    def _answer(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        """A copy of ``item`` as answers show it: without its write-only properties."""
+        hidden = self.spec.write_only
+        return {k: copy.deepcopy(v) for k, v in item.items() if k not in hidden}
 
     def get(self, parent: Mapping[str, Any], item_id: Any) -> dict[str, Any]:
         """The item, or :class:`NotFound`."""
-        return copy.deepcopy(self._lookup(parent, item_id))
+        return self._answer(self._lookup(parent, item_id))
 
     def update(
         self, parent: Mapping[str, Any], item_id: Any, body: Mapping[str, Any], *, item_url: str, merge: bool
@@ -103,19 +109,19 @@ class ResourceStore:
             updated = {**current, **copy.deepcopy(dict(body))}
             updated = {k: v for k, v in updated.items() if v is not None}
         else:
-            updated = {**kept, **self._without_nulls(body)}
+            updated = {**kept, **self._stored(body)}
         if self.spec.id_field:
             updated[self.spec.id_field] = current.get(self.spec.id_field, item_id)
         self._fill_server_fields(updated, item_url=item_url, created=False)
         current.clear()
         current.update(updated)
-        return copy.deepcopy(current)
+        return self._answer(current)
 
     def delete(self, parent: Mapping[str, Any], item_id: Any) -> dict[str, Any]:
         """Remove the item and return what it was; :class:`NotFound` if it does not exist."""
         item = self._lookup(parent, item_id)
         del self._items[self._key(parent, item_id)]
-        return item
+        return self._answer(item)
 
     def _fill_server_fields(self, item: dict[str, Any], *, item_url: str, created: bool) -> None:
         now = _now()
@@ -158,6 +164,27 @@ class ResourceStore:
                     field_is_array=spec.field_is_array,
                 )
             ]
+        shown = [self._answer(item) for item in selected] if self.spec.write_only else selected
         return copy.deepcopy(
-            page_items(selected, self.spec.paging, args, self.spec.list_shape, url=url, query=query)
+            page_items(shown, self.spec.paging, args, self.spec.list_shape, url=url, query=query)
         )
+
+
+def matches(
+    item: Mapping[str, Any], field: str, wanted: Any, *, param_is_array: bool, field_is_array: bool
+) -> bool:
+    """Whether ``item[field]`` equals ``wanted`` (or any of them / contains it, for arrays)."""
+    if field not in item:
+        return False
+    have = item[field]
+    candidates = list(wanted) if param_is_array else [wanted]
+    values = list(have) if field_is_array and isinstance(have, list) else [have]
+    return any(_same(v, c) for v in values for c in candidates)
+
+
+def _same(value: Any, wanted: Any) -> bool:
+    if isinstance(value, bool) or isinstance(wanted, bool):
+        return value is wanted or str(value).lower() == str(wanted).lower()
+    if isinstance(value, int | float) and isinstance(wanted, int | float):
+        return value == wanted
+    return str(value) == str(wanted)

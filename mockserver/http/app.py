@@ -20,11 +20,12 @@ import yaml
 from connexion import AsyncApp
 from connexion.options import SwaggerUIOptions
 
+from mockserver.errors import NotImplementedOperation
 from mockserver.http.auth import AccessPolicy
 from mockserver.http.config import MockConfig
 from mockserver.http.fast import install_fast_path
 from mockserver.http.handlers import build_handlers
-from mockserver.http.problems import ERROR_HANDLERS, NotImplementedOperation
+from mockserver.http.problems import ERROR_HANDLERS
 from mockserver.http.resolver import HandlerResolver
 from mockserver.http.stack import middlewares
 from mockserver.http.validation import validator_map

@@ -26,8 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import Scope
 
-from mockserver import errors
-from mockserver.errors import ERROR_MEDIA_TYPE, MockError
+from mockserver.errors import ERROR_MEDIA_TYPE, InternalError, MockError, error_for_status
 from mockserver.jsoncodec import dumps
 
 logger = logging.getLogger("mockserver.http")
@@ -41,53 +40,6 @@ _RESOURCES = (
     ("/service/dtm", "dtm"),
     ("/_mock", "mock"),
 )
-
-
-class MethodNotAllowed(MockError):
-    """The path exists but does not support the request's method."""
-
-    status = 405
-    name = "Method Not Allowed"
-
-
-class NotAcceptable(MockError):
-    """No representation matches the request's Accept header."""
-
-    status = 406
-    name = "Not Acceptable"
-
-
-class NotImplementedOperation(MockError):
-    """The spec has the operation but the mock has no handler for it yet."""
-
-    status = 501
-    name = "Not Implemented"
-
-
-class InternalError(MockError):
-    """A bug in the mock; logged with its traceback. Tests assert it never happens."""
-
-    status = 500
-    name = "Internal Error"
-
-
-_BY_STATUS: dict[int, type[MockError]] = {
-    cls.status: cls
-    for cls in (
-        errors.BadRequest,
-        errors.Unauthorized,
-        errors.Forbidden,
-        errors.NotFound,
-        errors.Conflict,
-        errors.PayloadTooLarge,
-        errors.UnsupportedMediaType,
-        errors.ValidationError,
-        MethodNotAllowed,
-        NotAcceptable,
-        NotImplementedOperation,
-        InternalError,
-    )
-}
 
 
 def resource_for_path(path: str) -> str:
@@ -130,12 +82,6 @@ def _connexion_response(exc: MockError, request: ConnexionRequest) -> ConnexionR
     return ConnexionResponse(status_code=exc.status, mimetype=ERROR_MEDIA_TYPE, body=body, headers=headers)
 
 
-def as_mock_error(status: int, message: str) -> MockError:
-    """The MockError for an HTTP status (500 for a status without its own class)."""
-    cls = _BY_STATUS.get(status, InternalError if status >= 500 else errors.BadRequest)
-    return cls(message)
-
-
 async def handle_mock_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     assert isinstance(exc, MockError)
     return _connexion_response(exc, request)
@@ -165,7 +111,7 @@ async def handle_problem(request: ConnexionRequest, exc: Exception) -> Connexion
     assert isinstance(exc, ProblemException)
     if exc.status >= 500:
         logger.error("Connexion reported a server problem: %r", exc)
-    mock_error = as_mock_error(exc.status, _problem_message(exc, request))
+    mock_error = error_for_status(exc.status, _problem_message(exc, request))
     details = getattr(exc, "details", None)
     if details:
         mock_error.details = list(details)
@@ -181,7 +127,7 @@ async def handle_http_exception(request: ConnexionRequest, exc: Exception) -> Co
         message = f"The method {request.method} is not allowed on {request.url.path}."
     else:
         message = f"{exc.detail} ({where})."
-    return _connexion_response(as_mock_error(exc.status_code, message), request)
+    return _connexion_response(error_for_status(exc.status_code, message), request)
 
 
 async def handle_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
