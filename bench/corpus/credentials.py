@@ -3,7 +3,7 @@
 A generated mock accepts any well-formed credentials, so the run sends fixed ones of the kind
 the spec asks for: HTTP basic, a bearer token (also for OAuth2 and OpenID Connect) and API
 keys in a header. ``suite_vars`` are the generated suite's make variables (``AUTH``,
-``TOKEN``, ``HEADER``); ``st_args`` the same for plain ``st run``.
+``TOKEN``, ``HEADERS``); ``st_args`` the same for plain ``st run``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ class Credentials:
         found = [f"AUTH={self.basic}"] if self.basic else []
         if self.token:
             found.append(f"TOKEN={self.token}")
-        found += [f"HEADER={name}: {value}" for name, value in self.headers[:1]]
+        if self.headers:
+            found.append("HEADERS=" + " ".join(f"{name}:{value}" for name, value in self.headers))
         return found
 
     def st_args(self) -> list[str]:
