@@ -8,8 +8,11 @@ keys in a header. ``suite_vars`` are the generated suite's make variables (``AUT
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+
+from bench.corpus.styles import operations
 
 USER = "corpus:corpus"
 TOKEN = "corpus-token"
@@ -23,9 +26,9 @@ class Credentials:
     headers: tuple[tuple[str, str], ...] = ()
 
     def suite_vars(self) -> list[str]:
-        """``make test`` variables of the generated contract suite."""
+        """``make test`` variables of the generated contract suite (one Authorization kind)."""
         found = [f"AUTH={self.basic}"] if self.basic else []
-        if self.token:
+        if self.token and not self.basic:
             found.append(f"TOKEN={self.token}")
         if self.headers:
             found.append("HEADERS=" + " ".join(f"{name}:{value}" for name, value in self.headers))
@@ -46,18 +49,30 @@ def schemes(document: dict[str, Any]) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def required_first(document: dict[str, Any]) -> list[Any]:
+    """The declared security schemes, the most often required first (basic and a token share
+    the Authorization header, so only the kind required most is sent)."""
+    declared = schemes(document)
+    requirements = list(document.get("security") or [])
+    for _path, _method, operation, _shared in operations(document):
+        requirements += operation.get("security") or []
+    named = Counter(n for req in requirements if isinstance(req, dict) for n in req if n in declared)
+    order = sorted(declared, key=lambda name: -named[name])
+    return [declared[name] for name in order]
+
+
 def for_spec(document: dict[str, Any]) -> Credentials:
     basic = token = None
     headers: list[tuple[str, str]] = []
-    for scheme in schemes(document).values():
+    for scheme in required_first(document):
         if not isinstance(scheme, dict):
             continue
         kind = str(scheme.get("type", "")).lower()
         http_scheme = str(scheme.get("scheme", "")).lower()
         if kind == "basic" or (kind == "http" and http_scheme == "basic"):
-            basic = USER
+            basic = basic or (None if token else USER)
         elif kind in ("oauth2", "openidconnect") or (kind == "http" and http_scheme == "bearer"):
-            token = TOKEN
+            token = token or (None if basic else TOKEN)
         elif kind == "apikey" and scheme.get("in") == "header" and str(scheme.get("name", "")):
             name = str(scheme["name"])
             if name.lower() != "authorization" and name not in dict(headers):

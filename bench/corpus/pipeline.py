@@ -13,6 +13,7 @@ The stages, in order (a stage that cannot start because an earlier one failed is
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import time
@@ -23,6 +24,8 @@ from bench.corpus import credentials
 from bench.corpus.manifest import ROOT, Entry, parse
 from bench.corpus.processes import Finished, first_lines, free_port, plain_env, run, serving, traceback_end
 
+# uvicorn's access log line of a 5xx answer: "GET /path HTTP/1.1" 500
+ACCESS_5XX = re.compile(r'"[A-Z]+ \S+ HTTP/[\d.]+" 5\d\d\b')
 STAGES = ("generate", "mock-tests", "mock", "suite", "st")
 ST = Path(sys.executable).with_name("st")
 
@@ -38,8 +41,17 @@ class Bounds:
     st_s: float = 300
     suite_examples: int = 3
     st_examples: int = 5
+    # A spec with this many operations gets 2 examples per operation in both suites, so that
+    # its st run (coverage, fuzzing and stateful phases over every operation) fits its bound.
+    large_operations: int = 150
     # Directories put before the plain PATH ("what a user with that virtualenv active runs").
     path_prefix: tuple[str, ...] = ()
+
+    def examples(self, entry: Entry) -> tuple[int, int]:
+        """(generated suite, st run) examples per operation for ``entry``."""
+        if entry.operations >= self.large_operations:
+            return min(2, self.suite_examples), min(2, self.st_examples)
+        return self.suite_examples, self.st_examples
 
     def env(self, **extra: str) -> dict[str, str]:
         env = plain_env(**extra)
@@ -116,39 +128,42 @@ def server_errors(har: Path) -> tuple[int, list[str]]:
     return len(errors), lines
 
 
+def logged_server_errors(mock_log: Path, offset: int) -> int:
+    """5xx answers in the mock's access log after ``offset`` (when st left no HAR record)."""
+    with mock_log.open("rb") as log:
+        log.seek(offset)
+        return len(ACCESS_5XX.findall(log.read().decode("utf-8", errors="replace")))
+
+
 def st_stage(
     entry: Entry, base_url: str, creds: credentials.Credentials, work: Path, bounds: Bounds
 ) -> tuple[StageResult, int | None]:
     """Plain ``st run`` against the served mock; failures quote the 5xx answers and the mock's traceback."""
-    har = work / "st.har"
+    har, mock_log = work / "st.har", work / "logs" / "mock.log"
+    offset = mock_log.stat().st_size
     argv = [
-        str(ST),
-        "run",
-        str(entry.spec_path),
-        "--url",
-        base_url,
-        "--max-examples",
-        str(bounds.st_examples),
-        "--workers",
-        "1",
-        "--request-timeout",
-        "10",
-        "--seed",
-        "1",
-        "--no-color",
-        "--report",
-        "har",
-        "--report-har-path",
-        str(har),
-        *creds.st_args(),
+        *(
+            str(ST),
+            "run",
+            str(entry.spec_path),
+            "--url",
+            base_url,
+            "--max-examples",
+            str(bounds.examples(entry)[1]),
+        ),
+        *("--workers", "1", "--request-timeout", "10", "--seed", "1", "--no-color"),
+        *("--report", "har", "--report-har-path", str(har), *creds.st_args()),
     ]
     done = run(argv, work, plain_env(), work / "logs" / "st.log", bounds.st_s)
     if done.returncode is None or not har.exists():
-        return finished_stage("st", Finished(done.returncode or 99, done.seconds, done.log)), None
+        failed = finished_stage("st", Finished(done.returncode or 99, done.seconds, done.log))
+        logged = logged_server_errors(mock_log, offset)
+        failed.detail += f" (no HAR record; {logged} server errors in the mock's log)"
+        return failed, logged
     count, lines = server_errors(har)
     info = f"{count} server errors, st exit code {done.returncode}"
     if count:
-        trace = traceback_end(work / "logs" / "mock.log")
+        trace = traceback_end(mock_log)
         lines += ["mock log:", *trace] if trace else []
         return StageResult("st", "failed", done.seconds, info, lines, str(done.log)), count
     return StageResult("st", "passed", done.seconds, info, [], str(done.log)), count
@@ -173,7 +188,7 @@ def served_stages(entry: Entry, result: SpecResult, work: Path, bounds: Bounds) 
         if (work / "contracts" / "Makefile").exists():
             suite_env = bounds.env(
                 HYPOTHESIS_PROFILE="ci",
-                CONTRACT_MAX_EXAMPLES=str(bounds.suite_examples),
+                CONTRACT_MAX_EXAMPLES=str(bounds.examples(entry)[0]),
                 CONTRACT_STATEFUL_STEPS="5",
             )
             argv = ["make", "test", f"BASE_URL={up.base_url}", *creds.suite_vars()]

@@ -141,7 +141,7 @@ def _telling_lines(log: Path, limit: int) -> list[str]:
     if trace:
         return trace
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []
-    markers = ("error", "Error", "FAILED", "refused", "No such", "not found", "killed", "E   ")
+    markers = ("error", "Error", "ERROR", "FAILED", "refused", "No such", "not found", "killed", "E   ")
     for index, line in enumerate(lines):
         if index > 0 and any(marker in line for marker in markers):
             return lines[index : index + limit]
