@@ -14,11 +14,32 @@ ENTRIES = manifest.load()
 FAST = [e for e in ENTRIES if e.fast]
 # What the issue asks the corpus to hold, each by at least one spec.
 REQUIRED_STYLES = (
-    "swagger-2.0", "openapi-3.0", "openapi-3.1", "openapi-3.2", "json", "yaml", "large",
-    "security-basic", "security-bearer", "security-apikey-header", "security-apikey-query",
-    "security-apikey-cookie", "security-oauth2", "security-openidconnect", "xml", "form", "multipart",
-    "polymorphism", "callbacks", "webhooks", "rpc", "paging-cursor", "paging-page", "redirects",
-    "no-operation-ids", "template-text",
+    "swagger-2.0",
+    "openapi-3.0",
+    "openapi-3.1",
+    "openapi-3.2",
+    "json",
+    "yaml",
+    "large",
+    "security-basic",
+    "security-bearer",
+    "security-apikey-header",
+    "security-apikey-query",
+    "security-apikey-cookie",
+    "security-oauth2",
+    "security-openidconnect",
+    "xml",
+    "form",
+    "multipart",
+    "polymorphism",
+    "callbacks",
+    "webhooks",
+    "rpc",
+    "paging-cursor",
+    "paging-page",
+    "redirects",
+    "no-operation-ids",
+    "template-text",
 )
 
 
