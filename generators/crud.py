@@ -63,8 +63,7 @@ def _row(model: Model, resource: Resource) -> ResourceRow | None:
     ops = [o for o in model.operations if o.resource == resource.name]
     steps: dict[str, Step] = {}
     for op in ops:
-        key = "put" if op.kind == "update" and op.method == "put" else op.kind
-        key = "patch" if op.kind == "update" and op.method == "patch" else key
+        key: str = op.method if op.kind == "update" else op.kind  # "put" or "patch" for updates
         steps.setdefault(key, _step(model.document, op))
     if resource.spec.parent_params or "create" not in steps or "get" not in steps:
         return None

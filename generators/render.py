@@ -13,9 +13,9 @@ from typing import Any
 import jinja2
 import yaml
 
+from generators.crud import resource_rows
 from generators.links import derived_document
 from generators.model import Model
-from generators.crud import resource_rows
 from generators.served import json_request_bodies, request_document
 from generators.writer import OutputFile
 from mockserver.generic import OperationSpec

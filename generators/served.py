@@ -129,7 +129,7 @@ def json_request_bodies(document: dict[str, Any]) -> tuple[dict[str, Any], tuple
             op = item.get(method) if isinstance(item, dict) else None
             body = op.get("requestBody") if isinstance(op, dict) else None
             content = body.get("content") if isinstance(body, dict) else None
-            if not isinstance(content, dict):
+            if not isinstance(op, dict) or not isinstance(body, dict) or not isinstance(content, dict):
                 continue
             json_types = [t for t in content if _is_json(t)]
             if json_types and len(json_types) < len(content):

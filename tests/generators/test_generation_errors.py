@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 import yaml
-from run_generated import ROOT
 
 from generators import GenerationError, load_model
 from generators.__main__ import main
