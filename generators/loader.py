@@ -16,6 +16,7 @@ import yaml
 
 from generators.errors import GenerationError, pointer
 from generators.openapi31 import as_openapi30
+from generators.compat30 import compatible
 from generators.operation_ids import with_operation_ids
 from generators.served import served_document
 
@@ -75,7 +76,7 @@ class Spec:
         if not isinstance(document["paths"], dict):
             raise GenerationError(shown, "/paths", "The spec's paths are not a mapping.", "Fix the document.")
         document, note = as_openapi30(_json_compatible(document), shown)
-        document, id_notes = with_operation_ids(document)
+        document, id_notes = with_operation_ids(compatible(document))
         document, served_notes = served_document(document)
         notes = ((note,) if note else ()) + id_notes + served_notes
         return cls(document=document, name=shown, text=text, notes=notes)

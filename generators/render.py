@@ -158,9 +158,14 @@ def contract_files(model: Model) -> list[OutputFile]:
         OutputFile("schemathesis.toml", _render("contracts/schemathesis.toml.j2", **context)),
         OutputFile("conftest.py", _render("contracts/conftest.py.j2", **context)),
         OutputFile("suite_schema.py", _render("contracts/suite_schema.py.j2", **context)),
-        OutputFile("test_schema.py", _render("contracts/test_schema.py.j2", **context)),
         OutputFile("openapi.yaml", header + _yaml(derived)),
     ]
+    if any(isinstance(item, dict) and item for item in (derived.get("paths") or {}).values()):
+        files.append(OutputFile("test_schema.py", _render("contracts/test_schema.py.j2", **context)))
+    else:
+        files.append(
+            OutputFile("test_no_operations.py", _render("contracts/test_no_operations.py.j2", **context))
+        )
     if rows:
         files.append(OutputFile("test_resources.py", _render("contracts/test_resources.py.j2", **context)))
     if _declares_links(derived):
