@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from generators import compat30
 from generators.errors import GenerationError, pointer
 from generators.links import infer_links
 from generators.loader import Spec
@@ -71,6 +72,7 @@ def build_model(spec: Spec, package: str) -> Model:
             operations[raw.operation_id] = Operation(
                 raw.operation_id, raw.method, raw.path, "canned", raw.method_name, raw.status
             )
+    problems += compat30.problems(spec.document, spec.name)
     if resource_problems or problems:
         raise GenerationError.combine([*resource_problems, *problems])
     ordered = tuple(operations[r.operation_id] for r in raw_ops)

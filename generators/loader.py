@@ -17,6 +17,7 @@ import yaml
 
 from generators.errors import GenerationError, pointer
 from generators.openapi31 import as_openapi30
+from generators.compat30 import compatible
 from generators.operation_ids import with_operation_ids
 from generators.served import served_document
 
@@ -81,10 +82,13 @@ class Spec:
                 f"The spec declares openapi {version or '(missing)'!r}; expected 3.0.x, 3.1.x or 3.2.x.",
                 "Pass an OpenAPI 3 document.",
             )
-        if not isinstance(document.get("paths"), dict) or not document["paths"]:
-            raise GenerationError(shown, "/paths", "The spec has no paths.", "Add at least one operation.")
+        if document.get("paths") is None:
+            # 3.1 allows a spec of webhooks or components only: its mock serves no operation.
+            document = {**document, "paths": {}}
+        if not isinstance(document["paths"], dict):
+            raise GenerationError(shown, "/paths", "The spec's paths are not a mapping.", "Fix the document.")
         document, note = as_openapi30(_json_compatible(document), shown)
-        document, id_notes = with_operation_ids(document)
+        document, id_notes = with_operation_ids(compatible(document))
         document, served_notes = served_document(document)
         notes = ((note,) if note else ()) + id_notes + served_notes
         return cls(document=document, name=shown, text=text, notes=notes)

@@ -9,9 +9,10 @@ conversion rewrites what 3.0 can say another way and drops pure annotations:
 * annotations 3.0 lacks (``$schema``, ``$id``, ``$comment``, ``contentMediaType`` ...) and
   siblings of ``$ref`` are dropped; ``webhooks`` (calls the API makes) are left out.
 
-Values under ``x-`` extensions are copied as they are, never read. What has no 3.0 form
-(``if``/``then``/``else``, ``prefixItems`` ...) is collected, every occurrence with its
-pointer, and reported at once.
+Values under ``x-`` extensions are copied as they are, never read. Keywords with no 3.0 form
+(``if``/``then``/``else``, ``prefixItems``, ``unevaluatedProperties`` ...) are left out, which
+only loosens validation; the note names them. A reference into ``$defs`` and a dialect other
+than 2020-12 are refused, every occurrence listed at once.
 """
 
 from __future__ import annotations
@@ -78,10 +79,19 @@ def as_openapi30(document: dict[str, Any], spec: str) -> tuple[dict[str, Any], s
     if problems:
         raise GenerationError.combine(problems)
     converted["openapi"] = "3.0.3"
+    if converter.dropped:
+        shown = ", ".join(f"`{w}`" for w in converter.dropped[:5])
+        more = f" and {len(converter.dropped) - 5} more" if len(converter.dropped) > 5 else ""
+        dropped_note = (
+            f" Keywords with no 3.0 form are left out, so requests are checked less strictly there: "
+            f"{shown}{more}."
+        )
+    else:
+        dropped_note = ""
     note = f"The spec declares OpenAPI {version}; it is served as 3.0.3, converted in one step."
     if "webhooks" in dropped:
         note += " Its webhooks (calls the API makes, not requests it serves) are left out."
-    return converted, note
+    return converted, note + dropped_note
 
 
 def _unsupported(spec: str, where: str, what: str) -> GenerationError:
@@ -90,7 +100,7 @@ def _unsupported(spec: str, where: str, what: str) -> GenerationError:
         where,
         f"The spec uses {what}, which has no OpenAPI 3.0 form; the generated mock runs on "
         "Connexion 3, which serves OpenAPI 3.0 only.",
-        "Rewrite this schema without it (e.g. `if`/`then` as `oneOf`, `prefixItems` as `items`).",
+        "Rewrite this schema without it (move `$defs` schemas to `components/schemas`).",
     )
 
 
@@ -100,6 +110,7 @@ class _Converter:
     def __init__(self, spec: str, problems: list[GenerationError]) -> None:
         self.spec = spec
         self.problems = problems
+        self.dropped: list[str] = []
 
     def node(self, node: Any, where: str, *, schema: bool) -> Any:
         if isinstance(node, list):
@@ -130,7 +141,7 @@ class _Converter:
             if key.startswith("x-"):
                 out[key] = value
             elif key in NO_30_FORM:
-                self.problems.append(_unsupported(self.spec, here, f"the JSON Schema keyword {key!r}"))
+                self.dropped.append(here)
             elif key in DROPPED or key == "$defs":
                 continue
             elif key == "properties" and isinstance(value, dict):
@@ -153,8 +164,9 @@ class _Converter:
         if "$defs" in node and _refers_to_defs(node):
             self.problems.append(_unsupported(self.spec, f"{where}/$defs", "references into `$defs`"))
         kind = out.get("type")
-        if isinstance(kind, list):
-            out.update(_type_list(out.pop("type")))
+        if isinstance(kind, list) or kind == "null":
+            out.pop("type")
+            out.update(_type_list(kind if isinstance(kind, list) else [kind]))
         return out
 
 

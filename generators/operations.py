@@ -183,13 +183,16 @@ def _responses(spec: Spec, raw: RawOperation, responses: Any, where: str) -> Non
         elif text.upper() == "2XX":
             codes.append((200, text))
     if not codes:
-        # Served as documented: an operation whose only answer is a redirect (303 See Other ...).
+        # Served as documented: a redirect (303 See Other ...), else the lowest documented status
+        # (an operation that only fails, /status/400), else 200 for a lone `default`.
         codes = [(int(c), c) for c in raw.responses if c.isdigit() and 300 <= int(c) < 400]
+        codes = codes or [(int(c), c) for c in raw.responses if c.isdigit()]
+        codes = codes or [(200, c) for c in raw.responses if c.upper() == "DEFAULT"]
     if not codes:
         raise spec.error(
             where,
-            f"The operation {raw.operation_id!r} documents no 2xx or 3xx response.",
-            "Document the success response the mock should answer.",
+            f"The operation {raw.operation_id!r} documents no response.",
+            "Document the answer the mock should give.",
         )
     raw.status, key = min(codes)
     response, response_where = raw.responses[key]

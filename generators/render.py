@@ -13,9 +13,10 @@ from typing import Any
 import jinja2
 import yaml
 
+from generators.crud import resource_rows
 from generators.links import derived_document
 from generators.model import Model
-from generators.served import request_document
+from generators.served import json_request_bodies, request_document
 from generators.writer import OutputFile
 from mockserver.generic import OperationSpec
 
@@ -137,7 +138,9 @@ def contract_files(model: Model) -> list[OutputFile]:
     """The files of the generated contract suite; the spec copy carries the inferred links."""
     line = provenance("contracts", model)
     raw_ops = {op.operation_id: (op.path, op.method) for op in model.operations}
-    derived = derived_document(model.document, raw_ops, model.links)
+    json_only, body_notes = json_request_bodies(model.document)
+    derived = derived_document(json_only, raw_ops, model.links)
+    rows = resource_rows(model)
     header = f"# {line}\n"
     if model.links:
         header += (
@@ -145,21 +148,33 @@ def contract_files(model: Model) -> list[OutputFile]:
             "# generator, not stated by the spec: each is marked `x-inferred: true`, the document\n"
             "# `x-inferred-links: true`.\n"
         )
-    context = {"provenance": line, "model": model, "links": model.links}
-    return [
+    context = {
+        "provenance": line,
+        "model": model,
+        "links": model.links,
+        "rows": rows,
+        "notes": (*model.notes, *body_notes),
+    }
+    files = [
         OutputFile("README.md", _render("contracts/README.md.j2", **context)),
         OutputFile("Makefile", _render("contracts/Makefile.j2", **context)),
         OutputFile("pytest.ini", _render("contracts/pytest.ini.j2", **context)),
         OutputFile("schemathesis.toml", _render("contracts/schemathesis.toml.j2", **context)),
         OutputFile("conftest.py", _render("contracts/conftest.py.j2", **context)),
         OutputFile("suite_schema.py", _render("contracts/suite_schema.py.j2", **context)),
-        OutputFile("test_schema.py", _render("contracts/test_schema.py.j2", **context)),
         OutputFile("openapi.yaml", header + _yaml(derived)),
-    ] + (
-        [OutputFile("test_stateful.py", _render("contracts/test_stateful.py.j2", **context))]
-        if _declares_links(derived)
-        else []
-    )
+    ]
+    if any(isinstance(item, dict) and item for item in (derived.get("paths") or {}).values()):
+        files.append(OutputFile("test_schema.py", _render("contracts/test_schema.py.j2", **context)))
+    else:
+        files.append(
+            OutputFile("test_no_operations.py", _render("contracts/test_no_operations.py.j2", **context))
+        )
+    if rows:
+        files.append(OutputFile("test_resources.py", _render("contracts/test_resources.py.j2", **context)))
+    if _declares_links(derived):
+        files.append(OutputFile("test_stateful.py", _render("contracts/test_stateful.py.j2", **context)))
+    return files
 
 
 def _declares_links(document: dict[str, Any]) -> bool:

@@ -227,6 +227,9 @@ def _resource(
         error_resource=error_resource,
         write_only=tuple(sorted(p for p, (schema, _) in view.properties.items() if schema.get("writeOnly"))),
     )
+    updates = [r for m in ("put", "patch") if (r := parts.item.get(m)) is not None and r.body is not None]
+    update_views = [_inner_view(schemas, r.body.schema if r.body else None, envelope) for r in updates]
+    skip = {id_field, *(f.name for f in server_fields)}
     resource = Resource(
         name,
         parts.collection_path,
@@ -237,8 +240,34 @@ def _resource(
         tuple(skipped),
         tuple(ignored),
         envelope,
+        probe=_probe(view, create_view, [v for v in update_views if v is not None], skip),
     )
     return resource, ops
+
+
+PROBE_VALUE = "changed"  # the suite appends one letter per update method
+
+
+def _probe(
+    view: ObjectView, create_view: ObjectView | None, updates: list[ObjectView], skip: set[str | None]
+) -> str | None:
+    """A property every write sends as a free string: what an update check changes and reads back."""
+    if create_view is None or not updates:
+        return None
+    for name, (schema, _) in sorted(view.properties.items()):
+        free = (
+            schema.get("type") == "string"
+            and not {"enum", "format", "pattern", "const", "readOnly", "writeOnly"} & schema.keys()
+            and int(schema.get("minLength", 0)) <= len(PROBE_VALUE) < int(schema.get("maxLength", 1 << 20))
+        )
+        if (
+            free
+            and name not in skip
+            and name in create_view.properties
+            and all(name in u.properties for u in updates)
+        ):
+            return name
+    return None
 
 
 def _unwrap(value: Any, envelope: str | None) -> Any:
@@ -389,6 +418,7 @@ def _list_shape(
     key = arrays[0]
     cumulocity = {p.name for p in listing.query()} >= {"pageSize", "currentPage"}
     extras: list[tuple[str, ExtraSource]] = []
+    constants: list[tuple[str, Any]] = []
     for prop, (_, prop_where) in view.properties.items():
         if prop == key:
             continue
@@ -397,17 +427,25 @@ def _list_shape(
             source = CUMULOCITY_EXTRAS.get(prop)
         if source is None:
             if prop in view.required:
-                raise spec.error(
-                    prop_where,
-                    f"The list answer of {listing.operation_id!r} requires {prop!r}, "
-                    "which the mock cannot compute.",
-                    "Make it optional, or name it total, count, <something>Count, limit or offset "
-                    "(statistics, self, next or prev with Cumulocity paging).",
-                )
+                constants.append((prop, _constant(spec, schemas, listing, prop, prop_where)))
             continue
         extras.append((prop, source))
     array_schema, _ = schemas.node(view.properties[key][1])
-    return ListShape(key, tuple(extras)), array_schema.get("maxItems")
+    return ListShape(key, tuple(extras), tuple(constants)), array_schema.get("maxItems")
+
+
+def _constant(spec: Spec, schemas: Schemas, listing: RawOperation, prop: str, where: str) -> Any:
+    """A schema-valid value for a required list property the mock cannot compute (``object: list``)."""
+    value = schemas.minimal(where)
+    problems = schemas.errors(where, value)
+    if problems:
+        raise spec.error(
+            where,
+            f"The list answer of {listing.operation_id!r} requires {prop!r}, which the mock cannot "
+            f"compute, and the generator cannot build a valid value for it ({problems[0]}).",
+            "Give the property an example or a default, or make it optional.",
+        )
+    return value
 
 
 def paging_of(spec: Spec, listing: RawOperation, max_items: int | None) -> tuple[PagingSpec, set[str]]:

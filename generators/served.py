@@ -7,7 +7,8 @@ Two things in real specs stop Connexion or Schemathesis although they say nothin
 * security requirements naming a scheme ``components.securitySchemes`` does not define: the name
   is dropped from the requirement, and a requirement left with no scheme is dropped entirely.
 
-Each removal is reported as a note for the generated READMEs.
+An operation without ``responses`` (3.1 allows it, 3.0 does not) gets a ``default`` one. Each
+change is reported as a note for the generated READMEs.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def served_document(document: dict[str, Any]) -> tuple[dict[str, Any], tuple[str
             continue
         for method in METHODS:
             op = item.get(method)
+            if isinstance(op, dict) and not op.get("responses"):
+                op["responses"] = {"default": {"description": "No response documented by the spec."}}
+                notes.append(f"`{method.upper()} {path}` documents no response; the mock answers 200.")
             if isinstance(op, dict) and "security" in op:
                 where = pointer("paths", path, method, "security")
                 op["security"] = _requirements(op["security"], defined, where, notes)
@@ -110,3 +114,33 @@ def _for_requests(node: Any) -> Any:
     if out.get("format") == "uuid" and out.get("type") == "string" and "pattern" not in out:
         out["pattern"] = UUID_PATTERN
     return out
+
+
+def json_request_bodies(document: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A copy whose request bodies offer only their JSON media types where JSON is among them.
+
+    The generated mock stores JSON and answers 415 to the rest; the suite sends what it serves.
+    """
+    notes: list[str] = []
+    paths: dict[str, Any] = {}
+    for path, item in (document.get("paths") or {}).items():
+        new_item = dict(item) if isinstance(item, dict) else item
+        for method in METHODS:
+            op = item.get(method) if isinstance(item, dict) else None
+            body = op.get("requestBody") if isinstance(op, dict) else None
+            content = body.get("content") if isinstance(body, dict) else None
+            if not isinstance(op, dict) or not isinstance(body, dict) or not isinstance(content, dict):
+                continue
+            json_types = [t for t in content if _is_json(t)]
+            if json_types and len(json_types) < len(content):
+                others = ", ".join(t for t in content if t not in json_types)
+                notes.append(f"`{method.upper()} {path}`: the suite sends JSON bodies only, not {others}.")
+                new_body = {**body, "content": {t: content[t] for t in json_types}}
+                new_item[method] = {**op, "requestBody": new_body}
+        paths[path] = new_item
+    return ({**document, "paths": paths}, tuple(notes)) if notes else (document, ())
+
+
+def _is_json(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
