@@ -15,6 +15,7 @@ does not know; none of them changes what a request may be or what an answer is:
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from generators.errors import GenerationError, pointer
@@ -98,10 +99,39 @@ def _required_lists(node: Any) -> Any:
     return out
 
 
+@cache
+def _compiled_openapi_schema() -> Any:
+    """jsonschema-rs over Connexion's OpenAPI 3.0 schema, compiled once."""
+    import jsonschema_rs
+    from connexion.spec import OpenAPISpecification
+
+    return jsonschema_rs.Draft4Validator(OpenAPISpecification.openapi_schema)
+
+
+def _has_default(node: Any) -> bool:
+    stack = [node]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if "default" in value:
+                return True
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def problems(document: dict[str, Any], spec: str) -> list[GenerationError]:
-    """What Connexion's 3.0 schema check still refuses in ``document``, each with its pointer."""
+    """What Connexion's 3.0 schema check still refuses in ``document``, each with its pointer.
+
+    A document jsonschema-rs finds valid and without ``default`` values (which Connexion also
+    checks against their own schemas) has none; anything else takes Connexion's own Python
+    check, which decides and words the errors (~2 s of a 250-operation spec's ~3 s otherwise).
+    """
     from connexion.spec import OpenAPISpecification, create_spec_validator
 
+    if _compiled_openapi_schema().is_valid(document) and not _has_default(document):
+        return []
     validator = create_spec_validator(document)(OpenAPISpecification.openapi_schema)
     found = []
     for error in list(validator.iter_errors(document))[:20]:
