@@ -5,6 +5,7 @@
     python -m bench.corpus run --only box,discord   # named specs
     python -m bench.corpus verify                   # stored files against the manifest
     python -m bench.corpus fetch [--mirror-root D]  # rewrite them from the pinned commits
+    python -m bench.corpus record-known             # known_failures := the last run's failures
 
 ``run`` exits 0 when every failure is a known one (``known_failures`` in the manifest), 1 when
 there is a new one, 2 when the arguments or the stored corpus are wrong.
@@ -101,9 +102,18 @@ def main(argv: list[str] | None = None) -> int:
     fetcher.add_argument(
         "--mirror-root", type=Path, help="read <root>/<owner>+<repo>/repo git snapshots, not GitHub"
     )
+    recorder = commands.add_parser(
+        "record-known", help="set every spec's known_failures to the failed stages of a run"
+    )
+    recorder.add_argument("--scoreboard", type=Path, default=DEFAULT_OUT / "scoreboard.json")
     args = parser.parse_args(argv)
     if args.command == "run":
         return run(args)
+    if args.command == "record-known":
+        entries = manifest.with_known_failures(manifest.load(), args.scoreboard)
+        manifest.save(entries)
+        print(f"{sum(len(e.known_failures) for e in entries)} known failures recorded in {manifest.MANIFEST}")
+        return 0
     entries = manifest.load()
     if args.command == "fetch":
         left = manifest.fetch(entries, args.mirror_root)

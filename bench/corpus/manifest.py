@@ -12,7 +12,7 @@ import hashlib
 import json
 import subprocess
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,42 @@ def load(manifest: Path = MANIFEST) -> list[Entry]:
         item["known_failures"] = dict(item.get("known_failures") or {})
         entries.append(Entry(**item))
     return entries
+
+
+HEADER = """\
+# The corpus: public real-world OpenAPI documents, each stored byte for byte in this directory
+# as test data (nothing here is run or copied into code). `python -m bench.corpus verify` holds
+# every file to its entry (sha256, operation count, styles recomputed from the file);
+# `python -m bench.corpus fetch` rewrites them from GitHub at the pinned commits.
+# fast: in the `make test` subset. known_failures: stage -> why it still fails (reported as
+# known; `python -m bench.corpus record-known` rewrites them from the last run's scoreboard).
+"""
+
+
+def save(entries: list[Entry], manifest: Path = MANIFEST) -> None:
+    """Write the manifest back (the same layout as it was written first)."""
+    specs = []
+    for entry in entries:
+        item: dict[str, Any] = {k: v for k, v in asdict(entry).items() if k not in ("fast", "known_failures")}
+        item["styles"] = list(entry.styles)
+        if entry.fast:
+            item["fast"] = True
+        if entry.known_failures:
+            item["known_failures"] = dict(entry.known_failures)
+        specs.append(item)
+    text = yaml.safe_dump({"specs": specs}, sort_keys=False, width=200, default_flow_style=None)
+    manifest.write_text(HEADER + text, encoding="utf-8")
+
+
+def with_known_failures(entries: list[Entry], scoreboard: Path) -> list[Entry]:
+    """Entries whose ``known_failures`` are the failed stages of a run's scoreboard.json."""
+    failed: dict[str, dict[str, str]] = {}
+    for spec in json.loads(scoreboard.read_text(encoding="utf-8"))["specs"]:
+        for stage, result in spec["stages"].items():
+            if result["status"] == "failed":
+                first = next((line.strip() for line in result["lines"] if line.strip()), "")
+                failed.setdefault(spec["name"], {})[stage] = f"{result['detail']}: {first}"[:300]
+    return [replace(e, known_failures=failed.get(e.name, {})) for e in entries]
 
 
 def parse(text: str, file_format: str) -> dict[str, Any]:
