@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.corpus import credentials
+from bench.corpus.expected import documented_only_5xx, is_expected
 from bench.corpus.manifest import ROOT, Entry, parse
 from bench.corpus.processes import Finished, first_lines, free_port, plain_env, run, serving, traceback_end
 
 # uvicorn's access log line of a 5xx answer: "GET /path HTTP/1.1" 500
-ACCESS_5XX = re.compile(r'"[A-Z]+ \S+ HTTP/[\d.]+" 5\d\d\b')
+ACCESS_5XX = re.compile(r'"([A-Z]+) (\S+) HTTP/[\d.]+" (5\d\d)\b')
+Expected = list[tuple[str, re.Pattern[str], frozenset[int]]]
 STAGES = ("generate", "mock-tests", "mock", "suite", "st")
 ST = Path(sys.executable).with_name("st")
 
@@ -114,10 +116,17 @@ def generate(entry: Entry, work: Path, bounds: Bounds) -> StageResult:
     return first
 
 
-def server_errors(har: Path) -> tuple[int, list[str]]:
-    """How many answers in a HAR record were 5xx, and the first few of them as lines."""
+def server_errors(har: Path, expected: Expected) -> tuple[int, list[str]]:
+    """How many answers in a HAR record were 5xx the spec did not ask for, and the first few."""
     entries = json.loads(har.read_text(encoding="utf-8"))["log"]["entries"] if har.exists() else []
-    errors = [e for e in entries if int(e["response"]["status"]) >= 500]
+    errors = [
+        e
+        for e in entries
+        if int(e["response"]["status"]) >= 500
+        and not is_expected(
+            expected, e["request"]["method"], e["request"]["url"], int(e["response"]["status"])
+        )
+    ]
     lines = []
     for e in errors[:3]:
         sent = str((e["request"].get("postData") or {}).get("text", ""))[:200]
@@ -128,11 +137,13 @@ def server_errors(har: Path) -> tuple[int, list[str]]:
     return len(errors), lines
 
 
-def logged_server_errors(mock_log: Path, offset: int) -> int:
+def logged_server_errors(mock_log: Path, offset: int, expected: Expected) -> int:
     """5xx answers in the mock's access log after ``offset`` (when st left no HAR record)."""
     with mock_log.open("rb") as log:
         log.seek(offset)
-        return len(ACCESS_5XX.findall(log.read().decode("utf-8", errors="replace")))
+        text = log.read().decode("utf-8", errors="replace")
+    found = ACCESS_5XX.findall(text)
+    return sum(not is_expected(expected, method, path, int(status)) for method, path, status in found)
 
 
 def st_stage(
@@ -140,6 +151,9 @@ def st_stage(
 ) -> tuple[StageResult, int | None]:
     """Plain ``st run`` against the served mock; failures quote the 5xx answers and the mock's traceback."""
     har, mock_log = work / "st.har", work / "logs" / "mock.log"
+    expected = documented_only_5xx(
+        parse(entry.spec_path.read_text(encoding="utf-8"), entry.file.rsplit(".")[-1])
+    )
     offset = mock_log.stat().st_size
     argv = [
         *(
@@ -157,10 +171,10 @@ def st_stage(
     done = run(argv, work, plain_env(), work / "logs" / "st.log", bounds.st_s)
     if done.returncode is None or not har.exists():
         failed = finished_stage("st", Finished(done.returncode or 99, done.seconds, done.log))
-        logged = logged_server_errors(mock_log, offset)
+        logged = logged_server_errors(mock_log, offset, expected)
         failed.detail += f" (no HAR record; {logged} server errors in the mock's log)"
         return failed, logged
-    count, lines = server_errors(har)
+    count, lines = server_errors(har, expected)
     info = f"{count} server errors, st exit code {done.returncode}"
     if count:
         trace = traceback_end(mock_log)
