@@ -1,4 +1,4 @@
-"""``python -m bench.corpus run|verify|fetch``: the corpus scoreboard and its stored specs.
+"""``python -m bench.corpus run|verify|fetch|record-known``: the corpus scoreboard and its stored specs.
 
     python -m bench.corpus run                      # every spec, 2 at a time (make corpus)
     python -m bench.corpus run --fast               # the subset make test runs
