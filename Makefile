@@ -14,7 +14,7 @@ CONTRACT_ARGS ?=
 CORPUS_JOBS ?= 2
 CORPUS_ONLY ?=
 
-.PHONY: install mock test lint contracts bench corpus generate clean
+.PHONY: install mock test lint contracts bench corpus mutations generate clean
 
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -35,7 +35,11 @@ $(JS_STAMP): tests/js/package.json tests/js/package-lock.json
 	@touch $@
 
 test: $(STAMP) $(JS_STAMP)
-	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest -m "not slow"
+
+# Every broken-mock variant of tests/generators/test_mutations.py (5 specs x 6 kinds; make test runs 6).
+mutations: $(STAMP)
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/generators/test_mutations.py -m "slow or not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
