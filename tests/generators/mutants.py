@@ -29,7 +29,7 @@ EXPECTED = {
     "wrong-status": ("UndocumentedStatus", "Undocumented HTTP status code"),
 }
 
-HEADER = '''
+HEADER = """
 import copy
 import uuid
 
@@ -56,7 +56,7 @@ class UserHooks:
     def __init__(self, stores):
         self.stores = stores
         self.generated = GeneratedHandlers(stores)
-'''
+"""
 
 
 @dataclass(frozen=True)
