@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
+from generators.compat30 import compatible
 from generators.errors import GenerationError, pointer
 from generators.openapi31 import as_openapi30
-from generators.compat30 import compatible
 from generators.operation_ids import with_operation_ids
 from generators.served import served_document
 

@@ -113,7 +113,9 @@ def hooks_source(kind: str, t: Target) -> str:
             f"    async def {t.methods['delete']}(self, **kw):\n"
             f"        body, _, headers = await self.generated.{t.methods['get']}(**kw)\n"
             f"        op = OPERATIONS[{t.ids['delete']!r}]\n"
-            "        return (body if op.returns_body else None), op.status, headers if op.returns_body else {}\n"
+            "        if not op.returns_body:\n"
+            "            return None, op.status, {}\n"
+            "        return body, op.status, headers\n"
         )
     elif kind == "get-returns-another-item":
         body = (

@@ -56,7 +56,9 @@ def test_generation_refuses_to_overwrite_files_it_did_not_write_unless_forced(
     assert main(["mock", "--spec", str(spec), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "error: 2 problems stop generation:" in err
-    assert "README.md" in err and "Makefile" in err and "--force" in err
+    assert "README.md" in err
+    assert "Makefile" in err
+    assert "--force" in err
     assert (out / "README.md").read_text(encoding="utf-8") == "my notes\n"
     assert not (out / "petstore_mock").exists()
     assert main(["mock", "--spec", str(spec), "--out", str(out), "--force"]) == 0
