@@ -35,7 +35,8 @@ RESOURCES: dict[str, ResourceSpec] = (
                           list_shape=ListShape(key=None, extras=(), constants=()),
                           server_fields=(),
                           error_resource='pets',
-                          write_only=())}
+                          write_only=(),
+                          nullable=())}
 )
 
 OPERATIONS: dict[str, OperationSpec] = (
