@@ -34,8 +34,10 @@ $(JS_STAMP): tests/js/package.json tests/js/package-lock.json
 	npm ci --no-audit --no-fund --prefix tests/js
 	@touch $@
 
+# Prints branch coverage of the three packages (in-process code; the servers the tests start as
+# subprocesses are not measured, see ARCHITECTURE.md).
 test: $(STAMP) $(JS_STAMP)
-	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest -m "not slow"
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest -m "not slow" --cov --cov-report=term
 
 # Every broken-mock variant of tests/generators/test_mutations.py (5 specs x 6 kinds; make test runs 6).
 mutations: $(STAMP)
