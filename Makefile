@@ -14,7 +14,7 @@ CONTRACT_ARGS ?=
 CORPUS_JOBS ?= 2
 CORPUS_ONLY ?=
 
-.PHONY: install mock test lint contracts bench corpus generate clean
+.PHONY: install mock test lint contracts bench corpus mutations generate clean
 
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -34,8 +34,14 @@ $(JS_STAMP): tests/js/package.json tests/js/package-lock.json
 	npm ci --no-audit --no-fund --prefix tests/js
 	@touch $@
 
+# Prints branch coverage of the three packages (in-process code; the servers the tests start as
+# subprocesses are not measured, see ARCHITECTURE.md).
 test: $(STAMP) $(JS_STAMP)
-	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest -m "not slow" --cov --cov-report=term
+
+# Every broken-mock variant of tests/generators/test_mutations.py (5 specs x 6 kinds; make test runs 6).
+mutations: $(STAMP)
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/generators/test_mutations.py -m "slow or not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -10,7 +10,9 @@ path (measurement, inventory/tenant, DTM). Violations are printed as they happen
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,8 +140,13 @@ def build_app(target: str, validator: Validator, *, timeout: float = 30.0) -> St
             print(line, flush=True)
         return Response(upstream.content, status_code=upstream.status_code, headers=answer_headers)
 
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with client:  # the upstream connections close with the server
+            yield
+
     methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
-    return Starlette(routes=[Route("/{path:path}", forward, methods=methods)])
+    return Starlette(routes=[Route("/{path:path}", forward, methods=methods)], lifespan=lifespan)
 
 
 def serve(args: argparse.Namespace) -> int:

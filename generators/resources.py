@@ -226,6 +226,7 @@ def _resource(
         server_fields=tuple(server_fields),
         error_resource=error_resource,
         write_only=tuple(sorted(p for p, (schema, _) in view.properties.items() if schema.get("writeOnly"))),
+        nullable=tuple(sorted(p for p, (schema, _) in view.properties.items() if schema.get("nullable"))),
     )
     updates = [r for m in ("put", "patch") if (r := parts.item.get(m)) is not None and r.body is not None]
     update_views = [_inner_view(schemas, r.body.schema if r.body else None, envelope) for r in updates]

@@ -34,10 +34,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cache
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NotRequired, TypedDict
 
 ERROR_INFO_URL = "https://cumulocity.com/guides/reference/rest-implementation/#error_reporting"
 ERROR_MEDIA_TYPE = "application/vnd.com.nsn.cumulocity.error+json"
+
+
+class ErrorBody(TypedDict):
+    """The Cumulocity error document every error answer carries."""
+
+    error: str
+    message: str
+    info: str
+    errors: NotRequired[list[dict[str, Any]]]
 
 
 class MockError(Exception):
@@ -62,9 +71,9 @@ class MockError(Exception):
     def error_code(self) -> str:
         return f"{self.resource}/{self.name}"
 
-    def to_body(self) -> dict[str, Any]:
+    def to_body(self) -> ErrorBody:
         """The Cumulocity error document for this error."""
-        body: dict[str, Any] = {
+        body: ErrorBody = {
             "error": self.error_code,
             "message": self.message,
             "info": ERROR_INFO_URL,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NotRequired, TypedDict, TypeVar
 from urllib.parse import urlencode
 
 DEFAULT_PAGE_SIZE = 5
@@ -33,6 +33,23 @@ T = TypeVar("T")
 
 PagingStyle = Literal["none", "cumulocity", "offset", "page"]
 ExtraSource = Literal["total", "count", "size", "position", "statistics", "self", "next", "prev"]
+
+
+class Statistics(TypedDict):
+    """The ``statistics`` object of a collection answer."""
+
+    currentPage: int
+    pageSize: int
+    totalPages: NotRequired[int]
+    totalElements: NotRequired[int]
+
+
+class PageLinks(TypedDict):
+    """The navigation links of a collection answer."""
+
+    self: str
+    next: str
+    prev: NotRequired[str]
 
 
 @dataclass(frozen=True)
@@ -75,9 +92,9 @@ def page_slice(items: Sequence[T], request: PageRequest) -> list[T]:
     return list(items[start : start + request.page_size])
 
 
-def statistics(request: PageRequest, total_elements: int) -> dict[str, int]:
+def statistics(request: PageRequest, total_elements: int) -> Statistics:
     """The ``statistics`` object of a collection answer."""
-    stats = {"currentPage": request.current_page, "pageSize": request.page_size}
+    stats: Statistics = {"currentPage": request.current_page, "pageSize": request.page_size}
     if request.with_total_pages:
         stats["totalPages"] = -(-total_elements // request.page_size)
     if request.with_total_elements:
@@ -85,7 +102,7 @@ def statistics(request: PageRequest, total_elements: int) -> dict[str, int]:
     return stats
 
 
-def page_links(base_url: str, query: Iterable[tuple[str, str]], request: PageRequest) -> dict[str, str]:
+def page_links(base_url: str, query: Iterable[tuple[str, str]], request: PageRequest) -> PageLinks:
     """``self``, ``next`` and (from page 2) ``prev`` links echoing every query parameter.
 
     ``query`` is the request's query as (name, value) pairs in their original order,
@@ -97,7 +114,7 @@ def page_links(base_url: str, query: Iterable[tuple[str, str]], request: PageReq
         params = [*kept, ("pageSize", str(request.page_size)), ("currentPage", str(page))]
         return f"{base_url}?{urlencode(params)}"
 
-    links = {"self": link(request.current_page), "next": link(request.current_page + 1)}
+    links: PageLinks = {"self": link(request.current_page), "next": link(request.current_page + 1)}
     if request.current_page > 1:
         links["prev"] = link(request.current_page - 1)
     return links

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mockserver.errors import ERROR_MEDIA_TYPE, MockError
+from mockserver.errors import ERROR_MEDIA_TYPE, ErrorBody, MockError
 
 ErrorSource = Literal["error", "message", "info", "status", "status_text", "errors", "constant"]
 
@@ -30,8 +30,9 @@ class ErrorShape:
     constants: tuple[tuple[str, Any], ...] = ()
     as_text: bool = False
 
-    def body(self, error: MockError) -> Any:
-        """The error document for ``error``."""
+    def body(self, error: MockError) -> ErrorBody | dict[str, Any] | str:
+        """The error document for ``error``: Cumulocity's, one in the spec's own shape, or the
+        message alone when the spec's error schema is a string."""
         if self.as_text:
             return error.message
         cumulocity = error.to_body()

@@ -52,7 +52,8 @@ class ResourceSpec:
     has ``("ownerId",)``); items are stored per parent. ``id_field`` is the body property that
     holds the id, or ``None`` when the id lives only in the path. ``client_ids`` allows a create
     request to choose the id by sending ``id_field``. ``write_only`` names properties that are
-    stored but never answered (``writeOnly: true``, such as passwords).
+    stored but never answered (``writeOnly: true``, such as passwords); ``nullable`` those the
+    item schema allows to be ``null`` (elsewhere a ``null`` in a request body means "absent").
     """
 
     name: str
@@ -66,3 +67,4 @@ class ResourceSpec:
     server_fields: tuple[ServerField, ...] = ()
     error_resource: str = "undefined"
     write_only: tuple[str, ...] = ()
+    nullable: tuple[str, ...] = ()

@@ -64,11 +64,11 @@ class ResourceStore:
         self.ids.observe(item_id)
         self._items[self._key(parent or {}, item_id)] = body
 
-    @staticmethod
-    def _stored(body: Mapping[str, Any]) -> dict[str, Any]:
-        """A created or replacing body as stored: ``null`` values kept (the request validator let
-        them through, so the schema says nullable: a required nullable property must be answered)."""
-        return copy.deepcopy(dict(body))
+    def _stored(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A created or replacing body as stored: a top-level ``null`` means "absent" (as in JSON
+        merge patch, RFC 7396), except for properties the item schema declares nullable."""
+        keep = self.spec.nullable
+        return {k: copy.deepcopy(v) for k, v in body.items() if v is not None or k in keep}
 
     def create(
         self, parent: Mapping[str, Any], body: Mapping[str, Any], *, collection_url: str

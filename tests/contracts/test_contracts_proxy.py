@@ -20,7 +20,7 @@ def test_proxy_forwards_and_flags_only_violations(serve_mock: Any, tmp_path: Pat
     fault = Fault("plain error body", "", "", after=plain_error_body)
     with serve_mock(fault) as target:
         validator = Validator(str(DEFAULT_SPEC_DIR), str(tmp_path), target)
-        with serve(build_app(target, validator)) as proxy:
+        with serve(build_app(target, validator), lifespan="on") as proxy:
             direct = httpx.get(f"{target}/measurement/measurements", auth=AUTH, params={"pageSize": "3"})
             through = httpx.get(f"{proxy}/measurement/measurements", auth=AUTH, params={"pageSize": "3"})
             assert through.status_code == direct.status_code == 200

@@ -141,6 +141,8 @@ def test_python_m_mockserver_serves_within_two_seconds(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def test_every_product_operation_declares_its_roles_and_admin_hooks_are_public() -> None:
