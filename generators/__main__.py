@@ -55,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     for sub in (mock, contracts):
         sub.add_argument("--spec", required=True, type=Path, help="the OpenAPI 3 document (YAML or JSON)")
         sub.add_argument("--out", required=True, type=Path, help="the output directory (created if missing)")
+        sub.add_argument(
+            "--force",
+            action="store_true",
+            help="overwrite files in --out that the generators did not write (default: refuse and list them)",
+        )
     commands.add_parser(
         "regenerate",
         help="regenerate this project's own outputs",
@@ -64,14 +69,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
+        # kit.mk names this interpreter, so the project's Makefile finds this kit from any shell.
         if args.command == "mock":
-            written = generate_mock(args.spec, args.out, name=_relative(args.spec))
+            written = generate_mock(
+                args.spec, args.out, name=_relative(args.spec), force=args.force, python=sys.executable
+            )
         elif args.command == "contracts":
-            written = generate_contracts(args.spec, args.out, name=_relative(args.spec))
+            written = generate_contracts(
+                args.spec, args.out, name=_relative(args.spec), force=args.force, python=sys.executable
+            )
         else:
             written = regenerate()
     except GenerationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        if len(exc.problems) == 1:
+            print(f"error: {exc.problems[0]}", file=sys.stderr)
+        else:
+            print(f"error: {len(exc.problems)} problems stop generation:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
         return 2
     print(f"{len(written)} file(s) written")
     return 0
