@@ -189,7 +189,7 @@ def _error_resource(spec: Spec) -> str:
 def _canned(spec: Spec, schemas: Schemas, raw: RawOperation) -> tuple[Any, int, str | None]:
     media = raw.success
     if media is None:
-        return None, raw.status, None
+        return None, raw.status, raw.bodiless_media_type()
     if not is_json(media.media_type) or media.schema is None:
         return "", raw.status, media.media_type
     for value, _ in examples(spec, media.where):

@@ -91,6 +91,18 @@ class RawOperation:
         )
         return candidates[0] if candidates else 404
 
+    def bodiless_media_type(self) -> str | None:
+        """The Content-Type an answer without body names: Connexion refuses a bodiless answer of
+        an operation whose responses offer several media types unless it names one of them."""
+        produced = list(
+            dict.fromkeys(
+                mt for response, _ in self.responses.values() for mt in response.get("content") or {}
+            )
+        )
+        if len(produced) < 2:
+            return None
+        return next((mt for mt in produced if is_json(mt)), produced[0])
+
     def query(self) -> list[Param]:
         return [p for p in self.params if p.location == "query"]
 
