@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m generators",
         description="Generate a runnable mock project or a contract suite from an OpenAPI 3.0, 3.1 or "
-        "3.2 spec (Swagger 2.0: convert it first with `npx swagger2openapi`). Every problem found is listed at once.",
+        "3.2 spec (Swagger 2.0: convert it first with `npx swagger2openapi`). "
+        "Every problem found is listed at once.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     mock = commands.add_parser(
