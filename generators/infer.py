@@ -172,7 +172,7 @@ def _not_found_notes(
         else:
             notes.append(
                 f"`{op.operation_id}` answers {status} for an unknown id: the spec documents no 404 for it "
-                f"and {status} is its documented client error."
+                f"and {status} is the documented client error that fits best."
             )
     return tuple(notes)
 
