@@ -97,9 +97,9 @@ class RawOperation:
     def bodiless_media_type(self) -> str | None:
         """The Content-Type an answer without body names: Connexion refuses a bodiless answer of
         an operation whose responses offer several media types unless it names one of them."""
-        produced = list(
+        produced: list[str] = list(
             dict.fromkeys(
-                mt for response, _ in self.responses.values() for mt in response.get("content") or {}
+                str(mt) for response, _ in self.responses.values() for mt in response.get("content") or {}
             )
         )
         if len(produced) < 2:
