@@ -37,7 +37,9 @@ def regenerate(root: Path = ROOT) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m generators",
-        description="Generate a runnable mock project or a contract suite from an OpenAPI 3 spec.",
+        description="Generate a runnable mock project or a contract suite from an OpenAPI 3.0, 3.1 or "
+        "3.2 spec (Swagger 2.0: convert it first with `npx swagger2openapi`). "
+        "Every problem found is listed at once.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     mock = commands.add_parser(
@@ -49,11 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     contracts = commands.add_parser(
         "contracts",
         help="write a Schemathesis contract suite for a spec",
-        description="Write a pytest suite (schema checks and stateful link sequences against --base-url) "
+        description="Write a pytest suite (schema checks, resource checks and, where links exist or can be "
+        "inferred, stateful link sequences against --base-url; credentials by --auth, --token, --header) "
         "and a derived copy of the spec with inferred links into --out.",
     )
     for sub in (mock, contracts):
-        sub.add_argument("--spec", required=True, type=Path, help="the OpenAPI 3 document (YAML or JSON)")
+        sub.add_argument("--spec", required=True, type=Path, help="the OpenAPI 3.x document (YAML or JSON)")
         sub.add_argument("--out", required=True, type=Path, help="the output directory (created if missing)")
         sub.add_argument(
             "--force",

@@ -172,7 +172,7 @@ def _not_found_notes(
         else:
             notes.append(
                 f"`{op.operation_id}` answers {status} for an unknown id: the spec documents no 404 for it "
-                f"and {status} is its documented client error."
+                f"and {status} is the documented client error that fits best."
             )
     return tuple(notes)
 
@@ -189,7 +189,7 @@ def _error_resource(spec: Spec) -> str:
 def _canned(spec: Spec, schemas: Schemas, raw: RawOperation) -> tuple[Any, int, str | None]:
     media = raw.success
     if media is None:
-        return None, raw.status, None
+        return None, raw.status, raw.bodiless_media_type()
     if not is_json(media.media_type) or media.schema is None:
         return "", raw.status, media.media_type
     for value, _ in examples(spec, media.where):

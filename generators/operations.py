@@ -81,7 +81,8 @@ class RawOperation:
 
     def not_found_status(self) -> int:
         """The status for an unknown id: 404 if documented (or covered by 4XX/default), else the
-        lowest documented client error that can mean "no such item" (such as 422), else 404."""
+        lowest documented client error that can mean "no such item" (such as 422), else 400 if
+        documented (the id names nothing: a bad request), else 404 (a gap in the spec)."""
         if self.documents_not_found():
             return 404
         candidates = sorted(
@@ -89,7 +90,21 @@ class RawOperation:
             for c in self.responses
             if c.isdigit() and 400 <= int(c) < 500 and int(c) not in NOT_MISSING
         )
-        return candidates[0] if candidates else 404
+        if candidates:
+            return candidates[0]
+        return 400 if "400" in self.responses else 404
+
+    def bodiless_media_type(self) -> str | None:
+        """The Content-Type an answer without body names: Connexion refuses a bodiless answer of
+        an operation whose responses offer several media types unless it names one of them."""
+        produced: list[str] = list(
+            dict.fromkeys(
+                str(mt) for response, _ in self.responses.values() for mt in response.get("content") or {}
+            )
+        )
+        if len(produced) < 2:
+            return None
+        return next((mt for mt in produced if is_json(mt)), produced[0])
 
     def query(self) -> list[Param]:
         return [p for p in self.params if p.location == "query"]

@@ -374,7 +374,11 @@ def _op(
         merge=merge,
         request_envelope=request_envelope,
         response_envelope=response_envelope if kind != "list" else None,
-        media_type=raw.success.media_type if success is not None and raw.success is not None else None,
+        media_type=(
+            raw.success.media_type
+            if success is not None and raw.success is not None
+            else raw.bodiless_media_type()
+        ),
         not_found_status=raw.not_found_status() if id_arg is not None else 404,
     )
 

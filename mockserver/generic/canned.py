@@ -58,6 +58,7 @@ class CannedResponses:
             headers = {"Location": self.locations.get(operation_id, "/")} if 300 <= status < 400 else {}
             if media_type is None:
                 return None, status, headers
+            # body None with a media type: a bodiless answer of an operation offering several.
             return copy.deepcopy(body), status, {**headers, "Content-Type": media_type}
 
         return canned

@@ -106,7 +106,8 @@ def _serve(
     else:
         body = store.delete(parent, args[op.id_arg or ""])
     if not op.returns_body:
-        return None, op.status, headers
+        # A bodiless answer names a media type only where Connexion needs one (several offered).
+        return None, op.status, {**headers, **({"Content-Type": op.media_type} if op.media_type else {})}
     if op.response_envelope is not None:
         body = {op.response_envelope: body}
     if op.media_type is not None:
