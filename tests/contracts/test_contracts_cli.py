@@ -118,6 +118,11 @@ def test_api_dtm_runs_against_an_implementation_of_the_dtm_api_alone(
     spec_dir = tmp_path / "spec"
     spec_dir.mkdir()
     shutil.copy(ROOT / "spec" / "dtm.yaml", spec_dir / "dtm.yaml")
+    users = tmp_path / "users.yaml"  # the read-only user of READER_ARGS, as mock_process has it
+    users.write_text(
+        "users:\n  - {tenant: t100, username: reader, password: reader, "
+        "roles: [ROLE_MEASUREMENT_READ, ROLE_INVENTORY_READ]}\n"
+    )
     process = subprocess.Popen(
         [
             sys.executable,
@@ -130,6 +135,8 @@ def test_api_dtm_runs_against_an_implementation_of_the_dtm_api_alone(
             "0",
             "--spec-dir",
             str(spec_dir),
+            "--users",
+            str(users),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
