@@ -19,9 +19,14 @@ IdType = Literal["integer", "digits", "uuid"]
 ID_TYPES: tuple[IdType, ...] = ("integer", "digits", "uuid")
 
 
+# Ids the mock hands out fit a signed 64-bit integer; a longer string of digits names nothing
+# it could have served (and ``int()`` refuses strings over 4300 digits).
+MAX_ID_DIGITS = 19
+
+
 def is_server_id(value: object) -> TypeGuard[str]:
     """True for a string such as ``"42"`` that could name a resource the server created."""
-    return isinstance(value, str) and value.isascii() and value.isdigit()
+    return isinstance(value, str) and 0 < len(value) <= MAX_ID_DIGITS and value.isascii() and value.isdigit()
 
 
 class IdFactory:
