@@ -41,9 +41,13 @@ access_log = logging.getLogger("mockserver.access")
 ADMIN_PREFIX = "/_mock"
 ADMIN_TOKEN_HEADER = b"x-mock-admin-token"
 ADMIN_ENDPOINTS = (
-    "POST /_mock/reset", "POST /_mock/seed", "GET /_mock/state",
-    "GET|DELETE /_mock/journal", "GET /_mock/journal/count",
-    "GET|POST|DELETE /_mock/faults", "GET|DELETE /_mock/faults/{id}",
+    "POST /_mock/reset",
+    "POST /_mock/seed",
+    "GET /_mock/state",
+    "GET|DELETE /_mock/journal",
+    "GET /_mock/journal/count",
+    "GET|POST|DELETE /_mock/faults",
+    "GET|DELETE /_mock/faults/{id}",
 )
 DEFAULT_MAX_URL_BYTES = 8192
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -108,7 +112,7 @@ def _admin_token_of(scope: Scope) -> str | None:
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
             if scheme.lower() == "bearer":
-                return token.strip()
+                return str(token.strip())
     return None
 
 
@@ -134,10 +138,14 @@ class TestDouble:
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if len(scope.get("raw_path") or b"") + len(scope.get("query_string", b"")) > self.settings.max_url_bytes:
+        if (
+            len(scope.get("raw_path") or b"") + len(scope.get("query_string", b""))
+            > self.settings.max_url_bytes
+        ):
             limit = self.settings.max_url_bytes
-            await self._error(error_for_status(414, f"The request URL is longer than {limit} bytes."), scope,
-                              receive, send)
+            await self._error(
+                error_for_status(414, f"The request URL is longer than {limit} bytes."), scope, receive, send
+            )
             return
         if path == "/" and scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
             await json_response(landing(self.settings))(scope, receive, send)
@@ -146,16 +154,23 @@ class TestDouble:
             token = self.settings.admin_token
             given = _admin_token_of(scope)
             if token is not None and (given is None or not hmac.compare_digest(given, token)):
-                await self._error(Unauthorized(
-                    "The /_mock hooks need the admin token printed at start-up: send X-Mock-Admin-Token."
-                ), scope, receive, send)
+                await self._error(
+                    Unauthorized(
+                        "The /_mock hooks need the admin token printed at start-up: send X-Mock-Admin-Token."
+                    ),
+                    scope,
+                    receive,
+                    send,
+                )
                 return
             await self.app(scope, receive, send)
             return
         if self.settings.latency_ms:
             await asyncio.sleep(random.uniform(*self.settings.latency_ms) / 1000)
         action = self.settings.faults.decide(
-            scope.get("method", "GET"), path, parse_qs(scope.get("query_string", b"").decode("latin-1")),
+            scope.get("method", "GET"),
+            path,
+            parse_qs(scope.get("query_string", b"").decode("latin-1")),
             {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])},
         )
         if action is None:
@@ -180,7 +195,9 @@ class TestDouble:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008, "reason": exc.message[:120]})
             return
-        exc.resource = resource_for_path(scope.get("path", "")) if exc.resource == "undefined" else exc.resource
+        exc.resource = (
+            resource_for_path(scope.get("path", "")) if exc.resource == "undefined" else exc.resource
+        )
         await error_response(exc, scope)(scope, receive, send)
 
     async def _apply(self, action: Action, scope: Scope, receive: Receive, send: Send) -> None:
@@ -193,7 +210,9 @@ class TestDouble:
                 message = f"Fault rule {action.rule_id} answers {action.status}."
                 await self._error(error_for_status(action.status, message), scope, receive, send)
             elif scope["type"] == "websocket":
-                await send({"type": "websocket.close", "code": 1011, "reason": f"fault rule {action.rule_id}"})
+                await send(
+                    {"type": "websocket.close", "code": 1011, "reason": f"fault rule {action.rule_id}"}
+                )
             else:
                 body = action.body.encode() if isinstance(action.body, str) else dumps(action.body)
                 media = "text/plain" if isinstance(action.body, str) else "application/json"
@@ -208,8 +227,14 @@ class TestDouble:
         self.settings.journal.record(entry)
         if self.settings.access_log:
             query = f"?{entry['query']}" if entry["query"] else ""
-            access_log.info('%s %s%s %s %.1fms', entry["method"], entry["path"], query, entry["status"],
-                            entry["durationMs"])
+            access_log.info(
+                "%s %s%s %s %.1fms",
+                entry["method"],
+                entry["path"],
+                query,
+                entry["status"],
+                entry["durationMs"],
+            )
 
 
 async def _drop(scope: Scope, send: Send) -> None:
@@ -217,8 +242,13 @@ async def _drop(scope: Scope, send: Send) -> None:
     if scope["type"] == "websocket":
         await send({"type": "websocket.close", "code": 1006})
         return
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")],
+        }
+    )
     await send({"type": "http.response.body", "body": b'{"dropped', "more_body": True})
 
 
@@ -287,9 +317,15 @@ class _Recorder:
         body, cut = self.journal.body_text(bytes(self.body))
         scope = self.scope
         return {
-            "seq": self.seq, "time": self.when, "method": scope.get("method", "WEBSOCKET"),
-            "path": scope.get("path", ""), "query": scope.get("query_string", b"").decode("latin-1"),
-            "headers": mask_headers(scope.get("headers", [])), "body": body, "bodyTruncated": cut,
-            "status": self.status, "durationMs": round((time.perf_counter() - self.started) * 1000, 3),
+            "seq": self.seq,
+            "time": self.when,
+            "method": scope.get("method", "WEBSOCKET"),
+            "path": scope.get("path", ""),
+            "query": scope.get("query_string", b"").decode("latin-1"),
+            "headers": mask_headers(scope.get("headers", [])),
+            "body": body,
+            "bodyTruncated": cut,
+            "status": self.status,
+            "durationMs": round((time.perf_counter() - self.started) * 1000, 3),
             "api": api_of(scope.get("path", "")),
         }

@@ -30,8 +30,9 @@ from typing import Any, TypedDict
 
 from mockserver.errors import BadRequest, NotFound, ValidationError
 
-RULE_KEYS = frozenset({"match", "status", "body", "delay", "drop", "malformed", "times", "after",
-                       "probability", "seed", "id"})
+RULE_KEYS = frozenset(
+    {"match", "status", "body", "delay", "drop", "malformed", "times", "after", "probability", "seed", "id"}
+)
 MATCH_KEYS = frozenset({"method", "path", "query", "headers"})
 MAX_DELAY_MS = 600_000
 
@@ -91,7 +92,8 @@ def _delay(value: Any) -> tuple[int, int] | None:
             raise _invalid(
                 f"Fault rule delay must be milliseconds (0 to {MAX_DELAY_MS}) or {{min, max}}, got {value!r}."
             )
-    assert isinstance(low, int) and isinstance(high, int)
+    assert isinstance(low, int)
+    assert isinstance(high, int)
     if low > high:
         raise _invalid(f"Fault rule delay min {low} is above max {high}.")
     return low, high
@@ -130,7 +132,9 @@ class Rule:
     def spent(self) -> bool:
         return self.times is not None and self.fired >= self.times
 
-    def applies(self, method: str, path: str, query: Mapping[str, list[str]], headers: Mapping[str, str]) -> bool:
+    def applies(
+        self, method: str, path: str, query: Mapping[str, list[str]], headers: Mapping[str, str]
+    ) -> bool:
         wanted = self.match
         if "method" in wanted and wanted["method"].upper() != method:
             return False
@@ -143,10 +147,19 @@ class Rule:
     def document(self) -> RuleDocument:
         low_high = {"min": self.delay[0], "max": self.delay[1]} if self.delay else None
         return {
-            "id": self.id, "match": self.match, "status": self.status, "body": self.body,
-            "delay": low_high, "drop": self.drop, "malformed": self.malformed, "times": self.times,
-            "after": self.after, "probability": self.probability, "matched": self.matched,
-            "fired": self.fired, "spent": self.spent,
+            "id": self.id,
+            "match": self.match,
+            "status": self.status,
+            "body": self.body,
+            "delay": low_high,
+            "drop": self.drop,
+            "malformed": self.malformed,
+            "times": self.times,
+            "after": self.after,
+            "probability": self.probability,
+            "matched": self.matched,
+            "fired": self.fired,
+            "spent": self.spent,
         }
 
 
@@ -159,7 +172,9 @@ def parse_rule(doc: Any, rule_id: str) -> Rule:
         raise _invalid(f"Fault rule has unknown fields {unknown}; expected some of {sorted(RULE_KEYS)}.")
     match = doc.get("match") or {}
     if not isinstance(match, Mapping) or set(match) - MATCH_KEYS:
-        raise _invalid(f"Fault rule match must be an object with some of {sorted(MATCH_KEYS)}, got {match!r}.")
+        raise _invalid(
+            f"Fault rule match must be an object with some of {sorted(MATCH_KEYS)}, got {match!r}."
+        )
     method, path = match.get("method"), match.get("path")
     for key, value in (("method", method), ("path", path)):
         if value is not None and (not isinstance(value, str) or not value):
@@ -169,7 +184,9 @@ def parse_rule(doc: Any, rule_id: str) -> Rule:
         if key in match:
             clean[key] = _string_map(match[key], key)
     status = doc.get("status")
-    if status is not None and (isinstance(status, bool) or not isinstance(status, int) or not 200 <= status <= 599):
+    if status is not None and (
+        isinstance(status, bool) or not isinstance(status, int) or not 200 <= status <= 599
+    ):
         raise _invalid(f"Fault rule status must be an HTTP status from 200 to 599, got {status!r}.")
     probability = doc.get("probability", 1.0)
     if isinstance(probability, bool) or not isinstance(probability, int | float) or not 0 <= probability <= 1:
@@ -185,11 +202,18 @@ def parse_rule(doc: Any, rule_id: str) -> Rule:
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise _invalid(f"Fault rule seed must be an integer, got {seed!r}.")
     return Rule(
-        id=rule_id, match=clean,
+        id=rule_id,
+        match=clean,
         path=re.compile(fnmatch.translate(path).replace("(?s:", "(?:")) if path else None,
-        status=status, body=doc.get("body"), delay=delay, drop=flags["drop"], malformed=flags["malformed"],
-        times=_count(doc, "times", minimum=1), after=_count(doc, "after", minimum=0) or 0,
-        probability=float(probability), rng=random.Random(seed),
+        status=status,
+        body=doc.get("body"),
+        delay=delay,
+        drop=flags["drop"],
+        malformed=flags["malformed"],
+        times=_count(doc, "times", minimum=1),
+        after=_count(doc, "after", minimum=0) or 0,
+        probability=float(probability),
+        rng=random.Random(seed),
     )
 
 
@@ -210,7 +234,7 @@ class FaultBook:
         if isinstance(docs, Mapping) and set(docs) == {"rules"}:
             docs = docs["rules"]
         if not isinstance(docs, list):
-            raise _invalid("A fault rules document must be a list of rules or {\"rules\": [...]}.")
+            raise _invalid('A fault rules document must be a list of rules or {"rules": [...]}.')
         for index, doc in enumerate(docs):
             try:
                 parse_rule(doc, "check")
@@ -261,6 +285,8 @@ def parse_latency(text: str) -> tuple[int, int]:
     try:
         bounds = _delay({"min": int(low), "max": int(high or low)})
     except (ValueError, ValidationError):
-        raise BadRequest(f"--latency {text!r} must be MS or MIN-MAX milliseconds (0 to {MAX_DELAY_MS}).") from None
+        raise BadRequest(
+            f"--latency {text!r} must be MS or MIN-MAX milliseconds (0 to {MAX_DELAY_MS})."
+        ) from None
     assert bounds is not None
     return bounds

@@ -1,4 +1,4 @@
-"""Handlers of the journal and fault hooks of mockserver/admin.yaml (``/_mock/journal``, ``/_mock/faults``)."""
+"""Handlers of the journal and fault hooks (``/_mock/journal``, ``/_mock/faults``)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,16 @@ class DoubleHandlers:
     """What the client sent (the journal) and how the mock misbehaves on purpose (fault rules)."""
 
     public_operations: ClassVar[frozenset[str]] = frozenset(
-        {"getJournal", "countJournal", "clearJournal", "listFaults", "addFaults", "clearFaults",
-         "getFault", "deleteFault"}
+        {
+            "getJournal",
+            "countJournal",
+            "clearJournal",
+            "listFaults",
+            "addFaults",
+            "clearFaults",
+            "getFault",
+            "deleteFault",
+        }
     )
 
     def __init__(self, settings: DoubleSettings) -> None:
