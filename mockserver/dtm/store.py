@@ -27,7 +27,7 @@ from mockserver.errors import Conflict, NotFound, ValidationError
 from mockserver.ids import IdFactory, is_server_id
 from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.rows import StoredMeasurements
-from mockserver.measurements.series import SeriesQuery
+from mockserver.measurements.series import SeriesAnswer, SeriesQuery
 from mockserver.paging import PageRequest
 from mockserver.timeutil import now_utc
 
@@ -51,7 +51,7 @@ class Measurements(Protocol):
     def page_stored(
         self, f: MeasurementFilter, revert: bool, request: PageRequest
     ) -> tuple[StoredMeasurements, int]: ...
-    def series(self, q: SeriesQuery) -> dict[str, Any]: ...
+    def series(self, q: SeriesQuery) -> SeriesAnswer: ...
 
 
 class DtmStore:
@@ -291,7 +291,7 @@ class DtmStore:
         scoped = dataclasses.replace(f, sources=self.rollup_scope(instance_id))
         return self.measurements.page_stored(scoped, revert, request)
 
-    def rollup_series(self, instance_id: str, q: SeriesQuery) -> dict[str, Any]:
+    def rollup_series(self, instance_id: str, q: SeriesQuery) -> SeriesAnswer:
         """The series answer over the instance's roll-up scope."""
         assert self.measurements is not None, "DtmStore needs a measurement store for roll-ups"
         return self.measurements.series(dataclasses.replace(q, sources=self.rollup_scope(instance_id)))

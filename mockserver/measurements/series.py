@@ -21,7 +21,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TypedDict
 
 from mockserver.errors import BadRequest
 from mockserver.timeutil import as_utc, format_epoch_ms, from_epoch_us, parse_query_instant, to_epoch_us
@@ -250,7 +250,23 @@ def summarise(values: Sequence[float], functions: Sequence[str]) -> dict[str, fl
     return entry
 
 
-def aggregate(query: SeriesQuery, columns: Sequence[SeriesColumn]) -> dict[str, Any]:
+class SeriesHeader(TypedDict):
+    """One column of a series answer: which series it is, and its unit."""
+
+    name: str
+    type: str
+    unit: str | None
+
+
+class SeriesAnswer(TypedDict):
+    """The series endpoint's answer: one row of per-column summaries per time key."""
+
+    values: dict[str, list[dict[str, float | int | None] | None]]
+    series: list[SeriesHeader]
+    truncated: bool
+
+
+def aggregate(query: SeriesQuery, columns: Sequence[SeriesColumn]) -> SeriesAnswer:
     """The series answer ``{values, series, truncated}`` for the given columns, in their order."""
     interval = query.effective_interval
     bucket = bucketer_for(interval)

@@ -25,7 +25,7 @@ from mockserver.inventory.store import InventoryStore
 from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.index import TimeIndex, merged_rows
 from mockserver.measurements.rows import Interned, Rows, StoredMeasurements
-from mockserver.measurements.series import SeriesColumn, SeriesQuery, aggregate
+from mockserver.measurements.series import SeriesAnswer, SeriesColumn, SeriesQuery, aggregate
 from mockserver.measurements.validation import (
     RESOURCE,
     NormalisedMeasurement,
@@ -356,7 +356,7 @@ class MeasurementStore:
         hi_t = None if f.date_to is None else to_epoch_us(f.date_to)
         return merged_rows([self._by_source[code] for code in codes], lo_t, hi_t, revert, start, size)
 
-    def series(self, q: SeriesQuery) -> dict[str, Any]:
+    def series(self, q: SeriesQuery) -> SeriesAnswer:
         """The series answer for ``q`` (see :mod:`mockserver.measurements.series`)."""
         lo_t, hi_t = to_epoch_us(q.date_from), to_epoch_us(q.date_to)
         with self._lock:
