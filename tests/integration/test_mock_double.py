@@ -128,7 +128,7 @@ def test_a_malformed_answer_is_cut_and_not_json(mock: Mock) -> None:
     )
     answer = mock.client.get("/inventory/managedObjects", auth=ADMIN)
     assert answer.status_code == 200
-    with pytest.raises(ValueError, match="."):
+    with pytest.raises(ValueError, match=r"Expecting|Unterminated|delimiter"):
         answer.json()
 
 

@@ -110,14 +110,14 @@ def test_a_body_cut_short_stores_nothing(server: int) -> None:
         sock.sendall(head.encode() + doc)
         sock.shutdown(socket.SHUT_WR)
         sock.recv(4096)
-    status, body = request(
+    _, body = request(
         server,
         "GET",
         "/_mock/journal?method=POST&path=/measurement/measurements",
         {"X-Mock-Admin-Token": "t0k"},
     )
     assert [entry["status"] for entry in json.loads(body)["requests"]] == [400]
-    status, body = request(server, "GET", "/_mock/state", {"X-Mock-Admin-Token": "t0k"})
+    _, body = request(server, "GET", "/_mock/state", {"X-Mock-Admin-Token": "t0k"})
     assert json.loads(body)["counts"]["measurements"] == 0
 
 
