@@ -136,3 +136,25 @@ def test_a_drop_rule_closes_the_connection_mid_answer(server: int) -> None:
     with pytest.raises(http.client.IncompleteRead):
         request(server, "GET", "/inventory/managedObjects")
     assert request(server, "GET", "/inventory/managedObjects")[0] == 200
+
+
+def readme_mock_examples() -> list[str]:
+    """The shell blocks of the README's "Mock server" section, in order."""
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Mock server", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split("```sh\n")[1:]]
+
+
+def test_the_readme_mock_examples_run_as_written(tmp_path: Path) -> None:
+    process, port, _ = start(tmp_path, "--host", "127.0.0.1")
+    try:
+        script = "set -e\n" + "\n".join(readme_mock_examples()).replace("127.0.0.1:8080", f"127.0.0.1:{port}")
+        result = subprocess.run(
+            ["bash", "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+        )
+    finally:
+        stop(process)
+    assert result.returncode == 0, result.stderr
+    assert '"loaded":{"users":1,"managedObjects":1,"measurements":2}' in result.stdout
+    assert "HTTP/1.1 503" in result.stdout
+    assert '"fired":1' in result.stdout
