@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import random
 import re
@@ -33,7 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mockserver.errors import MockError, Unauthorized, error_for_status
 from mockserver.http.faults import Action, FaultBook
 from mockserver.http.journal import Journal, JournalEntry, api_of, mask_headers
-from mockserver.http.media import json_response
+from mockserver.http.media import json_response, request_view_from_scope
 from mockserver.http.problems import error_response, resource_for_path
 from mockserver.jsoncodec import dumps
 
@@ -149,6 +150,9 @@ class TestDouble:
             return
         if path == "/" and scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
             await json_response(landing(self.settings))(scope, receive, send)
+            return
+        if path.endswith("-openapi.json") and scope["type"] == "http":
+            await self.app(scope, receive, _with_server(scope, send))
             return
         if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
             token = self.settings.admin_token
@@ -275,6 +279,33 @@ def _malformed(send: Send) -> Send:
         await send({"type": "http.response.body", "body": body})
 
     return cut
+
+
+def _with_server(scope: Scope, send: Send) -> Send:
+    """A ``send`` that names the server a spec document is served from in its ``servers``
+    (Connexion writes its base path, ``""``, so the Swagger UI's Servers list is empty)."""
+    start: Message | None = None
+    chunks: list[bytes] = []
+
+    async def rewrite(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start" and message["status"] == 200:
+            start = message
+            return
+        if message["type"] != "http.response.body" or start is None:
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        document = json.loads(b"".join(chunks))
+        document["servers"] = [{"url": request_view_from_scope(scope).base_url, "description": "this mock"}]
+        body = dumps(document)
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    return rewrite
 
 
 class _Recorder:

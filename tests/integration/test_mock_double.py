@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 from mock_http import ADMIN, Mock, assert_error, fresh, make_mock, measurement
 
 from mockserver.http.config import MockConfig
+from mockserver.http.faults import FaultBook
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 TOKEN = {"X-Mock-Admin-Token": "s3cret"}
 
@@ -210,3 +215,17 @@ def test_a_yaml_seed_nested_50000_levels_is_422(mock: Mock) -> None:
         "/_mock/seed", content=deep, headers={**TOKEN, "Content-Type": "application/yaml"}
     )
     assert_error(answer, 422, "mock/validationError", "nests too deeply")
+
+
+def test_each_spec_document_names_the_server_it_is_served_from(mock: Mock) -> None:
+    for name in ("measurement", "inventory", "dtm", "mock"):
+        document = mock.client.get(f"/{name}-openapi.json").json()
+        assert document["servers"][0]["url"] == "http://testserver"
+
+
+def test_the_example_fault_file_loads() -> None:
+    rules = FaultBook().add_all(yaml.safe_load((REPO_ROOT / "examples" / "faults.yaml").read_text()))
+    assert [(rule["status"], rule["after"], rule["times"]) for rule in rules] == [
+        (503, 2, 1),
+        (None, 0, None),
+    ]
