@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from mockserver.dtm import instances as rules
 from mockserver.dtm.expressions import RollupFn, Value
+from mockserver.dtm.language import ExpressionEvaluationError
 from mockserver.dtm.models import Problem, merge_update, raise_problems, validate_model
 from mockserver.dtm.records import AssetInstance, AssetInstanceDoc, AssetModelDoc, InstanceDraft, Rendered
 from mockserver.dtm.registry import EffectiveModel, ModelRegistry
@@ -32,6 +33,8 @@ from mockserver.paging import PageRequest
 from mockserver.timeutil import now_utc
 
 RESOURCE = "dtm"
+# The work of one instance's evaluation: distinct roll-up reads (series x window) it may make.
+MAX_ROLLUP_READS = 8
 ASSET_MO_TYPE = "c8y_DtmAsset"
 
 
@@ -307,15 +310,27 @@ class DtmStore:
             return None
         measurements = self.measurements
 
+        scope: frozenset[str] | None = None
+        read: dict[tuple[str, str, int | None], list[float]] = {}
+
         def rollup(function: str, fragment: str, series: str, window: int | None) -> Value:
-            f = MeasurementFilter(
-                sources=_scope(records, instance_id),
-                value_fragment_type=fragment,
-                value_fragment_series=series,
-                date_from=None if window is None else now_utc() - timedelta(seconds=window),
-            )
-            values = [m[fragment][series]["value"] for m in measurements.select(f)]
-            return rules.aggregate(function, values)
+            # One read per (series, window) and render: many smart functions share it.
+            nonlocal scope
+            key = (fragment, series, window)
+            if key not in read:
+                if len(read) >= MAX_ROLLUP_READS:
+                    raise ExpressionEvaluationError(
+                        f"One evaluation may read at most {MAX_ROLLUP_READS} distinct roll-up series/windows."
+                    )
+                scope = _scope(records, instance_id) if scope is None else scope
+                f = MeasurementFilter(
+                    sources=scope,
+                    value_fragment_type=fragment,
+                    value_fragment_series=series,
+                    date_from=None if window is None else now_utc() - timedelta(seconds=window),
+                )
+                read[key] = [m[fragment][series]["value"] for m in measurements.select(f)]
+            return rules.aggregate(function, read[key])
 
         return rollup
 
