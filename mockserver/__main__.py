@@ -65,6 +65,17 @@ def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help=f"where the specs are (default {DEFAULT_SPEC_DIR})",
     )
+    _add_double_arguments(parser)
+    parser.add_argument(
+        "--log-level",
+        default="warning",
+        choices=["debug", "info", "warning", "error"],
+        help="uvicorn log level",
+    )
+
+
+def _add_double_arguments(parser: argparse.ArgumentParser) -> None:
+    """The test-double options: admin token, faults, latency, access log, journal, header limit."""
     parser.add_argument(
         "--admin-token",
         default=os.environ.get("MOCK_ADMIN_TOKEN"),
@@ -97,12 +108,6 @@ def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_MAX_HEADER_BYTES,
         metavar="N",
         help=f"largest request line + headers; larger ones get 400 (default {DEFAULT_MAX_HEADER_BYTES})",
-    )
-    parser.add_argument(
-        "--log-level",
-        default="warning",
-        choices=["debug", "info", "warning", "error"],
-        help="uvicorn log level",
     )
 
 

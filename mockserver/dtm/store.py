@@ -14,7 +14,7 @@ import dataclasses
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from mockserver.dtm import instances as rules
@@ -30,11 +30,11 @@ from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.rows import StoredMeasurements
 from mockserver.measurements.series import SeriesAnswer, SeriesQuery
 from mockserver.paging import PageRequest
-from mockserver.timeutil import now_utc
+from mockserver.timeutil import as_utc, now_utc, parse_body_instant
 
 RESOURCE = "dtm"
-# The work of one instance's evaluation: distinct roll-up reads (series x window) it may make.
-MAX_ROLLUP_READS = 8
+# The work of one instance's evaluation: distinct roll-up series it may make.
+MAX_ROLLUP_READS = 4
 ASSET_MO_TYPE = "c8y_DtmAsset"
 
 
@@ -311,26 +311,32 @@ class DtmStore:
         measurements = self.measurements
 
         scope: frozenset[str] | None = None
-        read: dict[tuple[str, str, int | None], list[float]] = {}
+        read: dict[tuple[str, str], list[tuple[datetime, float]]] = {}
+        answered: dict[tuple[str, str, str, int | None], Value] = {}
 
         def rollup(function: str, fragment: str, series: str, window: int | None) -> Value:
-            # One read per (series, window) and render: many smart functions share it.
+            # One read per series and render, shared by every window and smart function.
             nonlocal scope
-            key = (fragment, series, window)
+            key = (fragment, series)
             if key not in read:
                 if len(read) >= MAX_ROLLUP_READS:
                     raise ExpressionEvaluationError(
-                        f"One evaluation may read at most {MAX_ROLLUP_READS} distinct roll-up series/windows."
+                        f"One evaluation may read at most {MAX_ROLLUP_READS} distinct roll-up series."
                     )
                 scope = _scope(records, instance_id) if scope is None else scope
                 f = MeasurementFilter(
-                    sources=scope,
-                    value_fragment_type=fragment,
-                    value_fragment_series=series,
-                    date_from=None if window is None else now_utc() - timedelta(seconds=window),
+                    sources=scope, value_fragment_type=fragment, value_fragment_series=series
                 )
-                read[key] = [m[fragment][series]["value"] for m in measurements.select(f)]
-            return rules.aggregate(function, read[key])
+                read[key] = [
+                    (_instant(m["time"]), m[fragment][series]["value"]) for m in measurements.select(f)
+                ]
+            if (function, fragment, series, window) not in answered:
+                rows = read[key]
+                if window is not None:
+                    since = now_utc() - timedelta(seconds=window)
+                    rows = [row for row in rows if row[0] >= since]
+                answered[function, fragment, series, window] = rules.aggregate(function, [v for _, v in rows])
+            return answered[function, fragment, series, window]
 
         return rollup
 
@@ -382,3 +388,8 @@ def _require_object(body: Any, what: str) -> None:
         raise ValidationError(
             f"An {what} must be a JSON object, got {type(body).__name__}.", resource=RESOURCE
         )
+
+
+def _instant(value: object) -> datetime:
+    """A measurement's time as an aware datetime (stores answer text, test doubles datetimes)."""
+    return as_utc(value) if isinstance(value, datetime) else parse_body_instant(value, "time")

@@ -104,6 +104,20 @@ def load_spec(path: Path) -> dict[str, Any]:
     return document
 
 
+def double_settings(config: MockConfig) -> DoubleSettings:
+    """The journal, fault rules and options of the test-double layer (mockserver/http/double.py)."""
+    double = DoubleSettings(
+        journal=Journal(config.journal_capacity, config.journal_body_bytes),
+        admin_token=config.admin_token,
+        latency_ms=config.latency_ms,
+        access_log=config.access_log,
+        max_url_bytes=config.max_url_bytes,
+    )
+    if config.faults:
+        double.faults.add_all(list(config.faults))
+    return double
+
+
 def create_app(state: MockState | None = None, *, config: MockConfig | None = None) -> AsyncApp:
     """A ready ASGI app over ``state`` (a fresh, empty state by default).
 
@@ -114,15 +128,7 @@ def create_app(state: MockState | None = None, *, config: MockConfig | None = No
     logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
     state = state or MockState()
     config = config or MockConfig()
-    double = DoubleSettings(
-        journal=Journal(config.journal_capacity, config.journal_body_bytes),
-        admin_token=config.admin_token,
-        latency_ms=config.latency_ms,
-        access_log=config.access_log,
-        max_url_bytes=config.max_url_bytes,
-    )
-    if config.faults:
-        double.faults.add_all(list(config.faults))
+    double = double_settings(config)
     handlers = [*build_handlers(state), DoubleHandlers(double)]
     policy = AccessPolicy.from_handlers(handlers)
     routes = FastRoutes(enabled=fast_path_enabled(config.validate_responses))

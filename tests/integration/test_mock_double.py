@@ -229,3 +229,23 @@ def test_the_example_fault_file_loads() -> None:
         (503, 2, 1),
         (None, 0, None),
     ]
+
+
+def test_a_model_with_more_than_50_smart_functions_is_refused(mock: Mock) -> None:
+    functions = [{"name": f"f{i}", "expression": "1"} for i in range(51)]
+    answer = mock.client.post(
+        "/service/dtm/asset-models", json={"name": "Big", "smartFunctions": functions}, auth=ADMIN
+    )
+    assert_error(answer, 422, "dtm/validationError", "at most 50 smart functions")
+
+
+def test_one_evaluation_reads_at_most_four_roll_up_series(mock: Mock) -> None:
+    functions = [{"name": f"f{i}", "expression": f'sum("c8y_S{i}.v")'} for i in range(5)]
+    model = mock.client.post(
+        "/service/dtm/asset-models", json={"name": "Wide", "smartFunctions": functions}, auth=ADMIN
+    ).json()
+    made = mock.client.post(
+        "/service/dtm/asset-instances", json={"modelId": model["id"], "name": "i"}, auth=ADMIN
+    )
+    assert made.json()["computed"] == {"f0": 0, "f1": 0, "f2": 0, "f3": 0, "f4": None}
+    assert "at most 4 distinct roll-up series" in made.json()["computedErrors"]["f4"]
