@@ -19,9 +19,9 @@ IdType = Literal["integer", "digits", "uuid"]
 ID_TYPES: tuple[IdType, ...] = ("integer", "digits", "uuid")
 
 
-# Ids the mock hands out fit a signed 64-bit integer; a longer string of digits names nothing
-# it could have served (and ``int()`` refuses strings over 4300 digits).
-MAX_ID_DIGITS = 19
+# Far beyond any id the mock hands out, and below the 4300 digits ``int()`` accepts: a longer
+# string of digits names nothing the server could have created (404, never a 500).
+MAX_ID_DIGITS = 1000
 
 
 def is_server_id(value: object) -> TypeGuard[str]:

@@ -9,14 +9,14 @@ from mockserver.inventory import InventoryStore
 from mockserver.measurements import MeasurementStore
 
 
-@pytest.mark.parametrize("value", ["0", "7", "9223372036854775807"])
+@pytest.mark.parametrize("value", ["0", "7", "123456789012345678901234567890"])
 def test_ascii_digit_strings_are_ids(value: str) -> None:
     assert is_server_id(value)
 
 
 @pytest.mark.parametrize(
     "value",
-    ["", "\u00b2", "\uff11\uff12", "\u0661", "-1", "1.0", " 1", "1a", 12, None, b"12", "1" * 20, "9" * 5000],
+    ["", "\u00b2", "\uff11\uff12", "\u0661", "-1", "1.0", " 1", "1a", 12, None, b"12", "9" * 1001],
     ids=[
         "empty",
         "superscript",
@@ -29,8 +29,7 @@ def test_ascii_digit_strings_are_ids(value: str) -> None:
         "int",
         "none",
         "bytes",
-        "20-digits",
-        "5000-digits",
+        "1001-digits",
     ],
 )
 def test_everything_else_is_not_an_id(value: object) -> None:
