@@ -12,7 +12,7 @@ PROFILE  ?= ci
 API      ?= all
 CONTRACT_ARGS ?=
 
-.PHONY: install mock test lint contracts bench generate clean
+.PHONY: install mock test lint contracts contracts-seeds safety bench generate clean
 
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -45,6 +45,14 @@ lint: $(STAMP)
 contracts: $(STAMP)
 	@test -n "$(BASE_URL)" || { echo "usage: make contracts BASE_URL=http://host:port [API=all] [PROFILE=ci]"; exit 2; }
 	$(BIN)/python -m contracts run --base-url $(BASE_URL) --api $(API) --profile $(PROFILE) $(CONTRACT_ARGS)
+
+# The ci profile against the mock with ten seeds (`make test` runs two of them); about 2 min each.
+contracts-seeds: $(STAMP)
+	CONTRACT_SEEDS=0,1,2,3,4,5,6,7,8,9 $(BIN)/python -m pytest tests/contracts/test_contracts_cli.py -k finds_the_mock_conformant -p no:randomly
+
+# The harness against a mock holding foreign data: every profile with 5 seeds (long; not in `make test`).
+safety: $(STAMP)
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/contracts/test_contracts_safety.py -m slow -p no:randomly
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -2,8 +2,9 @@
 
 A check is registered with :func:`check` and raises :class:`ContractFailure` when the target
 breaks the rule. Everything a run creates is registered with the :class:`Tracker` and deleted
-in ``finally`` (also after Ctrl-C). :mod:`contracts.runner` runs the registered checks; the
-suites import only this module, so the runner can import the suites without a circle.
+in ``finally`` (also after Ctrl-C). :mod:`contracts.runner` runs the registered checks and is
+the one place that decides an outcome; the suites import only this module, so the runner can
+import the suites without a circle.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 
 from contracts.client import Client
-from contracts.failures import ContractFailure, CouldNotTest, RequestTimedOut
+from contracts.failures import ContractFailure, CouldNotTest, NotRun, RequestTimedOut
+from contracts.guard import Ownership
 from contracts.profiles import Profile
 from contracts.requirements import REQUIREMENTS, Requirement
 
@@ -47,38 +49,46 @@ def check(requirement_id: str) -> Callable[[CheckFunction], CheckFunction]:
     return register
 
 
-@dataclass
 class Tracker:
-    """Everything the run created on the target, so it can all be deleted again."""
+    """Everything the run created on the target, so it can all be deleted again.
 
-    managed_objects: list[str] = field(default_factory=list)
-    models: list[str] = field(default_factory=list)
-    instances: list[str] = field(default_factory=list)
+    The lists are the guard's :class:`Ownership`: what the guard learnt from the target's answers
+    (and what a suite adds by hand) is what cleanup deletes, and cleanup's requests pass the guard.
+    """
+
+    def __init__(self, ownership: Ownership) -> None:
+        self.ownership = ownership
+        self.managed_objects = ownership.managed_objects
+        self.models = ownership.models
+        self.instances = ownership.instances
 
     def cleanup(self, client: Client) -> list[str]:
         """Delete what the run created; returns sentences about what could not be deleted."""
         problems: list[str] = []
+        client.transport.cleaning_up = True
 
         def attempt(method: str, path: str, **kw: Any) -> int:
             if any("stopped answering" in p or "cannot be reached" in p for p in problems):
                 return 0  # the target is gone: do not wait for a timeout per resource
             try:
                 return client.request(method, path, **kw).status
-            except (CouldNotTest, RequestTimedOut) as exc:
+            except (CouldNotTest, RequestTimedOut, NotRun) as exc:
                 problems.append(str(exc))
                 return 0
 
-        for mo in self.managed_objects:  # every measurement the run wrote has one of these sources
+        sources = list(dict.fromkeys(self.managed_objects))
+        for mo in sources:  # every measurement the run wrote has one of these sources
             attempt("DELETE", "/measurement/measurements", params={"source": mo})
-        for instance in reversed(self.instances):
+            attempt("DELETE", "/alarm/alarms", params={"source": mo})  # a 404 where there is no alarm API
+        for instance in reversed(list(dict.fromkeys(self.instances))):
             attempt("DELETE", f"/service/dtm/asset-instances/{instance}", params={"cascade": "true"})
-        pending = list(reversed(self.models))
+        pending = list(reversed(list(dict.fromkeys(self.models))))
         for _ in range(len(pending) + 1):
             pending = [m for m in pending if attempt("DELETE", f"/service/dtm/asset-models/{m}") == 409]
             if not pending:
                 break
         problems += [f"Asset model {m} could not be deleted (still in use)." for m in pending]
-        for mo in reversed(self.managed_objects):
+        for mo in reversed(sources):
             status = attempt("DELETE", f"/inventory/managedObjects/{mo}")
             if status not in (204, 200, 404, 409, 0):
                 problems.append(f"Managed object {mo} could not be deleted (status {status}).")
@@ -87,11 +97,16 @@ class Tracker:
 
 @dataclass
 class Result:
+    """The outcome of one requirement: ``passed``, ``failed`` or ``not run`` (then with a reason)."""
+
     requirement: Requirement
-    status: str = "not run"  # passed | failed | skipped
+    status: str = "not run"  # passed | failed | not run
     failures: list[ContractFailure] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    reason: str = ""
+    """Why it did not run: time budget, prerequisite failed, target timed out, not applicable,
+    refused by the safety guard, or interrupted."""
 
 
 class RunContext:
@@ -113,12 +128,18 @@ class RunContext:
         self.seed = seed
         self.random = random.Random(seed)
         self.run_id = f"{seed:x}{int(time.time()) % 100000:05d}"[-10:]
+        client.guard.prefix = self.prefix
         self.spec_dir = spec_dir
         self.started = time.monotonic()
         self.deadline = self.started + max_time
         self.max_time = max_time
-        self.tracker = Tracker()
+        self.tracker = Tracker(client.guard.ownership)
         self.fixtures: dict[str, Any] = {}
+        self.broken_fixtures: dict[str, str] = {}
+        self.current = ""
+        self.interrupted = False
+        self.could_not_test = ""
+        """The requirement id of the check running now."""
         self.progress = progress
         self.credentials_args = credentials_args
 
@@ -143,6 +164,17 @@ class RunContext:
         )
 
     def fixture(self, name: str, build: Callable[[RunContext], Any]) -> Any:
+        """A shared value built once; when building it failed, later users do not run."""
+        broken = self.broken_fixtures.get(name)
+        if broken is not None:
+            raise NotRun(f"prerequisite failed: {broken}")
         if name not in self.fixtures:
-            self.fixtures[name] = build(self)
+            try:
+                self.fixtures[name] = build(self)
+            except ContractFailure as failure:
+                self.broken_fixtures[name] = f"building {name!r} failed with {failure.title} ({self.current})"
+                raise
+            except NotRun as not_run:
+                self.broken_fixtures[name] = f"building {name!r} did not run ({not_run.reason})"
+                raise
         return self.fixtures[name]

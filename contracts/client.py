@@ -1,8 +1,12 @@
 """The harness's HTTP client: httpx with per-request timeouts, credentials and a request log.
 
 Every request is remembered as a :class:`RecordedRequest` so a failing check can print the curl
-command that reproduces it. Transport errors (refused connection, timeout) become
-:class:`CouldNotTest`: the run cannot say anything about conformance once the target is gone.
+command that reproduces it, and every request goes through :class:`GuardTransport` (the safety
+guard). Transport errors (refused connection, garbage instead of HTTP) become
+:class:`CouldNotTest`: the run cannot say anything about conformance once the target is gone. A
+timed-out request is followed by one short liveness probe: no answer to it either means the
+target stopped answering (:class:`CouldNotTest`), an answer means only that request timed out
+(:class:`RequestTimedOut`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,10 @@ from typing import Any
 import httpx
 
 from contracts.failures import CouldNotTest, RecordedRequest, RequestTimedOut
+from contracts.guard import Guard
+from contracts.transport import GuardTransport
+
+PROBE_PATHS = {"dtm": "/service/dtm/asset-models", "default": "/inventory/managedObjects"}
 
 
 @dataclass(frozen=True)
@@ -62,11 +70,25 @@ class Response:
 class Client:
     """Sends requests to the target with credentials and a bounded timeout on every request."""
 
-    def __init__(self, base_url: str, credentials: Credentials, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        credentials: Credentials,
+        *,
+        timeout: float = 5.0,
+        guard: Guard | None = None,
+        probe_path: str = PROBE_PATHS["default"],
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
-        self._http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)))
-        self.timeouts_in_a_row = 0
+        self.guard = guard or Guard()
+        self.timeout = timeout
+        self.probe_path = probe_path
+        self.transport = GuardTransport(self.guard, httpx.HTTPTransport(), httpx.URL(self.base_url).path)
+        self._http = httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)), transport=self.transport
+        )
+        self.requests_sent = 0
 
     def close(self) -> None:
         self._http.close()
@@ -82,6 +104,7 @@ class Client:
         headers: dict[str, str] | None = None,
         auth: bool = True,
         accept: str | None = "application/json",
+        timeout: float | None = None,
     ) -> Response:
         """Send one request; ``accept=None`` sends no Accept header at all."""
         url = path if path.startswith("http") else self.base_url + path
@@ -94,28 +117,60 @@ class Client:
             content = json.dumps(json_body).encode()
             send_headers.setdefault("Content-Type", "application/json")
         send_headers.update(headers or {})
-        request = self._http.build_request(method, url, params=params, content=content, headers=send_headers)
+        request = self._http.build_request(
+            method,
+            url,
+            params=params,
+            content=content,
+            headers=send_headers,
+            timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
+        )
         if accept is None and "accept" in request.headers:
             del request.headers["accept"]
         recorded = RecordedRequest(method, str(request.url), dict(request.headers), content)
+        return Response(self.send(request, recorded), recorded)
+
+    def build(self, method: str, url: str, headers: dict[str, str], content: bytes | None) -> httpx.Request:
+        """A request to send as given (the relay's: Schemathesis chose every header and byte)."""
+        request = self._http.build_request(method, url, headers=headers, content=content)
+        for default in ("accept", "accept-encoding"):  # httpx's defaults, not Schemathesis's choice
+            if default not in headers and default in request.headers:
+                del request.headers[default]
+        return request
+
+    def send(self, request: httpx.Request, recorded: RecordedRequest) -> httpx.Response:
+        """Send a built request through the guard; transport errors become the harness's exceptions."""
+        self.requests_sent += 1
         try:
-            raw = self._http.send(request)
+            return self._http.send(request)
         except httpx.ConnectTimeout as exc:
             raise CouldNotTest(f"The target at {self.base_url} cannot be reached: {exc!s}.") from exc
         except httpx.TimeoutException as exc:
-            self.timeouts_in_a_row += 1
-            if self.timeouts_in_a_row >= 2:
-                raise CouldNotTest(
-                    f"The target stopped answering: {method} {request.url} and the request before it got "
-                    "no answer within the per-request timeout."
-                ) from exc
+            waited = request.extensions.get("timeout", {}).get("read") or self.timeout
+            self.check_alive(f"{request.method} {request.url} got no answer within {waited:g} s")
             raise RequestTimedOut(
-                f"The target did not answer {method} {request.url} within the per-request timeout.", recorded
+                f"target timed out: {request.method} {request.url} got no answer within {waited:g} s "
+                "(--timeout).",
+                recorded,
             ) from exc
         except httpx.TransportError as exc:
             raise CouldNotTest(f"The target at {self.base_url} cannot be reached: {exc!s}.") from exc
-        self.timeouts_in_a_row = 0
-        return Response(raw, recorded)
+
+    def check_alive(self, what: str) -> None:
+        """After a timeout: one short GET; no answer to it either means the target is gone."""
+        probe = self._http.build_request(
+            "GET",
+            self.base_url + self.probe_path,
+            params={"pageSize": "1"},
+            headers={"Authorization": self.credentials.header()},
+            timeout=min(self.timeout, 2.0),
+        )
+        try:
+            self._http.send(probe)
+        except httpx.TransportError as exc:
+            raise CouldNotTest(
+                f"The target stopped answering: {what}, and neither did GET {self.probe_path} after it."
+            ) from exc
 
     def get(self, path: str, **kw: Any) -> Response:
         return self.request("GET", path, **kw)

@@ -22,23 +22,30 @@ class RecordedRequest:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
 
-    def as_curl(self) -> str:
-        """A curl command line that repeats the request; credentials are masked."""
-        parts = ["curl", "-sS", "-X", self.method]
+    def as_curl(self, *, multiline: bool = False) -> str:
+        """A curl command line that repeats the request, with credentials as a placeholder.
+
+        Basic credentials become ``-u "$C8Y_AUTH"`` (set ``C8Y_AUTH=tenant/user:password``), a
+        bearer token ``"Authorization: Bearer $C8Y_TOKEN"``: the command can be pasted as it is.
+        ``multiline`` puts each option on its own line with a trailing backslash.
+        """
+        groups = [f"curl -sS -X {shlex.quote(self.method)}"]
         for name, value in self.headers.items():
-            if name.lower() == "authorization":
-                scheme = value.split(" ", 1)[0]
-                value = f"{scheme} ***"
             if name.lower() in ("user-agent", "accept-encoding", "connection", "content-length", "host"):
                 continue
-            parts += ["-H", f"{name}: {value}"]
+            if name.lower() == "authorization":
+                scheme = value.split(" ", 1)[0]
+                basic = scheme.lower() == "basic"
+                groups.append('-u "$C8Y_AUTH"' if basic else f'-H "Authorization: {scheme} $C8Y_TOKEN"')
+                continue
+            groups.append("-H " + shlex.quote(f"{name}: {value}"))
         if self.body:
             text = self.body.decode("utf-8", "replace")
             if len(text) > 2000:
                 text = text[:2000] + "...(truncated)"
-            parts += ["--data-binary", text]
-        parts.append(self.url)
-        return " ".join(shlex.quote(p) for p in parts)
+            groups.append("--data-binary " + shlex.quote(text))
+        groups.append(shlex.quote(self.url))
+        return (" \\\n  " if multiline else " ").join(groups)
 
 
 class CouldNotTest(BaseException):
@@ -59,6 +66,30 @@ class RequestTimedOut(BaseException):
     def __init__(self, message: str, request: RecordedRequest) -> None:
         super().__init__(message)
         self.request = request
+
+
+class NotRun(BaseException):
+    """A check could not run to a verdict; the requirement ends as ``not run`` with this reason.
+
+    Reasons are sentences starting with their kind: ``time budget``, ``prerequisite failed``,
+    ``target timed out``, ``not applicable`` or ``refused by the safety guard``. A BaseException,
+    so Hypothesis stops at once instead of shrinking.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RefusedByGuard(NotRun):
+    """The safety guard did not send a request: it could reach data the run did not create."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"refused by the safety guard: {reason}")
+
+
+class Stopped(KeyboardInterrupt):
+    """A request was not sent because the run is being interrupted (SIGINT or SIGTERM)."""
 
 
 class ContractFailure(AssertionError):

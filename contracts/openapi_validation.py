@@ -85,9 +85,24 @@ def load(path: str) -> OpenAPI:
 
 
 def describe(error: Exception) -> str:
-    """An openapi-core error in one line, with the underlying schema error when there is one."""
+    """An openapi-core error as sentences: what failed, then each schema problem with its place.
+
+    ``Request body validation error: at time: 5 is not of type 'string'; at source: 'id' is a
+    required property.`` instead of the repr of openapi-core's exception chain.
+    """
     cause = error.__cause__
-    return f"{error}" + (f": {cause}" if cause else "")
+    problems = getattr(cause, "schema_errors", None)
+    head = str(error).split(": Value ", 1)[0].rstrip(".")
+    if problems:
+        parts = []
+        for problem in problems:
+            where = "/".join(str(p) for p in getattr(problem, "absolute_path", []))
+            message = str(getattr(problem, "message", problem))
+            parts.append(f"at {where}: {message}" if where else message)
+        return f"{head}: {'; '.join(parts)}."
+    if cause is not None and str(cause) and str(cause) not in head:
+        return f"{head} ({cause})."
+    return head if head.endswith(".") else head + "."
 
 
 def request_errors(spec: OpenAPI, request: CoreRequest) -> list[str]:

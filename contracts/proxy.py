@@ -95,13 +95,13 @@ class Validator:
 
     def write(self) -> None:
         from contracts import report
+        from contracts.verdict import Header
 
-        report.write_reports(
-            self.report_dir,
-            list(self.results.values()),
-            target=self.target,
-            replay=f"python -m contracts proxy --target {self.target}",
-        )
+        for result in self.results.values():
+            if result.status == "not run":
+                result.reason = "no traffic through the proxy has violated it so far"
+        header = Header(self.target, "proxy", 0, f"python -m contracts proxy --target {self.target}")
+        report.write_reports(self.report_dir, list(self.results.values()), header)
 
 
 def build_app(target: str, validator: Validator, *, timeout: float = 30.0) -> Starlette:

@@ -1,33 +1,30 @@
-"""Reports of a run: JUnit XML for CI, Markdown and HTML for people.
+"""Reports of a run: JUnit XML for CI, Markdown and HTML (:mod:`contracts.report_html`) for people.
 
-One row per requirement with its status; every failure lists its stable title, the
-Expected/Received message, the curl command that reproduces it (credentials masked) and the
-command line (with the seed) that replays the whole run.
+One row per requirement with its status (``passed``, ``failed``, ``not run`` with its reason);
+every failure lists its stable title, the Expected/Received message, the curl command that
+reproduces it (credentials as a ``$C8Y_AUTH`` placeholder) and the command line (with the seed)
+that replays the whole run. JUnit marks a requirement that did not run ``<skipped>`` with the reason.
 """
 
 from __future__ import annotations
 
-import html
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
 from contracts.checks import Result
-
-
-def summary_line(results: Sequence[Result]) -> str:
-    passed = sum(r.status == "passed" for r in results)
-    failed = sum(r.status == "failed" for r in results)
-    return f"{passed} passed, {failed} failed"
+from contracts.report_html import html_report
+from contracts.verdict import Header, counts, ordered, status_text, summary_line
 
 
 def junit_xml(results: Sequence[Result], *, name: str = "contracts") -> str:
+    _, failed, skipped = counts(results)
     suite = ET.Element(
         "testsuite",
         name=name,
         tests=str(len(results)),
-        failures=str(sum(r.status == "failed" for r in results)),
-        skipped=str(sum(r.status == "skipped" for r in results)),
+        failures=str(failed),
+        skipped=str(skipped),
         time=f"{sum(r.seconds for r in results):.3f}",
     )
     for r in results:
@@ -38,28 +35,29 @@ def junit_xml(results: Sequence[Result], *, name: str = "contracts") -> str:
             name=r.requirement.id,
             time=f"{r.seconds:.3f}",
         )
-        if r.status == "skipped":
-            ET.SubElement(case, "skipped", message="not run (time limit or nothing selected it)")
+        if r.status == "not run":
+            ET.SubElement(case, "skipped", message=r.reason or "not run")
         for f in r.failures:
             node = ET.SubElement(case, "failure", message=f.title, type=f.title)
             node.text = f"Expected: {f.expected}\nReceived: {f.received}\n{f.detail}\n{f.curl}".strip()
     return ET.tostring(suite, encoding="unicode")
 
 
-def markdown(results: Sequence[Result], *, target: str, replay: str) -> str:
+def markdown(results: Sequence[Result], header: Header) -> str:
     lines = [
-        f"# Contract report for {target}",
+        f"# Contract report for {header.target}",
         "",
-        f"**{summary_line(results)}** — replay with `{replay}`",
+        f"**{summary_line(results)}** (profile {header.profile}, seed {header.seed}) — "
+        f"replay with `{header.replay}`",
         "",
-        "| requirement | status | rule | spec |",
-        "|---|---|---|---|",
     ]
-    for r in results:
+    if header.refused:
+        lines += [f"The safety guard did not send {header.refused} requests (see the run's output).", ""]
+    lines += ["| requirement | status | rule | spec |", "|---|---|---|---|"]
+    for r in ordered(results):
         req = r.requirement
-        titles = ", ".join(sorted({f.title for f in r.failures}))
-        status = f"FAILED ({titles})" if titles else r.status
         rule = req.sentence.replace("|", "\\|")
+        status = status_text(r).replace("|", "\\|")
         lines.append(f"| {req.id} | {status} | {rule} | `{req.spec}#{req.pointer}` |")
     failures = [(r, f) for r in results for f in r.failures]
     if failures:
@@ -73,51 +71,19 @@ def markdown(results: Sequence[Result], *, target: str, replay: str) -> str:
         ]
         if f.detail:
             lines.append(f"- Detail: {f.detail}")
-        if f.curl:
-            lines += ["", "```sh", f.curl, "```"]
-        lines += [f"- Replay the run: `{replay}`", ""]
+        if f.request is not None:
+            lines += ["", "```sh", f.request.as_curl(multiline=True), "```"]
+        lines += [f"- Replay the run: `{header.replay}`", ""]
     return "\n".join(lines) + "\n"
 
 
-def html_report(results: Sequence[Result], *, target: str, replay: str) -> str:
-    e = html.escape
-    rows = []
-    for r in results:
-        colour = {"passed": "#d4f7d4", "failed": "#f7d4d4"}.get(r.status, "#eeeeee")
-        titles = ", ".join(sorted({f.title for f in r.failures}))
-        rows.append(
-            f'<tr style="background:{colour}"><td>{e(r.requirement.id)}</td>'
-            f"<td>{e(r.status)} {e(titles)}</td>"
-            f"<td>{e(r.requirement.sentence)}</td><td><code>{e(r.requirement.spec)}#{e(r.requirement.pointer)}"
-            "</code></td></tr>"
-        )
-    details = []
-    for r in results:
-        for f in r.failures:
-            details.append(
-                f"<h3>{e(f.title)} ({e(r.requirement.id)})</h3><p><b>Expected</b>: {e(f.expected)}</p>"
-                f"<p><b>Received</b>: {e(f.received)}</p><p>{e(f.detail)}</p><pre>{e(f.curl)}</pre>"
-                f"<p>Replay the run: <code>{e(replay)}</code></p>"
-            )
-    return (
-        f"<!doctype html><html><head><meta charset='utf-8'><title>Contract report</title></head><body>"
-        f"<h1>Contract report for {e(target)}</h1><p><b>{e(summary_line(results))}</b></p>"
-        "<table border='1' cellpadding='4'>"
-        "<tr><th>requirement</th><th>status</th><th>rule</th><th>spec</th></tr>"
-        + "".join(rows)
-        + "</table>"
-        + "".join(details)
-        + "</body></html>\n"
-    )
-
-
-def write_reports(directory: str, results: Sequence[Result], *, target: str, replay: str) -> list[Path]:
+def write_reports(directory: str, results: Sequence[Result], header: Header) -> list[Path]:
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     files = {
         "junit.xml": junit_xml(results),
-        "report.md": markdown(results, target=target, replay=replay),
-        "report.html": html_report(results, target=target, replay=replay),
+        "report.md": markdown(results, header),
+        "report.html": html_report(results, header),
     }
     paths = []
     for name, text in files.items():

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contracts.requirements_alarms import ALARM_ROWS, ALARM_SUITES
+
 
 @dataclass(frozen=True)
 class Requirement:
@@ -29,6 +31,83 @@ _INS = "/paths/~1service~1dtm~1asset-instances"
 
 _ROWS: list[tuple[str, str, str, str, str]] = [
     # id, suite, sentence, spec, pointer
+    (
+        "MEAS-ERROR-2",
+        "errors",
+        "Every error answer (400, 404, 422; reads and writes) has its status, the error media type and "
+        "error `measurement/<name>` of the status table; an id that is not digits is simply unknown (404).",
+        _M,
+        "/info/description",
+    ),
+    (
+        "MEAS-ROLE-1",
+        "roles",
+        "Missing or wrong credentials answer 401 `security/Unauthorized` with `WWW-Authenticate: Basic "
+        'realm="Cumulocity"`, or `XBasic realm="Cumulocity"` when the request carries `UseXBasic: true`.',
+        _M,
+        "/components/responses/Unauthorized",
+    ),
+    (
+        "MEAS-ROLE-2",
+        "roles",
+        "A user with read roles only (--readonly-user) reads with 200; creating and deleting answer 403 "
+        "`security/Forbidden` and change nothing.",
+        _M,
+        "/info/description",
+    ),
+    (
+        "MEAS-WRITE-1",
+        "writes",
+        "A created measurement (any time format and offset, any number, units, custom fragments) is "
+        "answered 201 with Location = its self, the media type Accept asks for, and the body as sent plus "
+        "id and self; without Accept the body is empty; GET by id answers the same.",
+        _M,
+        f"{_COLL}/post",
+    ),
+    (
+        "MEAS-WRITE-2",
+        "writes",
+        "A bulk create answers 201 with the collection media type, Location = the collection URL and every "
+        "measurement as stored, in order (an empty list: 201 with an empty list); one invalid item at any "
+        "index is a 422 naming `measurements[i]` and stores nothing.",
+        _M,
+        f"{_COLL}/post",
+    ),
+    (
+        "MEAS-WRITE-3",
+        "writes",
+        "Every documented validation rule of a measurement (required fields, numeric finite value, "
+        "non-empty unit, names without whitespace or `. , * [ ] ( ) @ $`) is a 422 "
+        "`measurement/validationError` naming the field, and nothing is stored.",
+        _M,
+        f"{_COLL}/post",
+    ),
+    (
+        "MEAS-QUERY-1",
+        "queries",
+        "Every documented parameter of GET /measurement/measurements, alone and combined (filters, date "
+        "bounds in every format, revert, pageSize, currentPage, withTotalPages, withTotalElements): every "
+        "page holds exactly the model's items, statistics and self/next/prev links.",
+        _M,
+        f"{_COLL}/get",
+    ),
+    (
+        "MEAS-QUERY-2",
+        "queries",
+        "DELETE /measurement/measurements with any combination of its filters removes exactly what GET "
+        "with the same filters lists, and nothing else.",
+        _M,
+        f"{_COLL}/delete",
+    ),
+    (
+        "SERIES-QUERY-1",
+        "series",
+        "Every combination of the series parameters (series, date bounds, aggregationType, "
+        "aggregationInterval of every unit, aggregationFunction, revert) answers exactly the model's "
+        "values, series and truncated.",
+        _M,
+        _SER,
+    ),
     (
         "MEAS-AUTH-1",
         "errors",
@@ -365,6 +444,54 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
         "/paths",
     ),
     (
+        "DTM-ERROR-1",
+        "dtm-errors",
+        "Every DTM error answer (400, 404, 409, 422) has its status, the error media type and error "
+        "`dtm/<name>` of the status table.",
+        _D,
+        "/info/description",
+    ),
+    (
+        "DTM-ROLE-1",
+        "dtm-roles",
+        "Missing or wrong credentials on the DTM API answer 401 with the `WWW-Authenticate` challenge.",
+        _D,
+        "/components/responses/Unauthorized",
+    ),
+    (
+        "DTM-ROLE-2",
+        "dtm-roles",
+        "A user with read roles only (--readonly-user) lists and reads models and instances with 200; "
+        "every write answers 403 `security/Forbidden` and changes nothing.",
+        _D,
+        "/info/description",
+    ),
+    (
+        "DTM-WRITE-1",
+        "dtm-writes",
+        "Model create and update answers (201 with Location, 200) carry the stored model: a top-level "
+        "merge where null removes a field and lists are replaced; names of 1 to 254 characters.",
+        _D,
+        f"{_MOD}~1{{id}}/put",
+    ),
+    (
+        "DTM-QUERY-1",
+        "dtm-queries",
+        "The list filters (name on models; model, parent and name on instances) combined with paging: "
+        "every page holds exactly the matching items in id order, with statistics and links.",
+        _D,
+        _INS + "/get",
+    ),
+    (
+        "STATE-DTM-2",
+        "dtm-machine",
+        "Random sequences over models with inheritance of any depth and instances with values of every "
+        "type, valid and invalid: every answer and every later read equals the model (defaults, properties, "
+        "children, computed values).",
+        _D,
+        "/components/schemas/AssetInstance",
+    ),
+    (
         "DTM-MODEL-1",
         "dtm-models",
         "An asset model round-trips: POST then GET returns the same name, properties and allowedSubtypes.",
@@ -477,6 +604,7 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
     ),
 ]
 
+_ROWS += ALARM_ROWS
 REQUIREMENTS: dict[str, Requirement] = {row[0]: Requirement(*row) for row in _ROWS}
 
 API_OF_SUITE = {
@@ -499,7 +627,16 @@ API_OF_SUITE = {
     "dtm-smart": "dtm",
     "dtm-csv": "dtm",
     "dtm-delete": "dtm",
+    "dtm-errors": "dtm",
+    "dtm-roles": "dtm",
+    "dtm-writes": "dtm",
+    "dtm-queries": "dtm",
+    "dtm-machine": "dtm",
+    "writes": "measurement",
+    "queries": "measurement",
+    "roles": "measurement",
     "proxy": "all",
+    **ALARM_SUITES,
 }
 
 

@@ -6,10 +6,13 @@ Format (every section optional)::
     tokens:           {token: "tenant/user" or "user"}
     managedObjects:   [{id?, name?, type?, ...fragments}]          # id: digits, kept as given
     measurements:     [{time, type, source: {id}, ...fragments}]   # validated like a POST
+    alarms:           [{source: {id}, type, text, severity, time, status?, ...}]  # POSTed in order
     assetModels:      [...]                                        # handed to the DTM store
     assetInstances:   [...]
 
-Sections load in that order, so measurements may name managed objects of the same file by id.
+Sections load in that order, so measurements and alarms may name managed objects of the same file
+by id. Alarms are raised one after the other, so a later alarm of an open one's source and type is
+counted on it (de-duplication), as a POST would be.
 Any invalid entry stops loading with :class:`SeedError` naming the section and index
 (``managedObjects[2]``) and what was wrong. Used by ``--seed FILE``, ``POST /_mock/reset``
 and ``POST /_mock/seed``.
@@ -25,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from mockserver.alarms import AlarmStore
 from mockserver.dtm.store import DtmStore
 from mockserver.errors import MockError, ValidationError
 from mockserver.ids import is_server_id
@@ -32,7 +36,7 @@ from mockserver.inventory import InventoryStore
 from mockserver.measurements import MeasurementStore
 from mockserver.users import UserDirectory, UsersFileError, parse_user
 
-SECTIONS = ("users", "tokens", "managedObjects", "measurements", "assetModels", "assetInstances")
+SECTIONS = ("users", "tokens", "managedObjects", "measurements", "alarms", "assetModels", "assetInstances")
 SEED_OWNER = "admin"
 
 
@@ -43,6 +47,7 @@ class SeedStores:
     users: UserDirectory
     inventory: InventoryStore
     measurements: MeasurementStore
+    alarms: AlarmStore
     dtm: DtmStore
 
 
@@ -160,6 +165,13 @@ def load_seed(state: SeedStores, data: Mapping[str, Any]) -> dict[str, int]:
         except MockError as exc:
             raise SeedError(f"Seed measurements (entries are numbered from 0): {exc.message}") from None
     loaded["measurements"] = len(measurements)
+    alarms = data.get("alarms", [])
+    if alarms:
+        try:
+            state.alarms.create_many(list(alarms))
+        except MockError as exc:
+            raise SeedError(f"Seed alarms (entries are numbered from 0): {exc.message}") from None
+    loaded["alarms"] = len(alarms)
     models, instances = data.get("assetModels", []), data.get("assetInstances", [])
     if models or instances:
         try:

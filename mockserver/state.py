@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mockserver.alarms import AlarmStore
 from mockserver.dtm.store import DtmStore
-from mockserver.events import EventBus
+from mockserver.events import Action, EventBus
 from mockserver.inventory import InventoryStore
 from mockserver.measurements import MeasurementStore
 from mockserver.seed import SeedStores, load_seed
@@ -27,7 +28,9 @@ class MockState:
         self.inventory = InventoryStore()
         self.measurements = MeasurementStore(self.inventory)
         self.measurements.subscribe(self._publish_measurement)
-        self.dtm = DtmStore(self.inventory, self.measurements)
+        self.alarms = AlarmStore(self.inventory)
+        self.alarms.subscribe(self._publish_alarm)
+        self.dtm = DtmStore(self.inventory, self.measurements, self.alarms)
 
     def _publish_measurement(self, action: str, doc: Mapping[str, Any]) -> None:
         source = doc.get("source", {}).get("id", "*") if isinstance(doc.get("source"), Mapping) else "*"
@@ -35,6 +38,10 @@ class MockState:
             self.events.publish(f"/measurements/{source}", "DELETE", doc)
         else:
             self.events.publish(f"/measurements/{source}", "CREATE", doc)
+
+    def _publish_alarm(self, action: str, doc: Mapping[str, Any]) -> None:
+        kind: Action = "CREATE" if action == "create" else "DELETE" if action == "delete" else "UPDATE"
+        self.events.publish(f"/alarms/{doc['source']['id']}", kind, doc)
 
     def reset(self, seed: Mapping[str, Any] | None = None) -> dict[str, int]:
         """Empty every store, restore the configured users, then load ``seed`` if given.
@@ -46,6 +53,7 @@ class MockState:
             MockState(self._configured_directory()).load_seed(seed)
         self.dtm.clear()
         self.measurements.clear()
+        self.alarms.clear()
         self.inventory.clear()
         self.users.reset()
         users, tokens = self._configured_users
@@ -82,12 +90,15 @@ class MockState:
 
     def apply_seed(self, data: Mapping[str, Any]) -> dict[str, int]:
         """Load a seed document without the trial run (the trial itself uses this)."""
-        return load_seed(SeedStores(self.users, self.inventory, self.measurements, self.dtm), data)
+        return load_seed(
+            SeedStores(self.users, self.inventory, self.measurements, self.alarms, self.dtm), data
+        )
 
     def counts(self) -> dict[str, int]:
         """How many objects each store holds (the admin endpoints answer this)."""
         return {
             "managedObjects": len(self.inventory),
             "measurements": len(self.measurements),
+            "alarms": len(self.alarms),
             **self.dtm.counts(),
         }

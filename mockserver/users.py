@@ -31,6 +31,8 @@ ALL_ROLES: frozenset[str] = frozenset(
     {
         "ROLE_MEASUREMENT_READ",
         "ROLE_MEASUREMENT_ADMIN",
+        "ROLE_ALARM_READ",
+        "ROLE_ALARM_ADMIN",
         "ROLE_INVENTORY_READ",
         "ROLE_INVENTORY_ADMIN",
         "ROLE_INVENTORY_CREATE",

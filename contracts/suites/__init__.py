@@ -1,11 +1,20 @@
 """The semantic suites; importing this package registers every check with the runner."""
 
 from contracts.suites import (  # noqa: F401
+    access,
+    alarm_rollup,
+    alarm_writes,
+    alarms,
     dtm,
+    dtm_answers,
+    dtm_machine,
     links,
     measurements,
     paging,
+    queries,
     schema,
     series,
+    series_queries,
     statemachine,
+    writes,
 )

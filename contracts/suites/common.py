@@ -93,6 +93,7 @@ def run_property(
     *,
     max_examples: int | None = None,
     examples: tuple[Any, ...] = (),
+    shrink: bool = True,
 ) -> None:
     """Run ``test`` on values drawn from ``strategy`` under the profile (seeded by ``--seed``).
 
@@ -103,7 +104,12 @@ def run_property(
     wrapped: Any = given(strategy)(test)  # type: ignore[no-untyped-call]
     for value in examples:
         wrapped = example(value)(wrapped)
-    wrapped = ctx.hypothesis(max_examples)(wrapped)
+    chosen = ctx.hypothesis(max_examples)
+    if not shrink:  # each replay of these examples costs many requests; the report shows the first failure
+        from hypothesis import Phase
+
+        chosen = type(chosen)(chosen, phases=[p for p in chosen.phases if p is not Phase.shrink])
+    wrapped = chosen(wrapped)
     if not ctx.profile.derandomize:
         wrapped = seed(ctx.seed)(wrapped)
     wrapped()

@@ -127,7 +127,10 @@ def matrix_model(ctx: RunContext) -> dict[str, Any]:
         )
         good = new_instance(c, target["id"], "ref-good")["id"]
         wrong = new_instance(c, other["id"], "ref-wrong")["id"]
-        return {"model": model["id"], "good": good, "wrong": wrong}
+        # An id that exists nowhere but is the run's own (created, then deleted): the guard sends it.
+        gone = new_instance(c, target["id"], "ref-gone")["id"]
+        require_status(c.client.delete(f"{INSTANCES}/{gone}"), (200, 204), "InstanceNotDeleted")
+        return {"model": model["id"], "good": good, "wrong": wrong, "gone": gone}
 
     result: dict[str, Any] = ctx.fixture("dtm-matrix", build)
     return result
@@ -156,7 +159,7 @@ def matrix(ctx: RunContext) -> list[tuple[str, Any, bool]]:
         ("e", 1, False),
         ("r", m["good"], True),
         ("r", m["wrong"], False),
-        ("r", "999999999999", False),
+        ("r", m["gone"], False),
     ]
 
 

@@ -2,15 +2,19 @@
 
 The spec is loaded from ``--spec-dir`` with the target as base URL; credentials come from the CLI.
 Positive and negative data, Schemathesis's default checks plus ours (Cumulocity error bodies).
-Safety on a real tenant: a ``map_case`` hook rewrites every id a request would write to
-(PUT/DELETE path ids, measurement sources, instance parents) to a resource the run created, and
-collection DELETEs always carry ``source=<own managed object>``; every 201 is recorded for cleanup.
+Safety on a real tenant does not depend on this module: Schemathesis sends through
+:class:`contracts.relay.Relay`, so every request of every phase passes the guard
+(:mod:`contracts.guard`), which refuses writes that could reach data the run did not create. A
+``map_case`` hook only keeps coverage up: it points writes at resources the run created (PUT/DELETE
+path ids, measurement sources, instance parents, collection DELETEs scoped to a source of the
+run's) so fewer of them are refused; the examples phase skips it, the guard does not.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any
 
 import schemathesis
@@ -20,8 +24,10 @@ from schemathesis.engine import events, from_schema
 
 from contracts import openapi_validation
 from contracts.checks import RunContext, check
-from contracts.failures import ContractFailure, RecordedRequest
+from contracts.failures import ContractFailure, NotRun, RecordedRequest
+from contracts.relay import MARKER, Relay
 from contracts.suites.common import ERROR_TYPE, new_source
+from contracts.transport import STOP
 
 NOWHERE = "999999999999999999"
 DIGITS = re.compile(r"^\d+$")
@@ -34,45 +40,31 @@ FAMILY_OF_PATH = [
 
 
 class Owned:
-    """Ids the schema run may write to: created by this run."""
+    """Where the schema run's writes are pointed (the guard refuses the rest, see the module docstring)."""
 
-    def __init__(self, ctx: RunContext, source: str, delete_source: str) -> None:
+    def __init__(self, ctx: RunContext, source: str | None, delete_source: str | None) -> None:
         self.ctx = ctx
         self.source = source
         self.delete_source = delete_source
+        self.ownership = ctx.client.guard.ownership
         self.families: dict[str, list[str]] = {
             "measurements": [],
-            "managed_objects": [delete_source, source],
-            "models": [],
-            "instances": [],
+            "managed_objects": self.ownership.managed_objects,
+            "models": self.ownership.models,
+            "instances": self.ownership.instances,
         }
 
     def pick(self, family: str) -> str:
-        """Where a write to an id the run does not own goes instead: an id that exists nowhere.
+        """An id of the run's own for a write to an id the run does not own (the newest one).
 
-        Fuzzed PUT/DELETE by id then meet a documented 404 and never touch a resource, not even one
-        a stateful sequence of this run is still using.
+        The two sources the suite writes to are never picked; with nothing of its own the write
+        keeps an id that exists nowhere, which the guard refuses.
         """
-        return NOWHERE
-
-    def record(self, path: str, body: Any) -> None:
-        if isinstance(body, dict) and isinstance(body.get("measurements"), list):
-            for item in body["measurements"]:
-                self.record(path, item)
-            return
-        if not isinstance(body, dict) or not DIGITS.match(str(body.get("id", ""))):
-            return
-        new_id = str(body["id"])
-        for prefix, family in FAMILY_OF_PATH:
-            if path.rstrip("/") + "/" == prefix and new_id not in self.families[family]:
-                self.families[family].append(new_id)
-                tracked = {
-                    "managed_objects": self.ctx.tracker.managed_objects,
-                    "models": self.ctx.tracker.models,
-                    "instances": self.ctx.tracker.instances,
-                }.get(family)
-                if tracked is not None:
-                    tracked.append(new_id)
+        if family == "measurements":
+            candidates = sorted(self.ownership.measurements, key=int)
+        else:
+            candidates = [i for i in self.families[family] if i not in (self.source, self.delete_source)]
+        return candidates[-1] if candidates else NOWHERE
 
 
 def is_id(value: Any) -> bool:
@@ -94,12 +86,15 @@ def sanitize(owned: Owned, case: Any) -> Any:
     if method in ("PUT", "DELETE") and case.path_parameters:
         for prefix, family in FAMILY_OF_PATH:
             if path.startswith(prefix) and DIGITS.match(str(case.path_parameters.get("id", ""))):
-                if str(case.path_parameters["id"]) not in owned.families[family]:
+                if str(case.path_parameters["id"]) not in owned.families[family] + sorted(
+                    owned.ownership.measurements
+                ):
                     case.path_parameters["id"] = owned.pick(family)
     if method == "DELETE" and path == "/measurement/measurements":
         # A source of its own that nothing is written to: fuzzed DELETEs touch no data at all,
         # not even the run's (deleting the run's measurements would break the stateful links).
-        case.query = {**(case.query or {}), "source": owned.delete_source}
+        if owned.delete_source is not None:
+            case.query = {**(case.query or {}), "source": owned.delete_source}
     body = case.body
     if method in ("POST", "PUT") and isinstance(body, dict):
         items: list[Any] = body["measurements"] if isinstance(body.get("measurements"), list) else [body]
@@ -109,40 +104,17 @@ def sanitize(owned: Owned, case: Any) -> Any:
                 and isinstance(item.get("source"), dict)
                 and is_id(item["source"].get("id"))
             ):
-                item["source"]["id"] = same_type(item["source"]["id"], owned.source)
+                item["source"]["id"] = same_type(item["source"]["id"], owned.source or NOWHERE)
         if path.startswith("/service/dtm/asset-instances"):
             if is_id(body.get("parent")) and str(body["parent"]) not in owned.families["instances"]:
                 body["parent"] = same_type(body["parent"], owned.pick("instances"))
             if is_id(body.get("managedObjectId")) and str(body["managedObjectId"]) != owned.source:
-                body["managedObjectId"] = same_type(body["managedObjectId"], owned.source)
+                body["managedObjectId"] = same_type(body["managedObjectId"], owned.source or NOWHERE)
         if path == "/inventory/managedObjects" or path.startswith("/service/dtm/asset-models"):
             name = body.get("name")
             if isinstance(name, str) and 0 < len(name) <= 254 - len(owned.ctx.prefix) - 1:
                 body["name"] = f"{owned.ctx.prefix}-{name}"  # never turns an invalid name into a valid one
     return case
-
-
-CURRENT: list[Owned] = []
-"""The Owned registry of the schema run in progress (checks are global in Schemathesis)."""
-
-
-@schemathesis.check
-def created_resources_are_recorded(
-    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
-) -> bool | None:
-    """Not a rule: records every 201 so later writes may target it and cleanup deletes it."""
-    if not CURRENT or response.status_code != 201 or case.operation.method.upper() != "POST":
-        return None
-    owned = CURRENT[0]
-    headers = {k.lower(): v for k, v in response.headers.items()}
-    location = (headers.get("location") or [""])[0].rstrip("/").rsplit("/", 1)[-1]
-    if location.isdigit():
-        owned.record(case.operation.path, {"id": location})
-    try:
-        owned.record(case.operation.path, response.json())
-    except ValueError:
-        pass
-    return None
 
 
 @schemathesis.check
@@ -206,59 +178,128 @@ def build_owned(ctx: RunContext) -> Owned:
     return Owned(ctx, new_source(ctx, "schema"), new_source(ctx, "schema-delete"))
 
 
-def run_schema(ctx: RunContext, spec_file: str) -> None:
+def owned_for(ctx: RunContext, spec_file: str) -> Owned:
+    """The DTM spec alone needs no managed objects: ``--api dtm`` runs without ``/inventory``."""
+    if spec_file == "dtm.yaml" and "schema-owned" not in ctx.fixtures:
+        built: Owned = ctx.fixture("schema-owned-dtm", lambda c: Owned(c, None, None))
+        return built
     owned: Owned = ctx.fixture("schema-owned", build_owned)
+    return owned
+
+
+def run_schema(ctx: RunContext, spec_file: str) -> None:
+    owned = owned_for(ctx, spec_file)
     config = config_for(ctx)
     schema = schemathesis.openapi.from_path(f"{ctx.spec_dir}/{spec_file}", config=config)
-    schema.config.update(
-        base_url=ctx.client.base_url, headers={"Authorization": ctx.client.credentials.header()}
-    )
+    # No base URL: Schemathesis reaches the target only through the relay (and so the guard).
+    schema.app = relay = Relay(ctx.client)
+    schema.config.update(headers={"Authorization": ctx.client.credentials.header()})
 
     @schema.hook
     def map_case(context: Any, case: Any) -> Any:
         return sanitize(owned, case)
 
-    CURRENT[:] = [owned]
-    failures: dict[str, ContractFailure] = {}
-    spec = openapi_validation.load(f"{ctx.spec_dir}/{spec_file}")
-    for event in from_schema(schema).execute():
+    findings = Findings(ctx, spec_file)
+    budget = ctx.time_left()
+    stream = from_schema(schema).execute()
+    try:
+        for event in stream:
+            if relay.stopped_by is not None or STOP.is_set():
+                break
+            findings.take(event)
+    finally:
+        stream.stop()
+    if relay.stopped_by is not None:
+        raise relay.stopped_by
+    if STOP.is_set():
+        raise KeyboardInterrupt("interrupted during the schema run")
+    findings.progress(final=True)
+    if findings.failures:
+        ctx.fixtures.setdefault("schema-failures", []).extend(findings.failures.values())
+        first, *others = findings.failures.values()
+        first.others = others
+        raise first
+    if ctx.time_left() <= 0 and budget < ctx.profile.schema_time:
+        raise NotRun(
+            f"time budget: the run's --max-time left {max(budget, 0):.0f} s of the profile's "
+            f"{ctx.profile.schema_time:g} s for {spec_file}, and it ran out before Schemathesis finished."
+        )
+
+
+class Findings:
+    """Schemathesis's events turned into our failures, with progress lines as scenarios finish."""
+
+    def __init__(self, ctx: RunContext, spec_file: str) -> None:
+        self.ctx = ctx
+        self.spec_file = spec_file
+        self.spec = openapi_validation.load(f"{ctx.spec_dir}/{spec_file}")
+        self.failures: dict[str, ContractFailure] = {}
+        self.scenarios = 0
+        self.refused = 0
+        self.last_report = time.monotonic()
+        self.label = ""
+
+    def take(self, event: Any) -> None:
         if isinstance(event, events.ScenarioFinished):
-            for case_id, nodes in event.recorder.checks.items():
-                for node in nodes:
-                    info = node.failure_info
-                    if info is None:
-                        continue
-                    if node.name == "negative_data_rejection" and spec_allows(
-                        spec, event.recorder.cases[case_id].value, ctx
-                    ):
-                        continue
-                    title = "".join(
-                        w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", info.failure.title) if w
-                    )
-                    key = f"{title}:{event.recorder.label}"
-                    if key not in failures:
-                        failure = ContractFailure(
-                            title or "SchemaViolation",
-                            f"{node.name} holds for {event.recorder.label}",
-                            info.failure.message.strip(),
-                            detail=f"{event.recorder.label} ({node.name})",
-                        )
-                        failure.request = CurlOnly(info.code_sample)
-                        failures[key] = failure
+            self.scenario(event.recorder)
         elif isinstance(event, events.NonFatalError):
-            failures.setdefault(
+            self.failures.setdefault(
                 f"error:{event.label}",
                 ContractFailure("SchemathesisError", f"{event.label} can be tested", str(event.value)[:500]),
             )
         elif isinstance(event, events.FatalError):
             raise ContractFailure(
-                "SchemathesisError", f"{spec_file} can be tested", str(event.exception)[:500]
+                "SchemathesisError", f"{self.spec_file} can be tested", str(event.exception)[:500]
             )
-    if failures:
-        ctx.fixtures.setdefault("schema-failures", []).extend(failures.values())
-        first, *others = failures.values()
-        first.others = others
-        raise first
+
+    def scenario(self, recorder: Any) -> None:
+        self.scenarios += 1
+        self.label = recorder.label
+        for case_id, nodes in recorder.checks.items():
+            interaction = recorder.interactions.get(case_id)
+            if interaction is not None and guard_answer(interaction.response):
+                self.refused += 1
+                continue  # the guard answered, not the target: nothing to judge
+            for node in nodes:
+                self.judge(recorder, case_id, node)
+        self.progress()
+
+    def judge(self, recorder: Any, case_id: str, node: Any) -> None:
+        info = node.failure_info
+        if info is None:
+            return
+        if node.name == "negative_data_rejection" and spec_allows(
+            self.spec, recorder.cases[case_id].value, self.ctx
+        ):
+            return
+        title = "".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", info.failure.title) if w)
+        key = f"{title}:{recorder.label}"
+        if key not in self.failures:
+            failure = ContractFailure(
+                title or "SchemaViolation",
+                f"{node.name} holds for {recorder.label}",
+                info.failure.message.strip(),
+                detail=f"{recorder.label} ({node.name})",
+            )
+            failure.request = CurlOnly(info.code_sample, self.ctx.client.base_url)
+            self.failures[key] = failure
+
+    def progress(self, *, final: bool = False) -> None:
+        if not final and time.monotonic() - self.last_report < 3:
+            return
+        self.last_report = time.monotonic()
+        self.ctx.progress(
+            f"  {self.spec_file}: {self.scenarios} scenarios, {len(self.failures)} findings, "
+            f"{self.refused} answered by the guard" + ("" if final else f" (now {self.label})")
+        )
+
+
+def guard_answer(response: Any) -> bool:
+    """Whether an answer Schemathesis recorded came from the relay instead of the target."""
+    if response is None:
+        return False
+    headers = {str(k).lower(): v for k, v in (response.headers or {}).items()}
+    return MARKER.lower() in headers
 
 
 def spec_allows(spec: Any, case: Any, ctx: RunContext) -> bool:
@@ -299,13 +340,16 @@ def spec_allows(spec: Any, case: Any, ctx: RunContext) -> bool:
 
 
 class CurlOnly(RecordedRequest):
-    """A reproduction that Schemathesis already rendered as a curl command."""
+    """A reproduction that Schemathesis already rendered as a curl command (against the target)."""
 
-    def __init__(self, curl: str) -> None:
+    def __init__(self, curl: str, base_url: str) -> None:
         super().__init__("GET", "")
-        self.curl = re.sub(r"(Authorization: \w+) [^'\"]+", r"\1 ***", curl)
+        curl = re.sub(r"https?://localhost(:\d+)?", base_url, curl)
+        curl = re.sub(r"-H ['\"]Authorization: Basic [^'\"]*['\"]", '-u "$C8Y_AUTH"', curl)
+        token = r'-H "Authorization: \1 $C8Y_TOKEN"'
+        self.curl = re.sub(r"-H ['\"]Authorization: (\w+) [^'\"]*['\"]", token, curl)
 
-    def as_curl(self) -> str:
+    def as_curl(self, *, multiline: bool = False) -> str:
         return self.curl
 
 

@@ -25,7 +25,7 @@ from mockserver.dtm.values import MAX_NAME_LENGTH, check_value, json_kind
 from mockserver.ids import is_server_id
 
 INSTANCE_FIELDS = ("modelId", "name", "description", "managedObjectId", "parent", "properties")
-READ_ONLY_FIELDS = ("id", "self", "children", "computed", "computedErrors")
+READ_ONLY_FIELDS = ("id", "self", "children", "computed", "computedErrors", "activeAlarmsStatus")
 
 #: ``resolve(instance id) -> model id`` (None when no such instance).
 Resolve = Callable[[str], str | None]

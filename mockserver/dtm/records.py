@@ -59,6 +59,7 @@ class AssetInstanceDoc(TypedDict, total=False):
     children: list[str]
     computed: dict[str, Any]
     computedErrors: dict[str, str]
+    activeAlarmsStatus: dict[str, int]
 
 
 @dataclass(frozen=True)

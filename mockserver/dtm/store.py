@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from mockserver.alarms import AlarmFilter, StoredAlarm
 from mockserver.dtm import instances as rules
-from mockserver.dtm.expressions import RollupFn, Value
-from mockserver.dtm.language import ExpressionEvaluationError
+from mockserver.dtm.expressions import RollupFn
 from mockserver.dtm.models import Problem, merge_update, raise_problems, validate_model
 from mockserver.dtm.records import AssetInstance, AssetInstanceDoc, AssetModelDoc, InstanceDraft, Rendered
 from mockserver.dtm.registry import EffectiveModel, ModelRegistry
+from mockserver.dtm.rollups import rollup_function
 from mockserver.dtm.tree import InstanceTree, descendants
 from mockserver.errors import Conflict, NotFound, ValidationError
 from mockserver.ids import IdFactory, is_server_id
@@ -30,11 +30,8 @@ from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.rows import StoredMeasurements
 from mockserver.measurements.series import SeriesAnswer, SeriesQuery
 from mockserver.paging import PageRequest
-from mockserver.timeutil import as_utc, now_utc, parse_body_instant
 
 RESOURCE = "dtm"
-# The work of one instance's evaluation: distinct roll-up series it may make.
-MAX_ROLLUP_READS = 4
 ASSET_MO_TYPE = "c8y_DtmAsset"
 
 
@@ -57,12 +54,25 @@ class Measurements(Protocol):
     def series(self, q: SeriesQuery) -> SeriesAnswer: ...
 
 
+class Alarms(Protocol):
+    """What the alarm roll-up and the instances' active alarm counts need from the alarm store."""
+
+    def page(self, f: AlarmFilter, request: PageRequest) -> tuple[list[StoredAlarm], int | None]: ...
+    def active_counts(self, sources: Iterable[str]) -> dict[str, int]: ...
+
+
+NO_ACTIVE_ALARMS = {"critical": 0, "major": 0, "minor": 0, "warning": 0}
+
+
 class DtmStore:
     """Asset models and instances. Thread-safe (one lock); every answer is a fresh document."""
 
-    def __init__(self, inventory: Inventory, measurements: Measurements | None = None) -> None:
+    def __init__(
+        self, inventory: Inventory, measurements: Measurements | None = None, alarms: Alarms | None = None
+    ) -> None:
         self.inventory = inventory
         self.measurements = measurements
+        self.alarms = alarms
         self._models = ModelRegistry()
         self._tree = InstanceTree()
         self._created_mos: set[str] = set()
@@ -275,7 +285,8 @@ class DtmStore:
             effective = {m: self._models.effective(m) for m in {r.model_id for r in found}}
 
         def render(record: AssetInstance) -> AssetInstanceDoc:
-            return rules.render(record, effective[record.model_id], self._rollup_for(record.id, snapshot))
+            doc = rules.render(record, effective[record.model_id], self._rollup_for(record.id, snapshot))
+            return self._with_active_alarms(doc, _scope(snapshot, record.id))
 
         return Rendered(found, render)
 
@@ -294,6 +305,13 @@ class DtmStore:
         scoped = dataclasses.replace(f, sources=self.rollup_scope(instance_id))
         return self.measurements.page_stored(scoped, revert, request)
 
+    def rollup_alarms(
+        self, instance_id: str, f: AlarmFilter, request: PageRequest
+    ) -> tuple[list[StoredAlarm], int | None]:
+        """The alarm collection page restricted to the instance's roll-up scope."""
+        assert self.alarms is not None, "DtmStore needs an alarm store for the alarm roll-up"
+        return self.alarms.page(dataclasses.replace(f, sources=self.rollup_scope(instance_id)), request)
+
     def rollup_series(self, instance_id: str, q: SeriesQuery) -> SeriesAnswer:
         """The series answer over the instance's roll-up scope."""
         assert self.measurements is not None, "DtmStore needs a measurement store for roll-ups"
@@ -303,42 +321,20 @@ class DtmStore:
     def _render(self, record: AssetInstance) -> AssetInstanceDoc:
         # Under the lock: roll-ups are evaluated during the render, over the live records.
         rollup = self._rollup_for(record.id, self._tree.view())
-        return rules.render(record, self._models.effective(record.model_id), rollup)
+        doc = rules.render(record, self._models.effective(record.model_id), rollup)
+        return self._with_active_alarms(doc, _scope(self._tree.view(), record.id))
+
+    def _with_active_alarms(self, doc: AssetInstanceDoc, scope: frozenset[str]) -> AssetInstanceDoc:
+        """``doc`` with the unresolved alarms of the roll-up ``scope`` by severity."""
+        doc["activeAlarmsStatus"] = (
+            dict(NO_ACTIVE_ALARMS) if self.alarms is None else self.alarms.active_counts(scope)
+        )
+        return doc
 
     def _rollup_for(self, instance_id: str, records: Mapping[str, AssetInstance]) -> RollupFn | None:
         if self.measurements is None:
             return None
-        measurements = self.measurements
-
-        scope: frozenset[str] | None = None
-        read: dict[tuple[str, str], list[tuple[datetime, float]]] = {}
-        answered: dict[tuple[str, str, str, int | None], Value] = {}
-
-        def rollup(function: str, fragment: str, series: str, window: int | None) -> Value:
-            # One read per series and render, shared by every window and smart function.
-            nonlocal scope
-            key = (fragment, series)
-            if key not in read:
-                if len(read) >= MAX_ROLLUP_READS:
-                    raise ExpressionEvaluationError(
-                        f"One evaluation may read at most {MAX_ROLLUP_READS} distinct roll-up series."
-                    )
-                scope = _scope(records, instance_id) if scope is None else scope
-                f = MeasurementFilter(
-                    sources=scope, value_fragment_type=fragment, value_fragment_series=series
-                )
-                read[key] = [
-                    (_instant(m["time"]), m[fragment][series]["value"]) for m in measurements.select(f)
-                ]
-            if (function, fragment, series, window) not in answered:
-                rows = read[key]
-                if window is not None:
-                    since = now_utc() - timedelta(seconds=window)
-                    rows = [row for row in rows if row[0] >= since]
-                answered[function, fragment, series, window] = rules.aggregate(function, [v for _, v in rows])
-            return answered[function, fragment, series, window]
-
-        return rollup
+        return rollup_function(self.measurements.select, lambda: _scope(records, instance_id))
 
     def _check_link(self, mo: str | None, instance_id: str | None) -> None:
         linked = None if mo is None else self._tree.linked(mo)
@@ -388,8 +384,3 @@ def _require_object(body: Any, what: str) -> None:
         raise ValidationError(
             f"An {what} must be a JSON object, got {type(body).__name__}.", resource=RESOURCE
         )
-
-
-def _instant(value: object) -> datetime:
-    """A measurement's time as an aware datetime (stores answer text, test doubles datetimes)."""
-    return as_utc(value) if isinstance(value, datetime) else parse_body_instant(value, "time")

@@ -1,7 +1,7 @@
 """Build the mock: one Connexion AsyncApp, one port, every API at the root.
 
-``create_app()`` serves ``spec/measurement.yaml``, ``spec/inventory.yaml`` and
-``spec/dtm.yaml`` (each only if the file exists; the app's ``mock_specs`` says which are
+``create_app()`` serves ``spec/measurement.yaml``, ``spec/inventory.yaml``, ``spec/dtm.yaml``
+and ``spec/alarm.yaml`` (each only if the file exists; the app's ``mock_specs`` says which are
 served and which are missing) plus the mock's own ``mockserver/admin.yaml``. Each spec also
 gets a Swagger UI at ``/<name>-ui/`` and its document at ``/<name>-openapi.json``.
 """
@@ -36,7 +36,7 @@ from mockserver.state import MockState
 
 logger = logging.getLogger("mockserver")
 
-PRODUCT_SPECS = ("measurement", "inventory", "dtm")
+PRODUCT_SPECS = ("measurement", "inventory", "dtm", "alarm")
 ADMIN_SPEC = Path(__file__).resolve().parents[1] / "admin.yaml"
 
 

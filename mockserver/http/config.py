@@ -17,7 +17,7 @@ DEFAULT_SPEC_DIR = Path(__file__).resolve().parents[2] / "spec"
 class MockConfig:
     """Options of :func:`mockserver.http.app.create_app`.
 
-    ``spec_dir`` is where ``measurement.yaml``, ``inventory.yaml`` and ``dtm.yaml`` are looked
+    ``spec_dir`` is where ``measurement.yaml``, ``inventory.yaml``, ``dtm.yaml`` and ``alarm.yaml`` are looked
     up (default: ``spec/`` of the checkout). Specs that are missing are skipped and reported
     by :attr:`mockserver.http.app.MockApp.missing_specs`.
     """

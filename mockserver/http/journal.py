@@ -29,6 +29,7 @@ FILTERS = ("method", "path", "pathPattern", "api", "status")
 API_PREFIXES = (
     ("/measurement", "measurement"),
     ("/inventory", "inventory"),
+    ("/alarm", "alarm"),
     ("/tenant", "inventory"),
     ("/service/dtm", "dtm"),
     ("/notification", "realtime"),

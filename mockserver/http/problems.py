@@ -35,6 +35,7 @@ REALM = 'realm="Cumulocity"'
 
 _RESOURCES = (
     ("/measurement", "measurement"),
+    ("/alarm", "alarm"),
     ("/inventory", "inventory"),
     ("/tenant", "tenant"),
     ("/service/dtm", "dtm"),

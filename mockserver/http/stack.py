@@ -15,6 +15,8 @@
    answers the hot read-only GETs itself (its errors still leave through that middleware).
 6. :class:`~mockserver.http.media.CurrentRequest` is the innermost layer: it hands handlers
    the request scope without reading Connexion's context internals.
+7. :class:`~mockserver.http.slashes.SlashQuirks` serves the official clients' extra slashes in
+   alarm paths (``/alarm/alarms//7``) as the plain paths, before anything routes.
 
 The list is given to Connexion through ``AsyncApp(middlewares=...)``, its documented hook.
 """
@@ -40,6 +42,7 @@ from mockserver.http.double import DoubleSettings, TestDouble
 from mockserver.http.fast import FastReads, FastRoutes
 from mockserver.http.guard import BodyGuard
 from mockserver.http.media import CurrentRequest
+from mockserver.http.slashes import SlashQuirks
 from mockserver.users import UserDirectory
 
 
@@ -85,6 +88,7 @@ def middlewares(
     stack: list[Any] = [
         partial(TestDouble, settings=double),
         ServerErrorMiddleware,
+        SlashQuirks,
         partial(BodyGuard, max_body_bytes=config.max_body_bytes, max_depth=config.max_json_depth),
         ExceptionMiddleware,
         partial(FastReads, routes=routes, users=users, policy=policy),

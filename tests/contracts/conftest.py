@@ -18,6 +18,8 @@ from harness_server import serve
 
 logging.getLogger("connexion").setLevel(logging.ERROR)
 ROOT = Path(__file__).resolve().parents[2]
+READER_ARGS = ("--readonly-user", "reader", "--readonly-password", "reader")
+"""The read-only second credential every served mock has (see ``harness_faults.mock_with_reader``)."""
 
 
 @pytest.fixture(autouse=True)
@@ -38,22 +40,29 @@ def _collect_schemathesis_sessions() -> Iterator[None]:
 @pytest.fixture
 def serve_mock() -> Callable[[Any], AbstractContextManager[str]]:
     """Serve a fresh mock, optionally wrapped by a fault: ``with serve_mock(fault) as url``."""
-    from harness_faults import FaultyApp
-
-    from mockserver.http.app import create_app
+    from harness_faults import FaultyApp, mock_with_reader
 
     def start(fault: Any = None) -> AbstractContextManager[str]:
-        app: Any = create_app()
+        app: Any = mock_with_reader()
         return serve(FaultyApp(app, fault) if fault else app)
 
     return start
 
 
 @pytest.fixture
-def mock_process() -> Iterator[str]:
-    """The shipped mock as a subprocess (``--port 0``): a hung request cannot outlive the test."""
+def mock_process(tmp_path: Path) -> Iterator[str]:
+    """The shipped mock as a subprocess (``--port 0``): a hung request cannot outlive the test.
+
+    It has the read-only user of ``READER_ARGS`` besides the default admin.
+    """
+    users = tmp_path / "users.yaml"
+    users.write_text(
+        "users:\n  - {tenant: t100, username: reader, password: reader, "
+        "roles: [ROLE_MEASUREMENT_READ, ROLE_INVENTORY_READ]}\n"
+    )
+    command = [sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", "0"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", "0"],
+        [*command, "--users", str(users)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -83,7 +92,18 @@ def run_harness(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> Callable[.
 
     def run(url: str, *args: str) -> tuple[int, str]:
         capsys.readouterr()
-        status = main(["run", "--base-url", url, "--report-dir", str(tmp_path / "report"), *args])
+        report = str(tmp_path / "report")
+        status = main(["run", "--base-url", url, "--report-dir", report, *READER_ARGS, *args])
         return status, capsys.readouterr().out
 
     return run
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` run only when asked for (``-m slow``, as ``make safety`` does)."""
+    if "slow" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: `make safety` runs it (every profile with 5 seeds)")
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(skip)

@@ -44,6 +44,16 @@ class Exchange:
 Rewrite = Callable[[Exchange], None]
 
 
+def mock_with_reader() -> Any:
+    """The mock app with the default admin and a read-only user ``reader:reader`` (read roles only)."""
+    from mockserver.http.app import create_app
+    from mockserver.state import MockState
+    from mockserver.users import DEFAULT_USER, User, UserDirectory
+
+    reader = User("t100", "reader", "reader", frozenset({"ROLE_MEASUREMENT_READ", "ROLE_INVENTORY_READ"}))
+    return create_app(MockState(UserDirectory([DEFAULT_USER, reader])))
+
+
 @dataclass
 class Fault:
     name: str

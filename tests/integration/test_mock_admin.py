@@ -23,7 +23,7 @@ SEED = {
 def test_seed_adds_users_objects_and_measurements(mock: Mock) -> None:
     response = mock.client.post("/_mock/seed", json=SEED)
     assert response.status_code == 200, response.text
-    assert response.json()["loaded"] == {"users": 1, "managedObjects": 2, "measurements": 2}
+    assert response.json()["loaded"] == {"users": 1, "managedObjects": 2, "measurements": 2, "alarms": 0}
     assert mock.client.get("/inventory/managedObjects/500", auth=ADMIN).json()["name"] == "Seeded device"
     listed = mock.client.get("/measurement/measurements?source=500", headers=basic("seeded", "pw"))
     assert len(listed.json()["measurements"]) == 2

@@ -71,12 +71,12 @@ def test_missing_specs_are_reported_and_the_rest_is_served(tmp_path: Path) -> No
     shutil.copy(DEFAULT_SPEC_DIR / "inventory.yaml", tmp_path / "inventory.yaml")
     app = create_app(config=MockConfig(spec_dir=tmp_path))
     assert app.mock_specs.served == ["inventory"]
-    assert {p.name for p in app.mock_specs.missing} == {"measurement.yaml", "dtm.yaml"}
+    assert {p.name for p in app.mock_specs.missing} == {"measurement.yaml", "dtm.yaml", "alarm.yaml"}
 
 
 def test_the_repository_specs_are_all_served_and_every_product_operation_is_implemented() -> None:
     app = create_app()
-    assert app.mock_specs.served == ["measurement", "inventory", "dtm"]
+    assert app.mock_specs.served == ["measurement", "inventory", "dtm", "alarm"]
     assert app.mock_specs.unimplemented == []
 
 

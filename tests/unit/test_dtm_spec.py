@@ -575,6 +575,13 @@ RULE_TERMS = {
             "`aggregationFunction` | 5000 | `truncated`"
         ),
     ),
+    "roll-up: alarms endpoint": (
+        _op("getAssetInstanceRollupAlarms"),
+        _terms(
+            "any of its descendants | `status` | `severity` | `resolved` | `fragmentType` | half-open | "
+            "newest `time` first | alarm collection"
+        ),
+    ),
     "widgets": (
         "/components/schemas/AssetPropertyWidget",
         _terms(
@@ -641,6 +648,7 @@ ROLES = {
     "deleteAssetInstance": {"ROLE_DIGITAL_TWIN_ASSETS_ADMIN"},
     "getAssetInstanceRollupMeasurements": {"ROLE_INVENTORY_READ"},
     "getAssetInstanceRollupSeries": {"ROLE_INVENTORY_READ"},
+    "getAssetInstanceRollupAlarms": {"ROLE_INVENTORY_READ"},
     "importAssetInstancesCsv": {"ROLE_DIGITAL_TWIN_ASSETS_ADMIN"},
 }
 
@@ -671,6 +679,7 @@ def test_security_offers_basic_and_bearer() -> None:
 EXTENSIONS = {
     "getAssetInstanceRollupMeasurements": ("/service/dtm/asset-instances/{id}/rollup/measurements", "get"),
     "getAssetInstanceRollupSeries": ("/service/dtm/asset-instances/{id}/rollup/series", "get"),
+    "getAssetInstanceRollupAlarms": ("/service/dtm/asset-instances/{id}/rollup/alarms", "get"),
     "importAssetInstancesCsv": ("/service/dtm/asset-imports", "post"),
 }
 
@@ -800,15 +809,18 @@ def test_error_schema_is_the_cumulocity_error_document() -> None:
     }
 
 
+INSTANCE_SERVER_FIELDS = {"id", "self", "children", "computed", "computedErrors", "activeAlarmsStatus"}
+
+
 @pytest.mark.parametrize(
     ("schema_name", "fields"),
     [
         ("AssetModel", {"id", "self"}),
-        ("AssetInstance", {"id", "self", "children", "computed", "computedErrors"}),
+        ("AssetInstance", INSTANCE_SERVER_FIELDS),
         ("AssetModelCreate", {"id", "self"}),
         ("AssetModelUpdate", {"id", "self"}),
-        ("AssetInstanceCreate", {"id", "self", "children", "computed", "computedErrors"}),
-        ("AssetInstanceUpdate", {"id", "self", "children", "computed", "computedErrors"}),
+        ("AssetInstanceCreate", INSTANCE_SERVER_FIELDS),
+        ("AssetInstanceUpdate", INSTANCE_SERVER_FIELDS),
     ],
 )
 def test_server_owned_fields_are_read_only(schema_name: str, fields: set[str]) -> None:

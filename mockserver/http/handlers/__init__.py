@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mockserver.http.handlers.admin import AdminHandlers
+from mockserver.http.handlers.alarm import AlarmHandlers
 from mockserver.http.handlers.dtm import DtmHandlers
 from mockserver.http.handlers.inventory import InventoryHandlers
 from mockserver.http.handlers.measurement import MeasurementHandlers
@@ -23,6 +24,7 @@ HANDLER_CLASSES: list[Callable[[MockState], Any]] = [
     InventoryHandlers,
     AdminHandlers,
     DtmHandlers,
+    AlarmHandlers,
 ]
 
 

@@ -15,6 +15,8 @@ from starlette.responses import Response
 from mockserver.dtm import DtmStore
 from mockserver.dtm.csv_import import import_csv
 from mockserver.errors import BadRequest
+from mockserver.http.alarm_answers import alarm_page_json
+from mockserver.http.handlers.alarm import alarm_filter
 from mockserver.http.links import (
     ASSET_INSTANCES,
     ASSET_MODELS,
@@ -59,6 +61,7 @@ class DtmHandlers:
         "deleteAssetInstance": ADMIN,
         "getAssetInstanceRollupMeasurements": READ,
         "getAssetInstanceRollupSeries": READ,
+        "getAssetInstanceRollupAlarms": READ,
         "importAssetInstancesCsv": ADMIN,
     }
 
@@ -160,6 +163,54 @@ class DtmHandlers:
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
         items, total = self.store.rollup_measurements(id_, selection, bool(revert), page)
         body = measurement_page_json(
+            items,
+            total,
+            page,
+            base_url=request.base_url,
+            collection_url=request.url(request.path),
+            query=request.query,
+        )
+        return json_response(body, media_type=JSON)
+
+    async def get_asset_instance_rollup_alarms(
+        self,
+        id_: str,
+        status: str | None = None,
+        severity: str | None = None,
+        type_: str | None = None,
+        resolved: bool | None = None,
+        fragment_type: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        created_from: str | None = None,
+        created_to: str | None = None,
+        last_updated_from: str | None = None,
+        last_updated_to: str | None = None,
+        current_page: int | None = None,
+        page_size: int | None = None,
+        with_total_pages: bool | None = None,
+        with_total_elements: bool | None = None,
+    ) -> Response:
+        request = current_request()
+        selection = alarm_filter(
+            None,
+            None,
+            None,
+            status,
+            severity,
+            type_,
+            resolved,
+            fragment_type,
+            date_from,
+            date_to,
+            created_from,
+            created_to,
+            last_updated_from,
+            last_updated_to,
+        )
+        page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
+        items, total = self.store.rollup_alarms(id_, selection, page)
+        body = alarm_page_json(
             items,
             total,
             page,
