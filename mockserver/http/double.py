@@ -58,20 +58,18 @@ class AllowTable:
     """Which methods each spec path template has, for the ``Allow`` header of a 405."""
 
     def __init__(self) -> None:
-        self._routes: list[tuple[re.Pattern[str], list[str]]] = []
+        self._routes: list[tuple[re.Pattern[str], list[str], int]] = []
 
     def add(self, document: Mapping[str, Any]) -> None:
         for template, item in document.get("paths", {}).items():
             methods = [m.upper() for m in HTTP_METHODS if isinstance(item, Mapping) and m in item]
             pattern = re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(template))
-            self._routes.append((re.compile(pattern), methods))
+            self._routes.append((re.compile(pattern), methods, template.count("{")))
 
     def methods(self, path: str) -> list[str]:
-        found: list[str] = []
-        for pattern, methods in self._routes:
-            if pattern.fullmatch(path):
-                found.extend(m for m in methods if m not in found)
-        return found
+        # The most literal template wins, as in routing (/series before /{id}).
+        matching = [(params, methods) for pattern, methods, params in self._routes if pattern.fullmatch(path)]
+        return min(matching, key=lambda match: match[0])[1] if matching else []
 
 
 @dataclass
