@@ -11,8 +11,10 @@ BASE_URL ?=
 PROFILE  ?= ci
 API      ?= all
 CONTRACT_ARGS ?=
+CORPUS_JOBS ?= 2
+CORPUS_ONLY ?=
 
-.PHONY: install mock test lint contracts contracts-seeds safety bench generate clean
+.PHONY: install mock test lint contracts contracts-seeds safety bench corpus mutations generate clean
 
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -35,7 +37,11 @@ $(JS_STAMP): tests/js/package.json tests/js/package-lock.json
 # Prints branch coverage of the three packages (in-process code; the servers the tests start as
 # subprocesses are not measured, see ARCHITECTURE.md).
 test: $(STAMP) $(JS_STAMP)
-	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest --cov --cov-report=term
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest -m "not slow" --cov --cov-report=term
+
+# Every broken-mock variant of tests/generators/test_mutations.py (5 specs x 6 kinds; make test runs 6).
+mutations: $(STAMP)
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/generators/test_mutations.py -m "slow or not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -56,6 +62,11 @@ safety: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Every corpus spec (tests/data/corpus) generated, served by its own `make mock`, checked by its
+# own `make test` and plain `st run`; scoreboard and failures in build/corpus/.
+corpus: $(STAMP)
+	$(BIN)/python -m bench.corpus run --jobs $(CORPUS_JOBS) $(if $(CORPUS_ONLY),--only $(CORPUS_ONLY))
 
 generate: $(STAMP)
 	$(BIN)/python -m generators regenerate

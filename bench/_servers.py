@@ -100,6 +100,15 @@ def _running(
 
 
 @contextmanager
+def start_server(
+    name: str, argv: list[str], port: int, env: dict[str, str] | None = None, deadline_s: float = 60
+) -> Iterator[Server]:
+    """Any server command ``argv`` that listens on 127.0.0.1:``port`` (choose it with free_port)."""
+    with _running(name, argv, port, env, deadline_s) as server:
+        yield server
+
+
+@contextmanager
 def start_uvicorn(name: str, factory: str, env: dict[str, str] | None = None) -> Iterator[Server]:
     """One uvicorn worker serving the app that ``factory`` ("module:function") builds."""
     port = free_port()

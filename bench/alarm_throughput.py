@@ -25,7 +25,6 @@ from typing import Any
 import httpx
 import yaml
 
-from bench._loadgen import drive
 from bench._loadgen import tool as load_tool
 from bench._servers import Server, start_prism, start_uvicorn
 from bench.http_throughput import (
@@ -33,8 +32,8 @@ from bench.http_throughput import (
     BARE_BODIES_ENV,
     GOAL_VS_BARE,
     GOAL_VS_PRISM,
-    Row,
     capture_bodies,
+    measure,
     ratio_line,
 )
 
@@ -120,17 +119,8 @@ def servers(args: argparse.Namespace, tmp: Path) -> Iterator[dict[str, tuple[Ser
 
 def run(args: argparse.Namespace) -> list[str]:
     tool = load_tool(args.load)
-    rows: dict[str, Row] = {}
     with tempfile.TemporaryDirectory() as tmpdir, servers(args, Path(tmpdir)) as started:
-        targets = [(server, name, path) for server, paths in started.values() for name, path in paths]
-        for server, name, path in targets:
-            rows[name] = Row(name, server.base_url + path)
-            drive(rows[name].url, AUTH, 1, args.connections, args.load)  # warm-up
-        for _ in range(args.repeat):
-            for _server, name, _path in targets:  # round-robin: drift hits every target alike
-                rows[name].results.append(
-                    drive(rows[name].url, AUTH, args.seconds, args.connections, args.load)
-                )
+        rows = measure(started, args)
     lines = [
         f"load: {tool}, {args.connections} keep-alive connections, {args.seconds:g} s x {args.repeat} "
         f"repeats per target, round-robin; medians; {SEEDED_ALARMS} alarms stored",

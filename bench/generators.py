@@ -1,14 +1,25 @@
-"""Generating both outputs (mock project and contract suite) for a synthetic 100-operation spec.
+"""Generating both outputs (mock project and contract suite) for a 250-operation spec.
 
-Target: <= 2 s. Prints the median of several runs, its ratio to the target, and its ratio to a
-baseline measured in the same run: parsing that spec with ``yaml.safe_load``.
+Target: <= 3 s for a synthetic 250-operation spec, both in a warm process and in a fresh one
+(interpreter start-up and imports included; its CPU time is the goal, as its wall time on a
+shared machine is mostly waiting for a core). The two commands a user runs
+(``python -m generators mock`` and ``contracts``: two interpreters, two parses) are timed as
+info. Prints
+medians of several runs, their ratios to the target, and the ratio to a baseline measured in
+the same run: parsing that spec with PyYAML. The largest corpus specs
+(``tests/data/corpus``) are timed too, as info, or reported as refused.
 
     .venv/bin/python -m bench.generators
 """
 
 from __future__ import annotations
 
+import os
+import resource
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -18,11 +29,14 @@ from typing import Any
 import yaml
 
 from generators import contract_suite, load_model, mock_project
+from generators.loader import parse_text
 from generators.writer import write_files
 
-TARGET_SECONDS = 2.0
+TARGET_SECONDS = 3.0
 RUNS = 5
-RESOURCES = 20  # x 5 operations (list, create, get, put, delete) = 100 operations
+RESOURCES = 50  # x 5 operations (list, create, get, put, delete) = 250 operations
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus"
+CORPUS_SPECS = ("box.json", "openai.yaml", "discord.json", "twilio-api-v2010.json")
 
 
 def synthetic_spec(resources: int = RESOURCES) -> dict[str, Any]:
@@ -112,14 +126,71 @@ def median_seconds(action: Callable[[], object], runs: int = RUNS) -> float:
     return statistics.median(timings)
 
 
-def main() -> None:
+COLD = """
+import sys
+from pathlib import Path
+from generators import contract_suite, load_model, mock_project
+from generators.writer import write_files
+spec, out = Path(sys.argv[1]), Path(sys.argv[2])
+model = load_model(spec, name=spec.name)
+write_files(out / "mock", mock_project(model))
+write_files(out / "contracts", contract_suite(model))
+"""
+
+
+CPU_SECONDS: list[float] = []  # user + system time of each fresh-process run
+
+
+def cold_both(spec: Path, out: Path) -> None:
+    """Both outputs from a fresh interpreter: start-up, imports, one parse, both writes."""
+    shutil.rmtree(out, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-c", COLD, str(spec), str(out)], check=True, timeout=600)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_SECONDS.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+
+
+def cli_both(spec: Path, out: Path) -> int:
+    """The two generator commands a user runs; the first non-zero exit code, else 0."""
+    for kind in ("mock", "contracts"):
+        done = subprocess.run(
+            [sys.executable, "-m", "generators", kind, "--spec", str(spec), "--out", str(out / kind)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+        if done.returncode:
+            print(f"    {spec.name}: {done.stderr.strip().splitlines()[-1][:200]}")
+            return done.returncode
+    return 0
+
+
+def corpus_lines(root: Path) -> list[str]:
+    """Info: the two commands on the largest corpus specs (one run each)."""
+    lines = []
+    for name in CORPUS_SPECS:
+        spec = CORPUS / name
+        started = time.perf_counter()
+        code = cli_both(spec, root / spec.stem)
+        took = time.perf_counter() - started
+        verdict = f"{took:.2f} s" if code == 0 else f"refused after {took:.2f} s (exit code {code})"
+        lines.append(f"  corpus {name} ({operation_count(spec)} operations), both commands: {verdict}")
+    return lines
+
+
+def operation_count(spec: Path) -> int:
+    document = parse_text(spec.read_text(encoding="utf-8"))
+    methods = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+    return sum(len(methods & set(item)) for item in document["paths"].values())
+
+
+def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         spec = root / "synthetic.yaml"
         spec.write_text(yaml.safe_dump(synthetic_spec(), sort_keys=False), encoding="utf-8")
-        operations = sum(
-            len([k for k in item if k != "parameters"]) for item in synthetic_spec()["paths"].values()
-        )
+        operations = operation_count(spec)
 
         def generate_both() -> None:
             model = load_model(spec, name="synthetic.yaml")
@@ -129,13 +200,30 @@ def main() -> None:
         generate_both()  # warm-up: imports, template compilation
         baseline = median_seconds(lambda: yaml.safe_load(spec.read_text(encoding="utf-8")))
         measured = median_seconds(generate_both)
+        cold = median_seconds(lambda: cold_both(spec, root / "cold"), runs=3)
+        commands = median_seconds(lambda: cli_both(spec, root / "cli"), runs=3)
+        corpus = corpus_lines(root)
     print(f"generators: both outputs for a synthetic {operations}-operation spec")
-    ratio = measured / TARGET_SECONDS
-    print(f"  median of {RUNS} runs: {measured:.3f} s (target {TARGET_SECONDS:.1f} s: {ratio:.2f}x target)")
+    for label, seconds in (("in-process", measured), ("fresh process", cold), ("both commands", commands)):
+        verdict = "PASS" if seconds <= TARGET_SECONDS else "FAIL"
+        verdict = verdict if label != "both commands" else "(info: two interpreters, two parses)"
+        print(
+            f"  {label:<14} median {seconds:.3f} s (target {TARGET_SECONDS:.1f} s: "
+            f"{seconds / TARGET_SECONDS:.2f}x target) {verdict}"
+        )
     print(
-        f"  baseline yaml.safe_load of the same spec: {baseline:.3f} s ({measured / baseline:.1f}x baseline)"
+        f"  fresh process CPU (user + system) median {statistics.median(CPU_SECONDS):.3f} s; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
+    print(
+        f"  baseline yaml.safe_load of the same spec: {baseline:.3f} s "
+        f"(in-process {measured / baseline:.1f}x baseline)"
+    )
+    print("\n".join(corpus))
+    # The goal: warm wall time and the fresh process's CPU time (its wall time on a shared machine
+    # is mostly waiting for a core: see the load average printed beside it).
+    return 0 if max(measured, statistics.median(CPU_SECONDS)) <= TARGET_SECONDS else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -257,19 +257,25 @@ def servers(args: argparse.Namespace, tmp: Path) -> Iterator[dict[str, tuple[Ser
         yield started
 
 
+def measure(
+    started: dict[str, tuple[Server, list[tuple[str, str]]]], args: argparse.Namespace
+) -> dict[str, Row]:
+    """Warm every target up once, then drive them round-robin ``args.repeat`` times."""
+    rows: dict[str, Row] = {}
+    targets = [(server, name, path) for server, paths in started.values() for name, path in paths]
+    for server, name, path in targets:
+        rows[name] = Row(name, server.base_url + path)
+        drive(rows[name].url, AUTH, 1, args.connections, args.load)  # warm-up
+    for _ in range(args.repeat):
+        for _server, name, _path in targets:  # round-robin: drift hits every target alike
+            rows[name].results.append(drive(rows[name].url, AUTH, args.seconds, args.connections, args.load))
+    return rows
+
+
 def run(args: argparse.Namespace) -> list[str]:
     tool = load_tool(args.load)
-    rows: dict[str, Row] = {}
     with tempfile.TemporaryDirectory() as tmpdir, servers(args, Path(tmpdir)) as started:
-        targets = [(server, name, path) for server, paths in started.values() for name, path in paths]
-        for server, name, path in targets:
-            rows[name] = Row(name, server.base_url + path)
-            drive(rows[name].url, AUTH, 1, args.connections, args.load)  # warm-up
-        for _ in range(args.repeat):
-            for _server, name, _path in targets:  # round-robin: drift hits every target alike
-                rows[name].results.append(
-                    drive(rows[name].url, AUTH, args.seconds, args.connections, args.load)
-                )
+        rows = measure(started, args)
     return report(rows, tool, args)
 
 

@@ -43,10 +43,13 @@ examples:
 Suites for --only: errors, roles, create, writes, get, filters, dates, order, paging, queries,
 delete, api, series, statemachine, links, schema, dtm-models, dtm-properties, dtm-hierarchy,
 dtm-smart, dtm-csv, dtm-delete, dtm-errors, dtm-roles, dtm-writes, dtm-queries, dtm-machine,
-alarm-create, alarm-dedup, alarm-status, alarm-filters, alarm-writes, dtm-alarms (or any
-requirement id prefix such as MEAS-PAGING, ALARM- or DTM-). Reports list one row per requirement id with
-the spec sentence it enforces. MEAS-ROLE-2 and DTM-ROLE-2 need --readonly-user/--readonly-password
+alarm-create, alarm-dedup, alarm-status, alarm-filters, alarm-writes, dtm-alarms, realtime-cometd,
+realtime-n2 (or any requirement id prefix such as MEAS-PAGING, ALARM-, DTM- or RT-). Reports list
+one row per requirement id with the spec sentence it enforces. MEAS-ROLE-2 and DTM-ROLE-2 need
+--readonly-user/--readonly-password
 (a user with read roles only); without them they do not run (not applicable).
+The realtime suites (--api realtime) need CometD at /notification/realtime and Notification
+2.0; --api measurement, inventory or dtm leaves them out.
 
 Safety: every request passes one guard, which never sends a write that could reach data the run
 did not create (see README). Everything a run creates is named with a unique prefix (ct<run id>)
@@ -84,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="a second user with read roles only; its writes must answer 403 and its reads 200",
     )
     run.add_argument("--readonly-password", default=None, help="password of --readonly-user")
-    run.add_argument("--api", choices=["dtm", "measurement", "inventory", "alarm", "all"], default="all")
+    run.add_argument(
+        "--api", choices=["dtm", "measurement", "inventory", "alarm", "realtime", "all"], default="all"
+    )
     run.add_argument(
         "--profile",
         choices=sorted(PROFILES),

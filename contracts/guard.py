@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from contracts import guard_realtime
+
 DIGITS = re.compile(r"^\d+$")
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 MO = "/inventory/managedObjects"
@@ -246,6 +248,15 @@ class Guard:
             return self.body_refusal(where, path, request.body, None)
         if method == "POST" and path == IMPORTS:
             return self.csv_refusal(where, request)
+        if path.startswith("/notification"):
+            return guard_realtime.refusal(
+                method,
+                path,
+                request.query,
+                request.body,
+                prefix=self.prefix,
+                owns_managed_object=lambda id: self.ownership.owns("managed object", id),
+            )
         return f"{where} is a write the guard does not know: it cannot tell what it could reach."
 
     def body_refusal(self, where: str, collection: str, body: bytes | None, target: str | None) -> str | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contracts.requirements_alarms import ALARM_ROWS, ALARM_SUITES
+from contracts.requirements_realtime import ROWS as REALTIME_ROWS
+from contracts.requirements_realtime import SUITES as REALTIME_SUITES
 
 
 @dataclass(frozen=True)
@@ -605,6 +607,7 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
 ]
 
 _ROWS += ALARM_ROWS
+_ROWS += REALTIME_ROWS
 REQUIREMENTS: dict[str, Requirement] = {row[0]: Requirement(*row) for row in _ROWS}
 
 API_OF_SUITE = {
@@ -637,6 +640,7 @@ API_OF_SUITE = {
     "roles": "measurement",
     "proxy": "all",
     **ALARM_SUITES,
+    **REALTIME_SUITES,
 }
 
 

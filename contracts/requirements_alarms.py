@@ -127,5 +127,5 @@ ALARM_SUITES = {
     "alarm-status": "alarm",
     "alarm-filters": "alarm",
     "alarm-writes": "alarm",
-    "dtm-alarms": "dtm",
+    "dtm-alarms": "alarm",
 }

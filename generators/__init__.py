@@ -7,7 +7,14 @@ function writes files (:func:`generators.writer.write_files`).
 
 from __future__ import annotations
 
-from generators.api import contract_suite, generate_contracts, generate_mock, load_model, mock_project
+from generators.api import (
+    contract_suite,
+    generate_contracts,
+    generate_mock,
+    load_contract_model,
+    load_model,
+    mock_project,
+)
 from generators.errors import GenerationError
 
 __all__ = [
@@ -15,6 +22,7 @@ __all__ = [
     "contract_suite",
     "generate_contracts",
     "generate_mock",
+    "load_contract_model",
     "load_model",
     "mock_project",
 ]

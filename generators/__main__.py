@@ -37,7 +37,9 @@ def regenerate(root: Path = ROOT) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m generators",
-        description="Generate a runnable mock project or a contract suite from an OpenAPI 3 spec.",
+        description="Generate a runnable mock project or a contract suite from an OpenAPI 3.0, 3.1 or "
+        "3.2 spec (Swagger 2.0: convert it first with `npx swagger2openapi`). "
+        "Every problem found is listed at once.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     mock = commands.add_parser(
@@ -49,12 +51,18 @@ def main(argv: list[str] | None = None) -> int:
     contracts = commands.add_parser(
         "contracts",
         help="write a Schemathesis contract suite for a spec",
-        description="Write a pytest suite (schema checks and stateful link sequences against --base-url) "
+        description="Write a pytest suite (schema checks, resource checks and, where links exist or can be "
+        "inferred, stateful link sequences against --base-url; credentials by --auth, --token, --header) "
         "and a derived copy of the spec with inferred links into --out.",
     )
     for sub in (mock, contracts):
-        sub.add_argument("--spec", required=True, type=Path, help="the OpenAPI 3 document (YAML or JSON)")
+        sub.add_argument("--spec", required=True, type=Path, help="the OpenAPI 3.x document (YAML or JSON)")
         sub.add_argument("--out", required=True, type=Path, help="the output directory (created if missing)")
+        sub.add_argument(
+            "--force",
+            action="store_true",
+            help="overwrite files in --out that the generators did not write (default: refuse and list them)",
+        )
     commands.add_parser(
         "regenerate",
         help="regenerate this project's own outputs",
@@ -64,14 +72,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
+        # kit.mk names this interpreter, so the project's Makefile finds this kit from any shell.
         if args.command == "mock":
-            written = generate_mock(args.spec, args.out, name=_relative(args.spec))
+            written = generate_mock(
+                args.spec, args.out, name=_relative(args.spec), force=args.force, python=sys.executable
+            )
         elif args.command == "contracts":
-            written = generate_contracts(args.spec, args.out, name=_relative(args.spec))
+            written = generate_contracts(
+                args.spec, args.out, name=_relative(args.spec), force=args.force, python=sys.executable
+            )
         else:
             written = regenerate()
     except GenerationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        if len(exc.problems) == 1:
+            print(f"error: {exc.problems[0]}", file=sys.stderr)
+        else:
+            print(f"error: {len(exc.problems)} problems stop generation:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
         return 2
     print(f"{len(written)} file(s) written")
     return 0

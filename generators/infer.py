@@ -12,7 +12,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from generators.errors import pointer
+from generators import compat30
+from generators.errors import GenerationError, pointer
 from generators.links import infer_links
 from generators.loader import Spec
 from generators.model import Link, Model, Operation, Resource
@@ -50,16 +51,30 @@ def build_model(spec: Spec, package: str) -> Model:
         by_path.setdefault(raw.path, {})[raw.method] = raw
     resources: list[Resource] = []
     operations: dict[str, Operation] = {}
-    for resource, ops in find_resources(spec, schemas, by_path, _error_resource(spec)):
+    resource_problems: list[GenerationError] = []
+    try:
+        found = find_resources(spec, schemas, by_path, _error_resource(spec))
+    except GenerationError as problem:
+        resource_problems.append(problem)
+        found = []
+    for resource, ops in found:
         resources.append(resource)
         operations.update({o.operation_id: o for o in ops})
     canned: dict[str, tuple[Any, int, str | None]] = {}
+    problems: list[GenerationError] = []
     for raw in raw_ops:
         if raw.operation_id not in operations:
-            canned[raw.operation_id] = _canned(spec, schemas, raw)
+            try:
+                canned[raw.operation_id] = _canned(spec, schemas, raw)
+            except GenerationError as problem:
+                problems.append(problem)
+                continue
             operations[raw.operation_id] = Operation(
                 raw.operation_id, raw.method, raw.path, "canned", raw.method_name, raw.status
             )
+    problems += compat30.problems(spec.document, spec.name)
+    if resource_problems or problems:
+        raise GenerationError.combine([*resource_problems, *problems])
     ordered = tuple(operations[r.operation_id] for r in raw_ops)
     owners = {
         raw.operation_id: owner
@@ -74,11 +89,56 @@ def build_model(spec: Spec, package: str) -> Model:
         document=spec.document,
         resources=tuple(resources),
         operations=ordered,
-        canned=CannedResponses(canned, owners),
+        canned=CannedResponses(canned, owners, _locations(spec, raw_ops)),
         error_shape=_error_shape(spec, schemas, raw_ops),
         links=links,
         notes=spec.notes + _not_found_notes(raw_ops, ordered, owners),
     )
+
+
+def contract_model(spec: Spec, package: str) -> Model:
+    """The model of ``spec`` for the contract suite: the full model when the mock generator can
+    build one (its resources give inferred links and resource checks), else the spec alone."""
+    try:
+        return build_model(spec, package)
+    except GenerationError as refused:
+        note = (
+            f"The mock generator refuses this spec ({len(refused.problems)} problem(s), "
+            "`python -m generators mock` lists them); the suite checks the spec without inferred "
+            "links or resource checks."
+        )
+    return Model(
+        spec_name=spec.name,
+        title=str(spec.document.get("info", {}).get("title", spec.name)),
+        package=package,
+        document=spec.document,
+        resources=(),
+        operations=(),
+        canned=CannedResponses({}),
+        error_shape=ErrorShape(),
+        notes=(*spec.notes, note),
+    )
+
+
+def _locations(spec: Spec, raw_ops: list[RawOperation]) -> dict[str, str]:
+    """operationId -> the Location a redirect answers with: the header's example, else its default."""
+    found: dict[str, str] = {}
+    for raw in raw_ops:
+        if not 300 <= raw.status < 400:
+            continue
+        response, where = raw.responses[str(raw.status)]
+        header = {k.lower(): v for k, v in (response.get("headers") or {}).items()}.get("location")
+        header = spec.deref(header, where) if header is not None else {}
+        schema = header.get("schema") or {} if isinstance(header, dict) else {}
+        for value in (
+            header.get("example") if isinstance(header, dict) else None,
+            schema.get("example"),
+            schema.get("default"),
+        ):
+            if isinstance(value, str) and value:
+                found[raw.operation_id] = value
+                break
+    return found
 
 
 def _owner(raw: RawOperation, resources: list[Resource]) -> tuple[str, str, tuple[str, ...], int] | None:
@@ -112,7 +172,7 @@ def _not_found_notes(
         else:
             notes.append(
                 f"`{op.operation_id}` answers {status} for an unknown id: the spec documents no 404 for it "
-                f"and {status} is its documented client error."
+                f"and {status} is the documented client error that fits best."
             )
     return tuple(notes)
 
@@ -129,7 +189,7 @@ def _error_resource(spec: Spec) -> str:
 def _canned(spec: Spec, schemas: Schemas, raw: RawOperation) -> tuple[Any, int, str | None]:
     media = raw.success
     if media is None:
-        return None, raw.status, None
+        return None, raw.status, raw.bodiless_media_type()
     if not is_json(media.media_type) or media.schema is None:
         return "", raw.status, media.media_type
     for value, _ in examples(spec, media.where):
@@ -147,8 +207,25 @@ def _canned(spec: Spec, schemas: Schemas, raw: RawOperation) -> tuple[Any, int, 
     return value, raw.status, media.media_type
 
 
+# The JSON type each error source fills a property with.
+SOURCE_TYPES: dict[ErrorSource, str] = {
+    "error": "string",
+    "message": "string",
+    "info": "string",
+    "status": "integer",
+    "status_text": "string",
+    "errors": "array",
+}
+PROBLEM_JSON = ErrorShape(
+    media_type="application/problem+json",
+    fields=(("type", "constant"), ("title", "status_text"), ("status", "status"), ("detail", "message")),
+    constants=(("type", "about:blank"),),
+)
+
+
 def _error_shape(spec: Spec, schemas: Schemas, raw_ops: list[RawOperation]) -> ErrorShape:
-    """The error body every error answer uses: the most common documented 4xx/default schema."""
+    """The error body every error answer uses: the most common documented 4xx/default schema;
+    Cumulocity's body for a Cumulocity spec that documents none, else RFC 9457 problem+json."""
     counts: Counter[tuple[str, str]] = Counter()
     for raw in raw_ops:
         for code, (response, where) in raw.responses.items():
@@ -158,10 +235,11 @@ def _error_shape(spec: Spec, schemas: Schemas, raw_ops: list[RawOperation]) -> E
                     if is_json(media_type) and isinstance(media, dict) and "schema" in media:
                         resolved = schemas.node(f"{where}/content{pointer(media_type)}/schema")[1]
                         counts[(resolved, media_type)] += 1
-    default_media = ERROR_MEDIA_TYPE if ERROR_MEDIA_TYPE in spec.text else "application/json"
     if not counts:
-        return ErrorShape(media_type=default_media)
+        return ErrorShape(media_type=ERROR_MEDIA_TYPE) if ERROR_MEDIA_TYPE in spec.text else PROBLEM_JSON
     (where, media_type), _ = counts.most_common(1)[0]
+    if schemas.type_of(where) == "string":
+        return ErrorShape(media_type=media_type, fields=(), as_text=True)
     view = schemas.view(where)
     fields: list[tuple[str, ErrorSource]] = []
     constants: list[tuple[str, Any]] = []
@@ -170,7 +248,9 @@ def _error_shape(spec: Spec, schemas: Schemas, raw_ops: list[RawOperation]) -> E
         source: ErrorSource | None = ERROR_FIELDS.get(prop)
         if prop in ("code", "status", "statusCode", "status_code"):
             source = "status" if kind in ("integer", "number") else "error"
-        if source == "errors" and (prop not in view.required or kind != "array"):
+        if source is not None and kind is not None and not _fits(SOURCE_TYPES[source], kind):
+            source = None  # the spec types it otherwise: {"error": {...}} is not a code string
+        if source == "errors" and prop not in view.required:
             source = None
         if source is None and prop in view.required:
             source = "constant"
@@ -178,3 +258,7 @@ def _error_shape(spec: Spec, schemas: Schemas, raw_ops: list[RawOperation]) -> E
         if source is not None:
             fields.append((prop, source))
     return ErrorShape(media_type=media_type, fields=tuple(fields), constants=tuple(constants))
+
+
+def _fits(produced: str, declared: str) -> bool:
+    return produced == declared or (produced == "integer" and declared == "number")

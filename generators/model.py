@@ -51,7 +51,8 @@ class Resource:
     :class:`mockserver.generic.ResourceStore`; ``seed`` the spec's examples that validate
     against the item schema; ``skipped_examples`` the ones that did not, with the reason
     (listed in the generated README, never dropped silently); ``ignored_params`` the list's
-    query parameters the mock does not interpret.
+    query parameters the mock does not interpret; ``probe`` a plain string property that
+    updates may change (the contract suite writes it and reads it back), if there is one.
     """
 
     name: str
@@ -63,6 +64,7 @@ class Resource:
     skipped_examples: tuple[str, ...] = ()
     ignored_params: tuple[str, ...] = ()
     envelope: str | None = None
+    probe: str | None = None
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testcli
 
 from connexion.decorators.parameter import sanitized  # noqa: E402
 
-from generators.errors import pointer  # noqa: E402
+from generators.errors import GenerationError, pointer  # noqa: E402
 from generators.loader import Spec  # noqa: E402
+from generators.operation_ids import synthesized_id  # noqa: E402
 from mockserver.http.resolver import snake_case  # noqa: E402
 
 # Client errors that say something other than "no such item".
@@ -65,6 +66,7 @@ class RawOperation:
     where: str
     params: list[Param] = field(default_factory=list)
     body: Media | None = None
+    body_required: bool = False
     status: int = 200
     success: Media | None = None
     responses: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
@@ -79,7 +81,8 @@ class RawOperation:
 
     def not_found_status(self) -> int:
         """The status for an unknown id: 404 if documented (or covered by 4XX/default), else the
-        lowest documented client error that can mean "no such item" (such as 422), else 404."""
+        lowest documented client error that can mean "no such item" (such as 422), else 400 if
+        documented (the id names nothing: a bad request), else 404 (a gap in the spec)."""
         if self.documents_not_found():
             return 404
         candidates = sorted(
@@ -87,7 +90,21 @@ class RawOperation:
             for c in self.responses
             if c.isdigit() and 400 <= int(c) < 500 and int(c) not in NOT_MISSING
         )
-        return candidates[0] if candidates else 404
+        if candidates:
+            return candidates[0]
+        return 400 if "400" in self.responses else 404
+
+    def bodiless_media_type(self) -> str | None:
+        """The Content-Type an answer without body names: Connexion refuses a bodiless answer of
+        an operation whose responses offer several media types unless it names one of them."""
+        produced: list[str] = list(
+            dict.fromkeys(
+                str(mt) for response, _ in self.responses.values() for mt in response.get("content") or {}
+            )
+        )
+        if len(produced) < 2:
+            return None
+        return next((mt for mt in produced if is_json(mt)), produced[0])
 
     def query(self) -> list[Param]:
         return [p for p in self.params if p.location == "query"]
@@ -108,33 +125,47 @@ def _media(spec: Spec, content: Any, where: str) -> Media | None:
 
 
 def collect(spec: Spec) -> list[RawOperation]:
-    """Every operation of ``spec`` in document order."""
+    """Every operation of ``spec`` in document order; every problem found is reported at once."""
     found: list[RawOperation] = []
+    problems: list[GenerationError] = []
     for path, raw_item in spec.document["paths"].items():
-        item_where = pointer("paths", path)
-        item, item_where = spec.resolve(raw_item, item_where)
-        shared = _params(spec, item.get("parameters", []), f"{item_where}/parameters")
-        for method in METHODS:
-            if method not in item:
-                continue
-            where = f"{item_where}/{method}"
-            op = item[method]
-            operation_id = op.get("operationId")
-            if not operation_id:
-                raise spec.error(
-                    where,
-                    f"The operation {method.upper()} {path} has no operationId.",
-                    "Add an operationId: handlers are found by it.",
-                )
-            own = _params(spec, op.get("parameters", []), f"{where}/parameters")
-            merged = {(p.name, p.location): p for p in [*shared, *own]}
-            raw = RawOperation(path, method, str(operation_id), where, params=list(merged.values()))
-            if "requestBody" in op:
-                body, body_where = spec.resolve(op["requestBody"], f"{where}/requestBody")
-                raw.body = _media(spec, body.get("content"), body_where)
-            _responses(spec, raw, op.get("responses", {}), f"{where}/responses")
-            found.append(raw)
+        try:
+            found += _path_operations(spec, path, raw_item)
+        except GenerationError as problem:
+            problems.append(problem)
+    if problems:
+        raise GenerationError.combine(problems)
     return found
+
+
+def _path_operations(spec: Spec, path: str, raw_item: Any) -> list[RawOperation]:
+    found: list[RawOperation] = []
+    problems: list[GenerationError] = []
+    item, item_where = spec.resolve(raw_item, pointer("paths", path))
+    shared = _params(spec, item.get("parameters", []), f"{item_where}/parameters")
+    for method in METHODS:
+        if method not in item:
+            continue
+        try:
+            found.append(_operation(spec, path, method, item[method], f"{item_where}/{method}", shared))
+        except GenerationError as problem:
+            problems.append(problem)
+    if problems:
+        raise GenerationError.combine(problems)
+    return found
+
+
+def _operation(spec: Spec, path: str, method: str, op: Any, where: str, shared: list[Param]) -> RawOperation:
+    operation_id = op.get("operationId") or synthesized_id(method, path)
+    own = _params(spec, op.get("parameters", []), f"{where}/parameters")
+    merged = {(p.name, p.location): p for p in [*shared, *own]}
+    raw = RawOperation(path, method, str(operation_id), where, params=list(merged.values()))
+    if "requestBody" in op:
+        body, body_where = spec.resolve(op["requestBody"], f"{where}/requestBody")
+        raw.body = _media(spec, body.get("content"), body_where)
+        raw.body_required = bool(body.get("required"))
+    _responses(spec, raw, op.get("responses", {}), f"{where}/responses")
+    return raw
 
 
 def _params(spec: Spec, raw: Any, where: str) -> list[Param]:
@@ -167,10 +198,16 @@ def _responses(spec: Spec, raw: RawOperation, responses: Any, where: str) -> Non
         elif text.upper() == "2XX":
             codes.append((200, text))
     if not codes:
+        # Served as documented: a redirect (303 See Other ...), else the lowest documented status
+        # (an operation that only fails, /status/400), else 200 for a lone `default`.
+        codes = [(int(c), c) for c in raw.responses if c.isdigit() and 300 <= int(c) < 400]
+        codes = codes or [(int(c), c) for c in raw.responses if c.isdigit()]
+        codes = codes or [(200, c) for c in raw.responses if c.upper() == "DEFAULT"]
+    if not codes:
         raise spec.error(
             where,
-            f"The operation {raw.operation_id!r} documents no 2xx response.",
-            "Document the success response the mock should answer.",
+            f"The operation {raw.operation_id!r} documents no response.",
+            "Document the answer the mock should give.",
         )
     raw.status, key = min(codes)
     response, response_where = raw.responses[key]

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from generators.errors import pointer
+from generators.errors import GenerationError, pointer
 from generators.loader import Spec
 from generators.model import Operation, OperationKind, Resource
 from generators.operations import Param, RawOperation, is_json
@@ -73,12 +73,17 @@ def find_resources(
 ) -> list[tuple[Resource, list[Operation]]]:
     """Every resource of the spec with the operations that serve it."""
     found: list[tuple[Resource, list[Operation]]] = []
+    problems: list[GenerationError] = []
     for item_path, item_ops in by_path.items():
         match = ITEM_PATH.fullmatch(item_path)
         if not match or match["parent"] not in by_path:
             continue
         parts = _Parts(item_path, match["parent"], match["param"], item_ops, by_path[match["parent"]])
-        built = _resource(spec, schemas, parts, error_resource)
+        try:
+            built = _resource(spec, schemas, parts, error_resource)
+        except GenerationError as problem:
+            problems.append(problem)
+            continue
         if built is None:
             continue
         resource, ops = built
@@ -86,6 +91,8 @@ def find_resources(
             resource = _renamed(resource, f"{resource.name}_{len(found)}")
             ops = [_with_resource(o, resource.name) for o in ops]
         found.append((resource, ops))
+    if problems:
+        raise GenerationError.combine(problems)
     return found
 
 
@@ -136,31 +143,12 @@ def _item_schema(schemas: Schemas, parts: _Parts) -> str | None:
     return None
 
 
-def _json_bodies_only(spec: Spec, raw: RawOperation) -> None:
-    """Resource operations store request bodies: other media types than JSON cannot be stored."""
-    body = raw.body
-    if body is None:
-        return
-    for media_type in (body.media_type, *body.others):
-        if not is_json(media_type):
-            where = body.where.rsplit("/content/", 1)[0] + "/content" + pointer(media_type)
-            raise spec.error(
-                where,
-                f"The operation {raw.operation_id!r} accepts {media_type} request bodies; the generated "
-                "mock stores JSON bodies only.",
-                "Generate from a copy of the spec whose request bodies for this operation are JSON only.",
-            )
-
-
 def _resource(
     spec: Spec, schemas: Schemas, parts: _Parts, error_resource: str
 ) -> tuple[Resource, list[Operation]] | None:
     outer = _item_schema(schemas, parts)
     if outer is None:
         return None
-    for raw in (parts.create(), parts.item.get("put"), parts.item.get("patch")):
-        if raw is not None:
-            _json_bodies_only(spec, raw)
     envelope, item_schema = _envelope(schemas, outer)
     assert item_schema is not None
     view = schemas.view(item_schema)
@@ -237,7 +225,12 @@ def _resource(
         list_shape=shape,
         server_fields=tuple(server_fields),
         error_resource=error_resource,
+        write_only=tuple(sorted(p for p, (schema, _) in view.properties.items() if schema.get("writeOnly"))),
+        nullable=tuple(sorted(p for p, (schema, _) in view.properties.items() if schema.get("nullable"))),
     )
+    updates = [r for m in ("put", "patch") if (r := parts.item.get(m)) is not None and r.body is not None]
+    update_views = [_inner_view(schemas, r.body.schema if r.body else None, envelope) for r in updates]
+    skip = {id_field, *(f.name for f in server_fields)}
     resource = Resource(
         name,
         parts.collection_path,
@@ -248,8 +241,34 @@ def _resource(
         tuple(skipped),
         tuple(ignored),
         envelope,
+        probe=_probe(view, create_view, [v for v in update_views if v is not None], skip),
     )
     return resource, ops
+
+
+PROBE_VALUE = "changed"  # the suite appends one letter per update method
+
+
+def _probe(
+    view: ObjectView, create_view: ObjectView | None, updates: list[ObjectView], skip: set[str | None]
+) -> str | None:
+    """A property every write sends as a free string: what an update check changes and reads back."""
+    if create_view is None or not updates:
+        return None
+    for name, (schema, _) in sorted(view.properties.items()):
+        free = (
+            schema.get("type") == "string"
+            and not {"enum", "format", "pattern", "const", "readOnly", "writeOnly"} & schema.keys()
+            and int(schema.get("minLength", 0)) <= len(PROBE_VALUE) < int(schema.get("maxLength", 1 << 20))
+        )
+        if (
+            free
+            and name not in skip
+            and name in create_view.properties
+            and all(name in u.properties for u in updates)
+        ):
+            return name
+    return None
 
 
 def _unwrap(value: Any, envelope: str | None) -> Any:
@@ -355,7 +374,11 @@ def _op(
         merge=merge,
         request_envelope=request_envelope,
         response_envelope=response_envelope if kind != "list" else None,
-        media_type=raw.success.media_type if success is not None and raw.success is not None else None,
+        media_type=(
+            raw.success.media_type
+            if success is not None and raw.success is not None
+            else raw.bodiless_media_type()
+        ),
         not_found_status=raw.not_found_status() if id_arg is not None else 404,
     )
 
@@ -400,6 +423,7 @@ def _list_shape(
     key = arrays[0]
     cumulocity = {p.name for p in listing.query()} >= {"pageSize", "currentPage"}
     extras: list[tuple[str, ExtraSource]] = []
+    constants: list[tuple[str, Any]] = []
     for prop, (_, prop_where) in view.properties.items():
         if prop == key:
             continue
@@ -408,17 +432,25 @@ def _list_shape(
             source = CUMULOCITY_EXTRAS.get(prop)
         if source is None:
             if prop in view.required:
-                raise spec.error(
-                    prop_where,
-                    f"The list answer of {listing.operation_id!r} requires {prop!r}, "
-                    "which the mock cannot compute.",
-                    "Make it optional, or name it total, count, <something>Count, limit or offset "
-                    "(statistics, self, next or prev with Cumulocity paging).",
-                )
+                constants.append((prop, _constant(spec, schemas, listing, prop, prop_where)))
             continue
         extras.append((prop, source))
     array_schema, _ = schemas.node(view.properties[key][1])
-    return ListShape(key, tuple(extras)), array_schema.get("maxItems")
+    return ListShape(key, tuple(extras), tuple(constants)), array_schema.get("maxItems")
+
+
+def _constant(spec: Spec, schemas: Schemas, listing: RawOperation, prop: str, where: str) -> Any:
+    """A schema-valid value for a required list property the mock cannot compute (``object: list``)."""
+    value = schemas.minimal(where)
+    problems = schemas.errors(where, value)
+    if problems:
+        raise spec.error(
+            where,
+            f"The list answer of {listing.operation_id!r} requires {prop!r}, which the mock cannot "
+            f"compute, and the generator cannot build a valid value for it ({problems[0]}).",
+            "Give the property an example or a default, or make it optional.",
+        )
+    return value
 
 
 def paging_of(spec: Spec, listing: RawOperation, max_items: int | None) -> tuple[PagingSpec, set[str]]:

@@ -7,10 +7,12 @@ resolve against the whole document, and every failure can point at the schema at
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 import openapi_schema_validator as osv
+from hypothesis import find, settings
+from hypothesis import strategies as st
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
@@ -61,9 +63,12 @@ class Schemas:
         cls = osv.OAS31Validator if self.v31 else osv.OAS30Validator
         checker = osv.oas31_format_checker if self.v31 else osv.oas30_format_checker
         validator = cls({"$ref": f"urn:spec#{where}"}, registry=self._registry, format_checker=checker)
+        # An implicit discriminator mapping names schemas the spec may not have (openai: `type:
+        # message` with no `message` schema); JSON Schema validators, Schemathesis's too, ignore it.
         return [
             f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
             for e in validator.iter_errors(instance)
+            if not _discriminator_only(e)
         ]
 
     def node(self, where: str) -> tuple[dict[str, Any], str]:
@@ -114,20 +119,32 @@ class Schemas:
     def minimal(self, where: str, depth: int = 0) -> Any:
         """A small instance built from the schema at ``where``: examples and defaults first,
         then required properties only, lower bounds, the first enum value or branch.
-        The caller validates it (:meth:`errors`); patterns are not solved."""
+        A stated value that does not validate is passed over, and so is a ``oneOf``/``anyOf``
+        branch whose instance does not; patterns get Hypothesis's simplest match. The caller
+        validates the result (:meth:`errors`)."""
         schema, resolved = self.node(where)
-        for key in ("const", "default", "example"):
-            if key in schema:
-                return schema[key]
+        stated = [schema[k] for k in ("const", "default", "example") if k in schema]
         if isinstance(schema.get("examples"), list) and schema["examples"]:
-            return schema["examples"][0]
+            stated.append(schema["examples"][0])
         if schema.get("enum"):
-            return schema["enum"][0]
+            stated.append(schema["enum"][0])
+        for value in stated:
+            simple = not isinstance(value, dict | list) and not {"oneOf", "anyOf", "allOf"} & schema.keys()
+            if len(stated) == 1 and simple:
+                return value
+            if not self.errors(where, value):
+                return value
         if depth > 12:
-            return None
+            return stated[0] if stated else None
         for key in ("oneOf", "anyOf"):
-            if schema.get(key):
-                return self.minimal(f"{resolved}/{key}/0", depth + 1)
+            branches = schema.get(key) or []
+            tried = [self.minimal(f"{resolved}/{key}/{i}", depth + 1) for i in range(min(len(branches), 8))]
+            valid = next((v for v in tried if not self.errors(where, v)), None)
+            if tried:
+                return valid if valid is not None else tried[0]
+        if schema.get("allOf") and self.type_of(where) != "object":
+            parts = [self.minimal(f"{resolved}/allOf/{i}", depth + 1) for i in range(len(schema["allOf"]))]
+            return next((v for v in parts if not self.errors(where, v)), parts[0])
         kind = self.type_of(where)
         if kind == "object":
             view = self.view(where)
@@ -139,6 +156,14 @@ class Schemas:
         if kind == "array":
             count = int(schema.get("minItems", 0))
             return [self.minimal(f"{resolved}/items", depth + 1) for _ in range(count)]
+        if (
+            kind == "string"
+            and isinstance(schema.get("pattern"), str)
+            and schema.get("format") not in _FORMAT_VALUES
+        ):
+            matched = _simplest_match(schema["pattern"], int(schema.get("minLength", 0)))
+            if matched is not None:
+                return matched
         if kind == "string":
             value = _FORMAT_VALUES.get(str(schema.get("format")), "")
             # Never empty: an empty string taken into a path parameter addresses another path.
@@ -155,6 +180,28 @@ class Schemas:
         if kind == "boolean":
             return False
         return None
+
+
+@cache
+def _simplest_match(pattern: str, min_length: int) -> str | None:
+    """The simplest non-empty string matching ``pattern`` (Hypothesis shrinks it), or None."""
+    try:
+        strategy = st.from_regex(pattern, fullmatch=True)
+        return str(
+            find(
+                strategy,
+                lambda s: len(s) >= max(1, min_length) and "/" not in s,
+                settings=settings(database=None, max_examples=200, deadline=None),
+            )
+        )
+    except Exception:  # an unsatisfiable or unsupported pattern: the caller's validation says why
+        return None
+
+
+def _discriminator_only(error: Any) -> bool:
+    """An error only about an implicit discriminator mapping that names no schema."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    return "discriminator" in schema and str(error.message).endswith("could not be resolved")
 
 
 def _escape(name: str) -> str:

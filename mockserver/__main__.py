@@ -233,7 +233,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m mockserver",
-        description="A stateful, validating mock of the Cumulocity measurement, inventory and DTM APIs.",
+        description=(
+            "A stateful, validating mock of the Cumulocity measurement, inventory and DTM APIs, "
+            "with realtime notifications (CometD and Notification 2.0)."
+        ),
         epilog="Without a subcommand, 'serve' runs. Default user: t100/admin:admin (every role).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

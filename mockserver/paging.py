@@ -155,16 +155,22 @@ class PagingSpec:
 @dataclass(frozen=True)
 class ListShape:
     """How a list answer looks: a bare array (``key`` is ``None``) or an object holding the
-    array under ``key`` plus computed ``extras`` (property name, what it holds)."""
+    array under ``key`` plus computed ``extras`` (property name, what it holds) and ``constants``
+    (required properties the mock cannot compute, such as a cursor, with a schema-valid value)."""
 
     key: str | None = None
     extras: tuple[tuple[str, ExtraSource], ...] = ()
+    constants: tuple[tuple[str, Any], ...] = ()
 
 
 def _as_int(value: Any, default: int | None) -> int | None:
-    if value is None:
+    """An integer argument; ``default`` when absent or not a number (an opaque string cursor)."""
+    if value is None or isinstance(value, bool):
         return default
-    return int(value)
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return default
 
 
 def page_items(
@@ -188,7 +194,7 @@ def page_items(
         if shape.key is None:
             return full["items"]
         wanted = {name for name, _ in shape.extras} | {shape.key}
-        return {k: v for k, v in full.items() if k in wanted}
+        return {**dict(shape.constants), **{k: v for k, v in full.items() if k in wanted}}
 
     size = _as_int(args.get(spec.size_param) if spec.size_param else None, spec.default_size)
     if size is not None and spec.max_size is not None:
@@ -214,7 +220,7 @@ def page_items(
         "size": size,
         "position": position,
     }
-    body: dict[str, Any] = {shape.key: page}
+    body: dict[str, Any] = {**dict(shape.constants), shape.key: page}
     for name, source in shape.extras:
         if source in values:
             body[name] = values[source]

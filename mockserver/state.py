@@ -14,6 +14,7 @@ from mockserver.dtm.store import DtmStore
 from mockserver.events import Action, EventBus
 from mockserver.inventory import InventoryStore
 from mockserver.measurements import MeasurementStore
+from mockserver.realtime import RealtimeHub
 from mockserver.seed import SeedStores, load_seed
 from mockserver.users import UserDirectory
 
@@ -28,9 +29,11 @@ class MockState:
         self.inventory = InventoryStore()
         self.measurements = MeasurementStore(self.inventory)
         self.measurements.subscribe(self._publish_measurement)
+        self.inventory.subscribe(self._publish_managed_object)
         self.alarms = AlarmStore(self.inventory)
         self.alarms.subscribe(self._publish_alarm)
         self.dtm = DtmStore(self.inventory, self.measurements, self.alarms)
+        self.realtime = RealtimeHub(self.events, self.users, self.inventory.exists)
 
     def _publish_measurement(self, action: str, doc: Mapping[str, Any]) -> None:
         source = doc.get("source", {}).get("id", "*") if isinstance(doc.get("source"), Mapping) else "*"
@@ -43,6 +46,10 @@ class MockState:
         kind: Action = "CREATE" if action == "create" else "DELETE" if action == "delete" else "UPDATE"
         self.events.publish(f"/alarms/{doc['source']['id']}", kind, doc)
 
+    def _publish_managed_object(self, action: str, doc: Mapping[str, Any]) -> None:
+        kind: Action = "CREATE" if action == "create" else "UPDATE" if action == "update" else "DELETE"
+        self.events.publish(f"/managedobjects/{doc['id']}", kind, doc)
+
     def reset(self, seed: Mapping[str, Any] | None = None) -> dict[str, int]:
         """Empty every store, restore the configured users, then load ``seed`` if given.
 
@@ -51,6 +58,7 @@ class MockState:
         """
         if seed:
             MockState(self._configured_directory()).load_seed(seed)
+        self.realtime.clear()
         self.dtm.clear()
         self.measurements.clear()
         self.alarms.clear()
@@ -101,4 +109,5 @@ class MockState:
             "measurements": len(self.measurements),
             "alarms": len(self.alarms),
             **self.dtm.counts(),
+            **self.realtime.counts(),
         }

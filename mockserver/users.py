@@ -39,6 +39,7 @@ ALL_ROLES: frozenset[str] = frozenset(
         "ROLE_DIGITAL_TWIN_ASSETS_ADMIN",
         "ROLE_DIGITAL_TWIN_ASSETS_CREATE",
         "ROLE_DIGITAL_TWIN_ASSETS_UPDATE",
+        "ROLE_NOTIFICATION_2_ADMIN",
     }
 )
 

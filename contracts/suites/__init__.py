@@ -12,6 +12,7 @@ from contracts.suites import (  # noqa: F401
     measurements,
     paging,
     queries,
+    realtime,
     schema,
     series,
     series_queries,

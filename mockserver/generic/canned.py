@@ -22,15 +22,18 @@ class CannedResponses:
     ``owners`` maps an operation under an item path (``/things/{id}/report``) to that item's
     resource, its id argument, parent arguments and the status for a missing item: the canned
     answer is given only while the item exists, else that error (404 unless the spec says otherwise).
+    ``locations`` gives the ``Location`` of a redirect answer (3xx); ``/`` where it names none.
     """
 
     def __init__(
         self,
         answers: Mapping[str, tuple[Any, int, str | None]],
         owners: Mapping[str, tuple[str, str, tuple[str, ...], int]] | None = None,
+        locations: Mapping[str, str] | None = None,
     ) -> None:
         self.answers = dict(answers)
         self.owners = dict(owners or {})
+        self.locations = dict(locations or {})
 
     def handler(self, operation_id: str, stores: Mapping[str, ResourceStore] | None = None) -> Handler:
         """An async handler answering the canned response of ``operation_id`` (501 if none)."""
@@ -52,8 +55,10 @@ class CannedResponses:
                         raise
                     raise error_for_status(status, missing.message, resource=missing.resource) from missing
             body, status, media_type = answer
+            headers = {"Location": self.locations.get(operation_id, "/")} if 300 <= status < 400 else {}
             if media_type is None:
-                return None, status
-            return copy.deepcopy(body), status, {"Content-Type": media_type}
+                return None, status, headers
+            # body None with a media type: a bodiless answer of an operation offering several.
+            return copy.deepcopy(body), status, {**headers, "Content-Type": media_type}
 
         return canned

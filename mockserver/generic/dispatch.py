@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-from mockserver.errors import NotFound, error_for_status
+from mockserver.errors import NotFound, UnsupportedMediaType, error_for_status
 from mockserver.generic.store import ResourceStore
 
 URL_SAFE = ":/?#[]@!$&'()*+,;=%"
@@ -45,6 +45,12 @@ class OperationSpec:
     not_found_status: int = 404
 
 
+def is_json_media(media_type: str) -> bool:
+    """Whether a media type carries JSON (``application/json``, ``application/...+json``)."""
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or (base.startswith("application/") and base.endswith("+json"))
+
+
 def serve(
     op: OperationSpec,
     store: ResourceStore,
@@ -52,8 +58,16 @@ def serve(
     *,
     url: str,
     query: Iterable[tuple[str, str]] = (),
+    content_type: str | None = None,
 ) -> tuple[Any, int, dict[str, str]]:
-    """Serve ``op``; ``url`` is the request URL without its query, ``query`` its raw pairs."""
+    """Serve ``op``; ``url`` is the request URL without its query, ``query`` its raw pairs,
+    ``content_type`` the request body's media type (a store keeps JSON bodies only: others get 415)."""
+    if op.kind in ("create", "update") and content_type and not is_json_media(content_type):
+        raise UnsupportedMediaType(
+            f"The mock stores JSON request bodies only; received {content_type.split(';')[0]!r}. "
+            "Send the body as application/json.",
+            resource=store.spec.error_resource,
+        )
     try:
         return _serve(op, store, args, url=url, query=query)
     except NotFound as missing:
@@ -73,8 +87,10 @@ def _serve(
     parent = {name: args[name] for name in op.parent_args}
     headers: dict[str, str] = {}
     sent = args.get(op.body_arg) or {}
-    if op.request_envelope is not None:
+    if op.request_envelope is not None and isinstance(sent, Mapping):
         sent = sent.get(op.request_envelope) or {}
+    if not isinstance(sent, Mapping):
+        sent = {}
     body: Any
     if op.kind == "list":
         body = store.list(parent, args, url=url, query=query)
@@ -90,7 +106,8 @@ def _serve(
     else:
         body = store.delete(parent, args[op.id_arg or ""])
     if not op.returns_body:
-        return None, op.status, headers
+        # A bodiless answer names a media type only where Connexion needs one (several offered).
+        return None, op.status, {**headers, **({"Content-Type": op.media_type} if op.media_type else {})}
     if op.response_envelope is not None:
         body = {op.response_envelope: body}
     if op.media_type is not None:

@@ -22,14 +22,19 @@ class ErrorShape:
 
     ``constants`` gives the value of each field whose source is ``constant`` (a required
     property the mock has nothing to say about, filled with a schema-valid value).
+    ``as_text`` says the spec's error schema is a string: the body is the message itself.
     """
 
     media_type: str = ERROR_MEDIA_TYPE
     fields: tuple[tuple[str, ErrorSource], ...] | None = None
     constants: tuple[tuple[str, Any], ...] = ()
+    as_text: bool = False
 
-    def body(self, error: MockError) -> ErrorBody | dict[str, Any]:
-        """The error document for ``error``: Cumulocity's, or one in the spec's own shape."""
+    def body(self, error: MockError) -> ErrorBody | dict[str, Any] | str:
+        """The error document for ``error``: Cumulocity's, one in the spec's own shape, or the
+        message alone when the spec's error schema is a string."""
+        if self.as_text:
+            return error.message
         cumulocity = error.to_body()
         if self.fields is None:
             return cumulocity

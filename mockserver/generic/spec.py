@@ -51,7 +51,9 @@ class ResourceSpec:
     ``parent_params`` are the path parameters of the collection path (``/owners/{ownerId}/pets``
     has ``("ownerId",)``); items are stored per parent. ``id_field`` is the body property that
     holds the id, or ``None`` when the id lives only in the path. ``client_ids`` allows a create
-    request to choose the id by sending ``id_field``.
+    request to choose the id by sending ``id_field``. ``write_only`` names properties that are
+    stored but never answered (``writeOnly: true``, such as passwords); ``nullable`` those the
+    item schema allows to be ``null`` (elsewhere a ``null`` in a request body means "absent").
     """
 
     name: str
@@ -64,3 +66,5 @@ class ResourceSpec:
     list_shape: ListShape = field(default_factory=ListShape)
     server_fields: tuple[ServerField, ...] = ()
     error_resource: str = "undefined"
+    write_only: tuple[str, ...] = ()
+    nullable: tuple[str, ...] = ()

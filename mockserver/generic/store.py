@@ -64,16 +64,17 @@ class ResourceStore:
         self.ids.observe(item_id)
         self._items[self._key(parent or {}, item_id)] = body
 
-    @staticmethod
-    def _without_nulls(body: Mapping[str, Any]) -> dict[str, Any]:
-        """A top-level ``null`` in a request body means "absent" (as in JSON merge patch, RFC 7396)."""
-        return {k: copy.deepcopy(v) for k, v in body.items() if v is not None}
+    def _stored(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A created or replacing body as stored: a top-level ``null`` means "absent" (as in JSON
+        merge patch, RFC 7396), except for properties the item schema declares nullable."""
+        keep = self.spec.nullable
+        return {k: copy.deepcopy(v) for k, v in body.items() if v is not None or k in keep}
 
     def create(
         self, parent: Mapping[str, Any], body: Mapping[str, Any], *, collection_url: str
     ) -> dict[str, Any]:
         """Store a new item and return it with its id and server-side fields."""
-        item = self._without_nulls(body)
+        item = self._stored(body)
         field = self.spec.id_field
         if field and self.spec.client_ids and item.get(field) is not None:
             # A client-chosen id that exists already replaces that item (an upsert): answering
@@ -86,11 +87,16 @@ class ResourceStore:
             item[field] = item_id
         self._fill_server_fields(item, item_url=f"{collection_url.rstrip('/')}/{item_id}", created=True)
         self._items[self._key(parent, item_id)] = item
-        return copy.deepcopy(item)
+        return self._answer(item)
+
+    def _answer(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        """A copy of ``item`` as answers show it: without its write-only properties."""
+        hidden = self.spec.write_only
+        return {k: copy.deepcopy(v) for k, v in item.items() if k not in hidden}
 
     def get(self, parent: Mapping[str, Any], item_id: Any) -> dict[str, Any]:
         """The item, or :class:`NotFound`."""
-        return copy.deepcopy(self._lookup(parent, item_id))
+        return self._answer(self._lookup(parent, item_id))
 
     def update(
         self, parent: Mapping[str, Any], item_id: Any, body: Mapping[str, Any], *, item_url: str, merge: bool
@@ -103,19 +109,19 @@ class ResourceStore:
             updated = {**current, **copy.deepcopy(dict(body))}
             updated = {k: v for k, v in updated.items() if v is not None}
         else:
-            updated = {**kept, **self._without_nulls(body)}
+            updated = {**kept, **self._stored(body)}
         if self.spec.id_field:
             updated[self.spec.id_field] = current.get(self.spec.id_field, item_id)
         self._fill_server_fields(updated, item_url=item_url, created=False)
         current.clear()
         current.update(updated)
-        return copy.deepcopy(current)
+        return self._answer(current)
 
     def delete(self, parent: Mapping[str, Any], item_id: Any) -> dict[str, Any]:
         """Remove the item and return what it was; :class:`NotFound` if it does not exist."""
         item = self._lookup(parent, item_id)
         del self._items[self._key(parent, item_id)]
-        return item
+        return self._answer(item)
 
     def _fill_server_fields(self, item: dict[str, Any], *, item_url: str, created: bool) -> None:
         now = _now()
@@ -158,8 +164,9 @@ class ResourceStore:
                     field_is_array=spec.field_is_array,
                 )
             ]
+        shown = [self._answer(item) for item in selected] if self.spec.write_only else selected
         return copy.deepcopy(
-            page_items(selected, self.spec.paging, args, self.spec.list_shape, url=url, query=query)
+            page_items(shown, self.spec.paging, args, self.spec.list_shape, url=url, query=query)
         )
 
 

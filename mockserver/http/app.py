@@ -13,11 +13,13 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import yaml
 from connexion import AsyncApp
+from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.options import SwaggerUIOptions
 
 from mockserver.errors import NotImplementedOperation
@@ -29,6 +31,7 @@ from mockserver.http.handlers import build_handlers
 from mockserver.http.handlers.double import DoubleHandlers
 from mockserver.http.journal import Journal
 from mockserver.http.problems import ERROR_HANDLERS
+from mockserver.http.realtime import RealtimeEndpoints
 from mockserver.http.resolver import HandlerResolver
 from mockserver.http.stack import middlewares
 from mockserver.http.validation import validator_map
@@ -36,7 +39,7 @@ from mockserver.state import MockState
 
 logger = logging.getLogger("mockserver")
 
-PRODUCT_SPECS = ("measurement", "inventory", "dtm", "alarm")
+PRODUCT_SPECS = ("measurement", "inventory", "dtm", "alarm", "notification2")
 ADMIN_SPEC = Path(__file__).resolve().parents[1] / "admin.yaml"
 
 
@@ -118,6 +121,18 @@ def double_settings(config: MockConfig) -> DoubleSettings:
     return double
 
 
+def _stack(
+    config: MockConfig, state: MockState, policy: AccessPolicy, routes: FastRoutes, double: DoubleSettings
+) -> list[Any]:
+    """The middleware list of :mod:`mockserver.http.stack` with the realtime endpoints added."""
+    stack = middlewares(config, state.users, policy, routes, double)
+    # The realtime paths (CometD, the Notification 2.0 consumer) are answered right inside the
+    # server-error middleware, before Connexion reads a body (see realtime.py).
+    realtime = partial(RealtimeEndpoints, hub=state.realtime, max_body_bytes=config.max_body_bytes)
+    stack.insert(stack.index(ServerErrorMiddleware) + 1, realtime)
+    return stack
+
+
 def create_app(state: MockState | None = None, *, config: MockConfig | None = None) -> AsyncApp:
     """A ready ASGI app over ``state`` (a fresh, empty state by default).
 
@@ -134,7 +149,7 @@ def create_app(state: MockState | None = None, *, config: MockConfig | None = No
     routes = FastRoutes(enabled=fast_path_enabled(config.validate_responses))
     app = AsyncApp(
         __name__,
-        middlewares=middlewares(config, state.users, policy, routes, double),
+        middlewares=_stack(config, state, policy, routes, double),
         pythonic_params=True,
         validator_map=validator_map(),
         validate_responses=config.validate_responses,

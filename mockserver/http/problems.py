@@ -40,6 +40,8 @@ _RESOURCES = (
     ("/tenant", "tenant"),
     ("/service/dtm", "dtm"),
     ("/_mock", "mock"),
+    ("/notification2", "notification2"),
+    ("/notification", "realtime"),
 )
 
 

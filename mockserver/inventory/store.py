@@ -23,6 +23,7 @@ SERVER_FIELDS = frozenset({"id", "self", "owner", "creationTime", "lastUpdated"}
 STRING_FIELDS = ("name", "type")
 
 DeleteGuard = Callable[[str], "str | None"]
+Listener = Callable[[str, dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class InventoryStore:
         self._objects: dict[str, dict[str, Any]] = {}
         self._ids = IdFactory()
         self._guards: list[DeleteGuard] = []
+        self._listeners: list[Listener] = []
         self._lock = threading.RLock()
 
     def create(self, doc: dict[str, Any], *, owner: str, preset_id: str | None = None) -> dict[str, Any]:
@@ -103,7 +105,9 @@ class InventoryStore:
             mo = {k: copy.deepcopy(v) for k, v in doc.items() if k not in SERVER_FIELDS and v is not None}
             mo = {"id": new_id, **mo, "owner": owner, "creationTime": stamp, "lastUpdated": stamp}
             self._objects[new_id] = mo
-            return copy.deepcopy(mo)
+            created = copy.deepcopy(mo)
+        self._publish("create", created)
+        return created
 
     def get(self, id: str) -> dict[str, Any]:
         """The managed object ``id``; 404 ``inventory/Not Found`` when there is none."""
@@ -135,7 +139,21 @@ class InventoryStore:
                 else:
                     mo[key] = copy.deepcopy(value)
             mo["lastUpdated"] = format_utc_millis(now_utc())
-            return copy.deepcopy(mo)
+            updated = copy.deepcopy(mo)
+        self._publish("update", updated)
+        return updated
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener(action, doc)`` after every "create", "update" and "delete" (doc: ``{id}``).
+
+        Listeners run outside the store's lock; ``doc`` is the listener's own copy.
+        """
+        with self._lock:
+            self._listeners.append(listener)
+
+    def _publish(self, action: str, doc: dict[str, Any]) -> None:
+        for listener in list(self._listeners):
+            listener(action, doc)
 
     def add_delete_guard(self, guard: DeleteGuard) -> None:
         """Register ``guard(id)``: a non-None message refuses the delete with 409 Conflict."""
@@ -151,6 +169,7 @@ class InventoryStore:
                 if reason is not None:
                     raise Conflict(reason, resource=RESOURCE)
             del self._objects[id]
+        self._publish("delete", {"id": id})
 
     def select(self, f: InventoryFilter | None = None) -> list[dict[str, Any]]:
         """Copies of the matching managed objects, ordered by id ascending (numerically)."""

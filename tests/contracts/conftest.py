@@ -49,17 +49,23 @@ def serve_mock() -> Callable[[Any], AbstractContextManager[str]]:
     return start
 
 
+def reader_users_file(directory: Path) -> Path:
+    """A ``--users`` file holding the read-only user of ``READER_ARGS``."""
+    users = directory / "users.yaml"
+    users.write_text(
+        "users:\n  - {tenant: t100, username: reader, password: reader, "
+        "roles: [ROLE_MEASUREMENT_READ, ROLE_INVENTORY_READ]}\n"
+    )
+    return users
+
+
 @pytest.fixture
 def mock_process(tmp_path: Path) -> Iterator[str]:
     """The shipped mock as a subprocess (``--port 0``): a hung request cannot outlive the test.
 
     It has the read-only user of ``READER_ARGS`` besides the default admin.
     """
-    users = tmp_path / "users.yaml"
-    users.write_text(
-        "users:\n  - {tenant: t100, username: reader, password: reader, "
-        "roles: [ROLE_MEASUREMENT_READ, ROLE_INVENTORY_READ]}\n"
-    )
+    users = reader_users_file(tmp_path)
     command = [sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", "0"]
     process = subprocess.Popen(
         [*command, "--users", str(users)],

@@ -184,7 +184,7 @@ def properties_merged_on_put(monkeypatch: Any) -> None:
     def merging(existing: Any, body: Any) -> Any:
         merged = original(existing, body)
         if isinstance(body.get("properties"), dict):
-            merged["properties"] = {**(existing.get("properties") or {}), **body["properties"]}
+            merged["properties"] = {**(existing.properties or {}), **body["properties"]}
         return merged
 
     monkeypatch.setattr(instances, "merge_update", merging)
@@ -223,22 +223,22 @@ def null_property_not_defaulted(monkeypatch: Any) -> None:
 
 def two_levels_of_inheritance(monkeypatch: Any) -> None:
     # "The effective model is the chain merged from the root base down to the model" (any depth).
-    import mockserver.dtm.models as models
-    import mockserver.dtm.store as store
+    import mockserver.dtm.registry as registry
 
-    original_chain = models.chain
+    original_chain = registry.chain
+    original_effective = registry.effective_model
 
-    def short_chain(model_id: str, known: Any) -> list[str]:
-        return original_chain(model_id, known)[:2]
+    def short_chain(model_id: str, models: Any) -> list[str]:
+        return original_chain(model_id, models)[:2]
 
-    def shallow(model_id: str, known: Any) -> Any:
-        monkeypatch.setattr(models, "chain", short_chain)
+    def shallow(model_id: str, models: Any) -> Any:
+        monkeypatch.setattr(registry, "chain", short_chain)
         try:
-            return models.effective_model(model_id, known)
+            return original_effective(model_id, models)
         finally:
-            monkeypatch.setattr(models, "chain", original_chain)
+            monkeypatch.setattr(registry, "chain", original_chain)
 
-    monkeypatch.setattr(store, "effective_model", shallow)
+    monkeypatch.setattr(registry, "effective_model", shallow)
 
 
 # ------------------------------------------------------------------ DTM queries

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import reader_users_file
 
 from contracts.client import Client, Credentials
 
@@ -118,6 +119,7 @@ def test_api_dtm_runs_against_an_implementation_of_the_dtm_api_alone(
     spec_dir = tmp_path / "spec"
     spec_dir.mkdir()
     shutil.copy(ROOT / "spec" / "dtm.yaml", spec_dir / "dtm.yaml")
+    users = reader_users_file(tmp_path)  # the read-only user of READER_ARGS, as mock_process has it
     process = subprocess.Popen(
         [
             sys.executable,
@@ -130,6 +132,8 @@ def test_api_dtm_runs_against_an_implementation_of_the_dtm_api_alone(
             "0",
             "--spec-dir",
             str(spec_dir),
+            "--users",
+            str(users),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -101,6 +101,8 @@ def foreign_mock(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     finally:
         process.kill()
         process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def snapshot(url: str) -> dict[str, Any]:

@@ -15,6 +15,9 @@ from types import ModuleType
 from typing import Any
 
 import uvicorn
+import yaml
+
+from mockserver.generic.security import credential
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -54,10 +57,25 @@ def serving(app: Any) -> Iterator[str]:
         sock.close()
 
 
+def credential_args(suite: Path) -> list[str]:
+    """The suite options sending well-formed credentials of each kind the suite's spec declares."""
+    document = yaml.safe_load((suite / "openapi.yaml").read_text(encoding="utf-8"))
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    found = [c for n, s in schemes.items() if isinstance(s, dict) and (c := credential(n, s))]
+    args = ["--auth", "admin:admin"] if any(c.kind == "basic" for c in found) else []
+    if any(c.kind == "bearer" for c in found):
+        args += ["--token", "suite-token"]
+    for cred in found:
+        if cred.kind == "apiKey" and cred.location == "header" and cred.name.lower() != "authorization":
+            args += ["--header", f"{cred.name}: suite-key"]
+    return args or ["--auth", "admin:admin"]
+
+
 def run_contract_suite(
-    suite: Path, base_url: str, *, max_examples: int = 5
+    suite: Path, base_url: str, *, max_examples: int = 5, modules: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess[str]:
-    """Run a generated contract suite against ``base_url`` under the ci profile, in a subprocess."""
+    """Run a generated contract suite against ``base_url`` under the ci profile, in a subprocess,
+    with credentials of each kind its spec declares; ``modules`` limits it to those test files."""
     env = {
         **os.environ,
         "HYPOTHESIS_PROFILE": "ci",
@@ -71,11 +89,10 @@ def run_contract_suite(
             "pytest",
             "--base-url",
             base_url,
-            "--auth",
-            "admin:admin",
+            *credential_args(suite),
             "-c",
             str(suite / "pytest.ini"),
-            str(suite),
+            *([str(suite / m) for m in modules] or [str(suite)]),
         ],
         cwd=suite,
         env=env,

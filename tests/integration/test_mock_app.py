@@ -71,12 +71,13 @@ def test_missing_specs_are_reported_and_the_rest_is_served(tmp_path: Path) -> No
     shutil.copy(DEFAULT_SPEC_DIR / "inventory.yaml", tmp_path / "inventory.yaml")
     app = create_app(config=MockConfig(spec_dir=tmp_path))
     assert app.mock_specs.served == ["inventory"]
-    assert {p.name for p in app.mock_specs.missing} == {"measurement.yaml", "dtm.yaml", "alarm.yaml"}
+    missing = {p.name for p in app.mock_specs.missing}
+    assert missing == {"measurement.yaml", "dtm.yaml", "alarm.yaml", "notification2.yaml"}
 
 
 def test_the_repository_specs_are_all_served_and_every_product_operation_is_implemented() -> None:
     app = create_app()
-    assert app.mock_specs.served == ["measurement", "inventory", "dtm", "alarm"]
+    assert app.mock_specs.served == ["measurement", "inventory", "dtm", "alarm", "notification2"]
     assert app.mock_specs.unimplemented == []
 
 
@@ -89,7 +90,7 @@ def test_two_apps_in_one_process_keep_separate_state() -> None:
             assert second.client.get("/inventory/managedObjects", auth=ADMIN).json()["managedObjects"] == []
 
 
-@pytest.mark.parametrize("name", ["measurement", "inventory", "dtm", "mock"])
+@pytest.mark.parametrize("name", ["measurement", "inventory", "dtm", "notification2", "mock"])
 def test_every_spec_has_its_own_swagger_ui_and_document(name: str) -> None:
     for mock in make_mock():
         assert mock.client.get(f"/{name}-ui/").status_code == 200

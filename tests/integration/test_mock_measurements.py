@@ -344,7 +344,11 @@ def test_deletes_and_creates_pass_through_the_event_bus(mock: Mock) -> None:
         mock.client.delete(f"/measurement/measurements/{mid}", auth=ADMIN)
     finally:
         unsubscribe()
-    assert events == [(f"/measurements/{mo}", "CREATE"), (f"/measurements/{mo}", "DELETE")]
+    assert events == [
+        (f"/managedobjects/{mo}", "CREATE"),
+        (f"/measurements/{mo}", "CREATE"),
+        (f"/measurements/{mo}", "DELETE"),
+    ]
 
 
 # --- GET /measurement --------------------------------------------------------------------

@@ -155,6 +155,6 @@ def test_the_readme_mock_examples_run_as_written(tmp_path: Path) -> None:
     finally:
         stop(process)
     assert result.returncode == 0, result.stderr
-    assert '"loaded":{"users":1,"managedObjects":1,"measurements":2}' in result.stdout
+    assert '"loaded":{"users":1,"managedObjects":1,"measurements":2,"alarms":0}' in result.stdout
     assert "HTTP/1.1 503" in result.stdout
     assert '"fired":1' in result.stdout

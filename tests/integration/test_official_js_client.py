@@ -1,6 +1,8 @@
 """The official JavaScript client (npm ``@c8y/client``, pinned in tests/js/package.json) works
 against the mock: ``tests/js/measurement_flow.js`` logs in, creates a device and measurements,
-pages through them, reads series and deletes, and exits non-zero on the first mismatch.
+pages through them, reads series and deletes, and exits non-zero on the first mismatch;
+``tests/js/realtime_flow.js`` subscribes with ``client.realtime`` (CometD long-polling, as in
+Node) and checks the notifications of creates and deletes, device isolation and unsubscribe.
 
 ``make test`` installs the pinned package first (``npm ci --prefix tests/js``).
 """
@@ -16,12 +18,13 @@ import pytest
 
 JS_DIR = Path(__file__).resolve().parents[1] / "js"
 SCRIPT = JS_DIR / "measurement_flow.js"
+REALTIME_SCRIPT = JS_DIR / "realtime_flow.js"
 NODE_TIMEOUT = 120.0
 
 pytestmark = pytest.mark.js
 
 
-def run_flow(base_url: str, **env: str) -> subprocess.CompletedProcess[str]:
+def run_flow(base_url: str, script: Path = SCRIPT, **env: str) -> subprocess.CompletedProcess[str]:
     """Run the node script against ``base_url``; skip without node, fail without the package."""
     node = shutil.which("node")
     if node is None:
@@ -32,7 +35,7 @@ def run_flow(base_url: str, **env: str) -> subprocess.CompletedProcess[str]:
             "`npm ci --no-audit --no-fund --prefix tests/js` first."
         )
     return subprocess.run(
-        [node, str(SCRIPT), base_url],
+        [node, str(script), base_url],
         cwd=JS_DIR,
         capture_output=True,
         text=True,
@@ -55,3 +58,13 @@ def test_the_js_flow_exits_non_zero_naming_the_failed_answer(mock_server_url: st
     assert result.returncode == 1
     assert "UNEXPECTED STATUS 401" in result.stderr
     assert "/tenant/currentTenant" in result.stderr
+
+
+def test_official_js_client_realtime_receives_creates_and_deletes_until_unsubscribed(
+    mock_server_url: str,
+) -> None:
+    result = run_flow(mock_server_url, REALTIME_SCRIPT)
+
+    assert result.returncode == 0, f"{result.stderr}{result.stdout}"
+    assert result.stdout.startswith("ok: 4 notifications"), result.stdout
+

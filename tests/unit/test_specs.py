@@ -289,3 +289,25 @@ def test_the_validator_rejects_a_structurally_invalid_spec() -> None:
     del spec["paths"]["/things/{id}"]["get"]["responses"]["200"]["description"]
     with pytest.raises(OpenAPIValidationError):
         validate(spec)
+
+
+ASYNCAPI = SPEC_DIR / "asyncapi" / "realtime.yaml"
+
+
+def test_the_realtime_asyncapi_document_has_every_channel_the_realtime_requirements_cite() -> None:
+    from contracts.requirements import REQUIREMENTS
+
+    document = load(ASYNCAPI)
+    assert document["asyncapi"].startswith("2.")
+    cited = [r for r in REQUIREMENTS.values() if r.spec == "asyncapi/realtime.yaml"]
+    assert cited
+    for requirement in cited:
+        assert resolve(document, {"$ref": "#" + requirement.pointer}) is not None, requirement.id
+
+
+def test_every_realtime_message_reference_resolves() -> None:
+    document = load(ASYNCAPI)
+    for channel in document["channels"].values():
+        for operation in ("publish", "subscribe"):
+            if operation in channel:
+                assert "payload" in resolve(document, channel[operation]["message"])

@@ -16,6 +16,7 @@ from mockserver.http.handlers.alarm import AlarmHandlers
 from mockserver.http.handlers.dtm import DtmHandlers
 from mockserver.http.handlers.inventory import InventoryHandlers
 from mockserver.http.handlers.measurement import MeasurementHandlers
+from mockserver.http.handlers.notification2 import Notification2Handlers
 from mockserver.state import MockState
 
 # Every handler class the app serves; a new API registers its class with one line here.
@@ -25,6 +26,7 @@ HANDLER_CLASSES: list[Callable[[MockState], Any]] = [
     AdminHandlers,
     DtmHandlers,
     AlarmHandlers,
+    Notification2Handlers,
 ]
 
 

@@ -24,7 +24,9 @@ class GeneratedHandlers:
         operation = OPERATIONS[operation_id]
         url = str(request.url).split("?", 1)[0]
         query = list(request.query_params.multi_items())
-        return serve(operation, self.stores[operation.resource], args, url=url, query=query)
+        store = self.stores[operation.resource]
+        content_type = request.headers.get("content-type")
+        return serve(operation, store, args, url=url, query=query, content_type=content_type)
 
     async def list_asset_models(self, **kwargs: Any) -> tuple[Any, int, dict[str, str]]:
         """GET /service/dtm/asset-models: list asset-models."""

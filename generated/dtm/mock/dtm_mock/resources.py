@@ -39,7 +39,8 @@ RESOURCES: dict[str, ResourceSpec] = (
                                                        extras=(('statistics', 'statistics'),
                                                                ('self', 'self'),
                                                                ('next', 'next'),
-                                                               ('prev', 'prev'))),
+                                                               ('prev', 'prev')),
+                                                       constants=()),
                                   server_fields=(ServerField(name='allowedSubtypes',
                                                              kind='constant',
                                                              value=[]),
@@ -50,7 +51,9 @@ RESOURCES: dict[str, ResourceSpec] = (
                                                  ServerField(name='smartFunctions',
                                                              kind='constant',
                                                              value=[])),
-                                  error_resource='dtm'),
+                                  error_resource='dtm',
+                                  write_only=(),
+                                  nullable=()),
      'asset-instances': ResourceSpec(name='asset-instances',
                                      id_field='id',
                                      id_type='digits',
@@ -74,7 +77,8 @@ RESOURCES: dict[str, ResourceSpec] = (
                                                           extras=(('statistics', 'statistics'),
                                                                   ('self', 'self'),
                                                                   ('next', 'next'),
-                                                                  ('prev', 'prev'))),
+                                                                  ('prev', 'prev')),
+                                                          constants=()),
                                      server_fields=(ServerField(name='activeAlarmsStatus',
                                                                 kind='constant',
                                                                 value={'critical': 0,
@@ -99,7 +103,9 @@ RESOURCES: dict[str, ResourceSpec] = (
                                                     ServerField(name='self',
                                                                 kind='self',
                                                                 value=None)),
-                                     error_resource='dtm')}
+                                     error_resource='dtm',
+                                     write_only=(),
+                                     nullable=('parent',))}
 )
 
 OPERATIONS: dict[str, OperationSpec] = (
@@ -253,12 +259,14 @@ CANNED = CannedResponses(
     {'getAssetInstanceRollupMeasurements': ('asset-instances', 'id', (), 404),
      'getAssetInstanceRollupSeries': ('asset-instances', 'id', (), 404),
      'getAssetInstanceRollupAlarms': ('asset-instances', 'id', (), 404)},
+    {},
 )
 
 ERROR_SHAPE = (
     ErrorShape(media_type='application/vnd.com.nsn.cumulocity.error+json',
                fields=(('error', 'error'), ('message', 'message'), ('info', 'info')),
-               constants=())
+               constants=(),
+               as_text=False)
 )
 
 ERROR_RESOURCE = 'dtm'

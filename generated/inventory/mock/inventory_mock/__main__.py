@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 import uvicorn
+from mockserver.generic.security import Accepted
 
 from .app import create_app
 
@@ -14,8 +15,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m inventory_mock", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
     parser.add_argument("--port", type=int, default=8080, help="port to bind (default: %(default)s)")
+    parser.add_argument(
+        "--user",
+        action="append",
+        default=[],
+        metavar="USER:PASSWORD",
+        help="accept only these Basic credentials (repeatable; default: any well-formed ones)",
+    )
+    parser.add_argument(
+        "--token",
+        action="append",
+        default=[],
+        metavar="TOKEN",
+        help="accept only these bearer tokens and API keys (repeatable; default: any non-empty one)",
+    )
     args = parser.parse_args(argv)
-    uvicorn.run(create_app(), host=args.host, port=args.port)
+    accepted = Accepted(frozenset(args.user), frozenset(args.token))
+    uvicorn.run(create_app(accepted=accepted), host=args.host, port=args.port)
 
 
 if __name__ == "__main__":

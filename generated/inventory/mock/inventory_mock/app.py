@@ -3,21 +3,29 @@
 
 Handlers are found by operationId (``mockserver.http.resolver.HandlerResolver``): first in
 ``hooks.UserHooks`` (yours), then in ``handlers.GeneratedHandlers``, else the canned answer.
+The spec is handed to Connexion as data (never rendered as a template); credentials are
+checked against the spec's security requirements by ``SpecSecurityMiddleware``.
 """
 
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
+import yaml
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
-from connexion.security import ApiKeySecurityHandler, BasicSecurityHandler, BearerSecurityHandler
-from mockserver.errors import MockError
+from connexion.middleware import MiddlewarePosition
+from mockserver.errors import BadRequest, MockError
 from mockserver.generic import ResourceStore, error_for_status
+from mockserver.generic.security import Accepted
 from mockserver.http.resolver import HandlerResolver
+from mockserver.http.spec_guard import ContentTypeGuardMiddleware, SpecRoutes
+from mockserver.http.spec_security import SpecSecurityMiddleware, without_security
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
 from .handlers import GeneratedHandlers
 from .hooks import UserHooks
@@ -26,55 +34,48 @@ from .resources import CANNED, ERROR_RESOURCE, ERROR_SHAPE, RESOURCES, SEED
 SPEC = Path(__file__).with_name("openapi.yaml")
 
 
+def load_document() -> dict:
+    """The spec as data."""
+    return yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+
+
 def create_stores() -> dict[str, ResourceStore]:
     """Fresh stores, seeded with the spec's examples."""
     return {name: ResourceStore(spec, SEED.get(name, ())) for name, spec in RESOURCES.items()}
 
 
-def error_response(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+def error_response(routes: SpecRoutes, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     """Every error, the mock's own and Connexion's validation problems, in the spec's error shape."""
+    headers: dict[str, str] = {}
     if isinstance(exc, MockError):
         error = exc
     elif isinstance(exc, ProblemException):
         error = error_for_status(exc.status, str(exc.detail or exc.title), resource=ERROR_RESOURCE)
     elif isinstance(exc, HTTPException):
         error = error_for_status(exc.status_code, str(exc.detail), resource=ERROR_RESOURCE)
+        headers.update(exc.headers or {})
+    elif isinstance(exc, MultiPartException):
+        error = BadRequest(f"The multipart body cannot be read: {exc.message}", resource=ERROR_RESOURCE)
+    elif isinstance(exc, UnicodeDecodeError | ValueError):
+        error = BadRequest(f"The request body cannot be read: {exc}.", resource=ERROR_RESOURCE)
     else:
         error = error_for_status(500, f"The mock failed: {exc!r}.", resource=ERROR_RESOURCE)
+    if error.status == 405:
+        headers["Allow"] = ", ".join(routes.allowed_methods(request.url.path))
     return ConnexionResponse(
         status_code=error.status,
         body=json.dumps(ERROR_SHAPE.body(error)),
         content_type=ERROR_SHAPE.media_type,
+        headers=headers,
     )
 
 
-def accept_any_credentials(*credentials: object) -> dict[str, object]:
-    """Credentials are required where the spec requires them; any value is accepted."""
-    return {"sub": str(credentials[0]) if credentials else "mock"}
-
-
-class _AnyBasic(BasicSecurityHandler):
-    def _resolve_func(self, security_scheme: dict) -> object:
-        return accept_any_credentials
-
-
-class _AnyBearer(BearerSecurityHandler):
-    def _resolve_func(self, security_scheme: dict) -> object:
-        return accept_any_credentials
-
-
-class _AnyApiKey(ApiKeySecurityHandler):
-    def _resolve_func(self, security_scheme: dict) -> object:
-        return accept_any_credentials
-
-
-SECURITY = {"basic": _AnyBasic, "bearer": _AnyBearer, "apiKey": _AnyApiKey}
-
-
-def create_app(stores: dict[str, ResourceStore] | None = None) -> AsyncApp:
-    """The ASGI app over ``stores`` (fresh seeded ones by default)."""
+def create_app(stores: dict[str, ResourceStore] | None = None, accepted: Accepted | None = None) -> AsyncApp:
+    """The ASGI app over ``stores`` (fresh seeded ones by default); ``accepted`` limits the
+    credentials it takes (any well-formed ones by default)."""
     stores = create_stores() if stores is None else stores
-    app = AsyncApp(__name__, specification_dir=SPEC.parent, security_map=SECURITY)
+    document = load_document()
+    app = AsyncApp(__name__, specification_dir=SPEC.parent)
     resolver = HandlerResolver(
         UserHooks(stores),
         GeneratedHandlers(stores),
@@ -82,8 +83,16 @@ def create_app(stores: dict[str, ResourceStore] | None = None) -> AsyncApp:
         spec_name=SPEC.name,
     )
     # Served at the root, whatever path the spec's servers name (as the contract suite calls it).
-    app.add_api(SPEC.name, resolver=resolver, base_path="")
-    app.add_error_handler(MockError, error_response)
-    app.add_error_handler(ProblemException, error_response)
-    app.add_error_handler(HTTPException, error_response)
+    app.add_api(without_security(document), resolver=resolver, base_path="", name="api")
+    app.add_middleware(
+        SpecSecurityMiddleware,
+        position=MiddlewarePosition.BEFORE_SECURITY,
+        document=document,
+        accepted=accepted,
+    )
+    routes = SpecRoutes(document)
+    app.add_middleware(ContentTypeGuardMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, routes=routes)
+    errors = (MockError, ProblemException, HTTPException, MultiPartException, UnicodeDecodeError, ValueError)
+    for family in (*errors, Exception):
+        app.add_error_handler(family, partial(error_response, routes))
     return app

@@ -24,7 +24,9 @@ class GeneratedHandlers:
         operation = OPERATIONS[operation_id]
         url = str(request.url).split("?", 1)[0]
         query = list(request.query_params.multi_items())
-        return serve(operation, self.stores[operation.resource], args, url=url, query=query)
+        store = self.stores[operation.resource]
+        content_type = request.headers.get("content-type")
+        return serve(operation, store, args, url=url, query=query, content_type=content_type)
 
     async def get_managed_object_collection_resource(self, **kwargs: Any) -> tuple[Any, int, dict[str, str]]:
         """GET /inventory/managedObjects: list managedObjects."""

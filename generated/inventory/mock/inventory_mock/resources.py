@@ -43,7 +43,8 @@ RESOURCES: dict[str, ResourceSpec] = (
                                                          extras=(('statistics', 'statistics'),
                                                                  ('self', 'self'),
                                                                  ('next', 'next'),
-                                                                 ('prev', 'prev'))),
+                                                                 ('prev', 'prev')),
+                                                         constants=()),
                                     server_fields=(ServerField(name='creationTime',
                                                                kind='created',
                                                                value=None),
@@ -53,7 +54,9 @@ RESOURCES: dict[str, ResourceSpec] = (
                                                    ServerField(name='self',
                                                                kind='self',
                                                                value=None)),
-                                    error_resource='inventory')}
+                                    error_resource='inventory',
+                                    write_only=(),
+                                    nullable=())}
 )
 
 OPERATIONS: dict[str, OperationSpec] = (
@@ -133,12 +136,14 @@ CANNED = CannedResponses(
                                   200,
                                   'application/vnd.com.nsn.cumulocity.currenttenant+json')},
     {},
+    {},
 )
 
 ERROR_SHAPE = (
     ErrorShape(media_type='application/vnd.com.nsn.cumulocity.error+json',
                fields=(('error', 'error'), ('message', 'message'), ('info', 'info')),
-               constants=())
+               constants=(),
+               as_text=False)
 )
 
 ERROR_RESOURCE = 'inventory'

@@ -32,9 +32,11 @@ RESOURCES: dict[str, ResourceSpec] = (
                                             default_size=None,
                                             max_size=100,
                                             first_page=1),
-                          list_shape=ListShape(key=None, extras=()),
+                          list_shape=ListShape(key=None, extras=(), constants=()),
                           server_fields=(),
-                          error_resource='pets')}
+                          error_resource='pets',
+                          write_only=(),
+                          nullable=())}
 )
 
 OPERATIONS: dict[str, OperationSpec] = (
@@ -85,12 +87,14 @@ SEED: dict[str, list[dict]] = (
 CANNED = CannedResponses(
     {},
     {},
+    {},
 )
 
 ERROR_SHAPE = (
     ErrorShape(media_type='application/json',
                fields=(('code', 'status'), ('message', 'message')),
-               constants=())
+               constants=(),
+               as_text=False)
 )
 
 ERROR_RESOURCE = 'pets'

@@ -1,0 +1,146 @@
+"""The copy of a spec that the generated projects serve and test: what would break them removed.
+
+Two things in real specs stop Connexion or Schemathesis although they say nothing a mock needs:
+
+* ``x-`` extension values that hold a ``$ref`` (often to another file): the tools resolve every
+  ``$ref`` in the document, so such a value is removed from the copy, never resolved;
+* security requirements naming a scheme ``components.securitySchemes`` does not define: the name
+  is dropped from the requirement, and a requirement left with no scheme is dropped entirely.
+
+An operation without ``responses`` (3.1 allows it, 3.0 does not) gets a ``default`` one. Each
+change is reported as a note for the generated READMEs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generators.errors import pointer
+from generators.operation_ids import METHODS
+
+
+def served_document(document: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """``document`` without extension references and undefined security schemes, and the notes."""
+    notes: list[str] = []
+    cleaned = _without_extension_refs(document, "", notes)
+    defined = set(((cleaned.get("components") or {}).get("securitySchemes") or {}).keys())
+    if "security" in cleaned:
+        cleaned["security"] = _requirements(cleaned["security"], defined, "/security", notes)
+    for path, item in (cleaned.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        for method in METHODS:
+            op = item.get(method)
+            if isinstance(op, dict) and not op.get("responses"):
+                op["responses"] = {"default": {"description": "No response documented by the spec."}}
+                notes.append(f"`{method.upper()} {path}` documents no response; the mock answers 200.")
+            if isinstance(op, dict) and "security" in op:
+                where = pointer("paths", path, method, "security")
+                op["security"] = _requirements(op["security"], defined, where, notes)
+    return cleaned, tuple(notes)
+
+
+def _requirements(requirements: Any, defined: set[str], where: str, notes: list[str]) -> Any:
+    if not isinstance(requirements, list):
+        return requirements
+    kept = []
+    for requirement in requirements:
+        if not isinstance(requirement, dict):
+            continue
+        unknown = sorted(set(requirement) - defined)
+        if unknown:
+            notes.append(
+                f"`{where}` names the undefined security scheme(s) {', '.join(unknown)}; they are ignored."
+            )
+            if len(unknown) == len(requirement):
+                continue  # nothing left to satisfy: dropped, not turned into "no credentials" ({})
+        kept.append({k: v for k, v in requirement.items() if k in defined})
+    return kept
+
+
+def _holds_ref(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "$ref" in node or any(_holds_ref(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_holds_ref(v) for v in node)
+    return False
+
+
+def _without_extension_refs(node: Any, where: str, notes: list[str], names: bool = False) -> Any:
+    """``names``: the keys of ``node`` are property names (``properties``), not fields."""
+    if isinstance(node, list):
+        return [_without_extension_refs(v, f"{where}/{i}", notes) for i, v in enumerate(node)]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        here = f"{where}{pointer(key)}"
+        if not names and key == "properties":
+            out[key] = _without_extension_refs(value, here, notes, names=True)
+            continue
+        if not names and key.startswith("x-") and _holds_ref(value):
+            notes.append(f"The extension `{here}` holds a `$ref`; it is left out of the served copy.")
+            continue
+        out[key] = _without_extension_refs(value, here, notes)
+    return out
+
+
+UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+def request_document(document: dict[str, Any]) -> dict[str, Any]:
+    """The copy Connexion validates requests with in the generated mock.
+
+    Connexion's validator does not know that a ``readOnly`` property is never sent, nor the
+    ``uuid`` format: ``readOnly`` names leave ``required`` lists, and uuid strings get the pattern
+    that says what a uuid is (so an empty string is refused). Responses are not validated by it.
+    """
+    return _for_requests(document)  # type: ignore[no-any-return]
+
+
+def _for_requests(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_for_requests(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: v if k.startswith("x-") else _for_requests(v) for k, v in node.items()}
+    props = out.get("properties")
+    if isinstance(props, dict) and isinstance(out.get("required"), list):
+        read_only = {n for n, p in props.items() if isinstance(p, dict) and p.get("readOnly")}
+        if read_only:
+            out["required"] = [n for n in out["required"] if n not in read_only]
+            if not out["required"]:
+                del out["required"]
+    if out.get("format") == "uuid" and out.get("type") == "string" and "pattern" not in out:
+        out["pattern"] = UUID_PATTERN
+    return out
+
+
+def json_request_bodies(document: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A copy whose request bodies offer only their JSON media types where JSON is among them.
+
+    The generated mock stores JSON and answers 415 to the rest; the suite sends what it serves.
+    """
+    notes: list[str] = []
+    paths: dict[str, Any] = {}
+    for path, item in (document.get("paths") or {}).items():
+        new_item = dict(item) if isinstance(item, dict) else item
+        for method in METHODS:
+            op = item.get(method) if isinstance(item, dict) else None
+            body = op.get("requestBody") if isinstance(op, dict) else None
+            content = body.get("content") if isinstance(body, dict) else None
+            if not isinstance(op, dict) or not isinstance(body, dict) or not isinstance(content, dict):
+                continue
+            json_types = [t for t in content if _is_json(t)]
+            if json_types and len(json_types) < len(content):
+                others = ", ".join(t for t in content if t not in json_types)
+                notes.append(f"`{method.upper()} {path}`: the suite sends JSON bodies only, not {others}.")
+                new_body = {**body, "content": {t: content[t] for t in json_types}}
+                new_item[method] = {**op, "requestBody": new_body}
+        paths[path] = new_item
+    return ({**document, "paths": paths}, tuple(notes)) if notes else (document, ())
+
+
+def _is_json(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
