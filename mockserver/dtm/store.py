@@ -22,11 +22,12 @@ from mockserver.dtm.expressions import RollupFn
 from mockserver.dtm.models import Problem, merge_update, raise_problems, validate_model
 from mockserver.dtm.records import AssetInstance, AssetInstanceDoc, AssetModelDoc, InstanceDraft, Rendered
 from mockserver.dtm.registry import EffectiveModel, ModelRegistry
-from mockserver.dtm.rollups import rollup_function
+from mockserver.dtm.rollups import RollupCache, rollup_function
 from mockserver.dtm.tree import InstanceTree, descendants
 from mockserver.errors import Conflict, NotFound, ValidationError
 from mockserver.ids import IdFactory, is_server_id
 from mockserver.measurements.filters import MeasurementFilter
+from mockserver.measurements.index import SeriesRun
 from mockserver.measurements.rows import StoredMeasurements
 from mockserver.measurements.series import SeriesAnswer, SeriesQuery
 from mockserver.paging import PageRequest
@@ -47,11 +48,12 @@ class Inventory(Protocol):
 class Measurements(Protocol):
     """What the DTM roll-ups need from the measurement store."""
 
-    def select(self, f: MeasurementFilter, *, revert: bool = False) -> Sequence[dict[str, Any]]: ...
     def page_stored(
         self, f: MeasurementFilter, revert: bool, request: PageRequest
     ) -> tuple[StoredMeasurements, int]: ...
     def series(self, q: SeriesQuery) -> SeriesAnswer: ...
+    def series_runs(self, sources: Iterable[str], fragment: str, series: str) -> list[SeriesRun]: ...
+    def subscribe(self, listener: Any) -> None: ...
 
 
 class Alarms(Protocol):
@@ -78,7 +80,10 @@ class DtmStore:
         self._created_mos: set[str] = set()
         self._ids = IdFactory()
         self._lock = threading.RLock()
+        self._rollups = RollupCache()
         inventory.add_delete_guard(self._guard_managed_object)
+        if measurements is not None:
+            measurements.subscribe(self._forget_rollups)
 
     # ----------------------------------------------------------------- whole store
     @contextmanager
@@ -93,6 +98,12 @@ class DtmStore:
             self._models.clear()
             self._tree.clear()
             self._created_mos.clear()
+            self._rollups.forget()
+
+    def _forget_rollups(self, *_: object) -> None:
+        """A measurement was created or deleted: the cached roll-up summaries are stale."""
+        with self._lock:
+            self._rollups.forget()
 
     def counts(self) -> dict[str, int]:
         """How many models and instances the store holds (the admin endpoints report it)."""
@@ -334,7 +345,7 @@ class DtmStore:
     def _rollup_for(self, instance_id: str, records: Mapping[str, AssetInstance]) -> RollupFn | None:
         if self.measurements is None:
             return None
-        return rollup_function(self.measurements.select, lambda: _scope(records, instance_id))
+        return rollup_function(self.measurements, self._rollups, lambda: _scope(records, instance_id))
 
     def _check_link(self, mo: str | None, instance_id: str | None) -> None:
         linked = None if mo is None else self._tree.linked(mo)
