@@ -22,6 +22,7 @@ from mockserver.dtm import import_cli
 from mockserver.errors import MockError
 from mockserver.http.config import DEFAULT_MAX_BODY_BYTES, DEFAULT_SPEC_DIR, MockConfig
 from mockserver.http.faults import FaultBook, parse_latency
+from mockserver.http.header_limits import DEFAULT_HEADER_TIMEOUT_S, header_limited_h11
 from mockserver.seed import read_seed_file
 from mockserver.users import DEFAULT_USER, UserDirectory, UsersFileError, load_users_file
 
@@ -109,6 +110,14 @@ def _add_double_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"largest request line + headers; larger ones get 400 (default {DEFAULT_MAX_HEADER_BYTES})",
     )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=DEFAULT_HEADER_TIMEOUT_S,
+        metavar="SECONDS",
+        help="a request's headers must arrive within this time, else 408 and the connection closes "
+        f"(default {DEFAULT_HEADER_TIMEOUT_S:g})",
+    )
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -143,7 +152,9 @@ def _serve(args: argparse.Namespace) -> int:
         uvicorn.Config(
             app,
             log_level=args.log_level,
-            http="h11",  # h11 bounds the request line and headers; httptools does not
+            # h11 bounds the request line and headers (httptools does not); the header read
+            # deadline is ours (mockserver/http/header_limits.py).
+            http=header_limited_h11(args.header_timeout),
             h11_max_incomplete_event_size=args.max_header_bytes,
         )
     )

@@ -158,3 +158,45 @@ def test_the_readme_mock_examples_run_as_written(tmp_path: Path) -> None:
     assert '"loaded":{"users":1,"managedObjects":1,"measurements":2,"alarms":0}' in result.stdout
     assert "HTTP/1.1 503" in result.stdout
     assert '"fired":1' in result.stdout
+
+
+def read_answer(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_a_header_section_not_finished_in_time_gets_408_and_the_connection_closes(tmp_path: Path) -> None:
+    process, port, _ = start(tmp_path, "--header-timeout", "0.5")
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(b"GET /inventory/managedObjects HTTP/1.1\r\nHost: mock\r\nX-Slow: ")
+            answer = read_answer(sock)
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            # A finished request, then a second one left half-sent on the same connection.
+            sock.sendall(b"GET /nothing HTTP/1.1\r\nHost: mock\r\n\r\nGET /nothing HTTP/1.1\r\n")
+            kept_alive = read_answer(sock)
+    finally:
+        stop(process)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 ")
+    assert json.loads(body)["message"] == "The request's header section was not complete within 0.5 s."
+    assert kept_alive.startswith(b"HTTP/1.1 404 ") and b"HTTP/1.1 408 " in kept_alive
+
+
+def test_a_header_section_over_the_limit_gets_400_in_the_error_shape(tmp_path: Path) -> None:
+    process, port, _ = start(tmp_path, "--max-header-bytes", "4096")
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: mock\r\nX-Big: " + b"a" * 8192)
+            answer = read_answer(sock)
+        small = request(port, "GET", "/", headers={"X-Big": "a" * 1000})
+    finally:
+        stop(process)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert b"content-type: application/vnd.com.nsn.cumulocity.error+json" in head.lower()
+    assert "at most 4096 bytes" in json.loads(body)["message"]
+    assert small[0] == 200
