@@ -85,15 +85,12 @@ class MockState:
     def load_seed(self, data: Mapping[str, Any]) -> dict[str, int]:
         """Add a seed document (see :mod:`mockserver.seed`); raises SeedError naming a bad entry.
 
-        All or nothing: the seed is first tried on a scratch state holding this state's users
-        and managed-object ids. Asset models and instances are tried there only while this
-        state holds none (a seed may refer to existing ones, which the scratch lacks).
+        All or nothing: the seed is first tried on a scratch state holding this state's users,
+        managed-object ids, asset models and instances; only a seed the trial accepts is loaded.
         """
-        trial = dict(data)
-        if sum(self.dtm.counts().values()):
-            trial.pop("assetModels", None)
-            trial.pop("assetInstances", None)
-        self._scratch().apply_seed(trial)
+        scratch = self._scratch()
+        scratch.dtm.copy_from(self.dtm)
+        scratch.apply_seed(data)
         return self.apply_seed(data)
 
     def apply_seed(self, data: Mapping[str, Any]) -> dict[str, int]:

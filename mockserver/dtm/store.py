@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any
 
 from mockserver.alarms import AlarmFilter, StoredAlarm
 from mockserver.dtm import instances as rules
 from mockserver.dtm.expressions import RollupFn
 from mockserver.dtm.models import Problem, merge_update, raise_problems, validate_model
+from mockserver.dtm.ports import Alarms, Inventory, Measurements
 from mockserver.dtm.records import AssetInstance, AssetInstanceDoc, AssetModelDoc, InstanceDraft, Rendered
 from mockserver.dtm.registry import EffectiveModel, ModelRegistry
 from mockserver.dtm.rollups import RollupCache, rollup_function
@@ -27,40 +28,12 @@ from mockserver.dtm.tree import InstanceTree, descendants
 from mockserver.errors import Conflict, NotFound, ValidationError
 from mockserver.ids import IdFactory, is_server_id
 from mockserver.measurements.filters import MeasurementFilter
-from mockserver.measurements.index import SeriesRun
 from mockserver.measurements.rows import StoredMeasurements
 from mockserver.measurements.series import SeriesAnswer, SeriesQuery
 from mockserver.paging import PageRequest
 
 RESOURCE = "dtm"
 ASSET_MO_TYPE = "c8y_DtmAsset"
-
-
-class Inventory(Protocol):
-    """What the DTM needs from the inventory store."""
-
-    def create(self, doc: dict[str, Any], *, owner: str) -> dict[str, Any]: ...
-    def exists(self, id: str) -> bool: ...
-    def delete(self, id: str) -> None: ...
-    def add_delete_guard(self, guard: Any) -> None: ...
-
-
-class Measurements(Protocol):
-    """What the DTM roll-ups need from the measurement store."""
-
-    def page_stored(
-        self, f: MeasurementFilter, revert: bool, request: PageRequest
-    ) -> tuple[StoredMeasurements, int]: ...
-    def series(self, q: SeriesQuery) -> SeriesAnswer: ...
-    def series_runs(self, sources: Iterable[str], fragment: str, series: str) -> list[SeriesRun]: ...
-    def subscribe(self, listener: Any) -> None: ...
-
-
-class Alarms(Protocol):
-    """What the alarm roll-up and the instances' active alarm counts need from the alarm store."""
-
-    def page(self, f: AlarmFilter, request: PageRequest) -> tuple[list[StoredAlarm], int | None]: ...
-    def active_counts(self, sources: Iterable[str]) -> dict[str, int]: ...
 
 
 NO_ACTIVE_ALARMS = {"critical": 0, "major": 0, "minor": 0, "warning": 0}
@@ -103,6 +76,14 @@ class DtmStore:
     def _forget_rollups(self, *_: object) -> None:
         """A measurement was created or deleted: the cached roll-up summaries are stale."""
         with self._lock:
+            self._rollups.forget()
+
+    def copy_from(self, other: DtmStore) -> None:
+        """Hold what ``other`` holds (a seed's trial run starts from the live models and instances)."""
+        with other._lock, self._lock:
+            self._models, self._tree = other._models.copy(), other._tree.copy()
+            self._created_mos = set(other._created_mos)
+            self._ids.observe(other._ids.upcoming - 1)
             self._rollups.forget()
 
     def counts(self) -> dict[str, int]:

@@ -66,6 +66,39 @@ def test_a_refused_seed_changes_nothing(mock: Mock, hook: str) -> None:
     assert mock.client.get("/inventory/managedObjects", auth=("new", "pw")).status_code == 401
 
 
+@pytest.mark.parametrize("hook", ["/_mock/seed", "/_mock/reset"])
+def test_a_seed_refused_for_its_asset_instances_changes_nothing_dtm_included(mock: Mock, hook: str) -> None:
+    kept = {
+        "assetModels": [{"id": "70", "name": "Pump"}],
+        "assetInstances": [{"modelId": "70", "name": "p1"}],
+    }
+    mock.client.post("/_mock/seed", json=kept, headers=TOKEN)
+    before = mock.client.get("/_mock/state", headers=TOKEN).json()["counts"]
+    bad = {
+        "managedObjects": [{"name": "new device"}],
+        "assetModels": [{"id": "7100", "name": "Valve"}],
+        # The second instance names a model of the live state (70, gone after a reset), the
+        # third a model that does not exist: the whole body is refused, the live state kept.
+        "assetInstances": [
+            {"modelId": "7100", "name": "v1"},
+            {"modelId": "70", "name": "p2"},
+            {"modelId": "99"},
+        ],
+    }
+    assert_error(mock.client.post(hook, json=bad, headers=TOKEN), 422, "mock/validationError")
+    assert mock.client.get("/_mock/state", headers=TOKEN).json()["counts"] == before
+    names = [
+        m["name"] for m in mock.client.get("/service/dtm/asset-models", auth=ADMIN).json()["assetModels"]
+    ]
+    assert names == ["Pump"]
+    if hook == "/_mock/reset":
+        return
+    good = {**bad, "assetInstances": bad["assetInstances"][:2]}
+    loaded = mock.client.post("/_mock/seed", json=good, headers=TOKEN)
+    assert loaded.status_code == 200, loaded.text
+    assert loaded.json()["counts"]["assetInstances"] == before["assetInstances"] + 2
+
+
 def test_a_seed_may_refer_to_an_existing_device(mock: Mock) -> None:
     mock.client.post("/_mock/seed", json={"managedObjects": [{"id": "8"}]}, headers=TOKEN)
     answer = mock.client.post("/_mock/seed", json={"measurements": [measurement("8")]}, headers=TOKEN)
