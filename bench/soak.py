@@ -103,7 +103,19 @@ def main() -> int:
     total = int(os.environ.get("SOAK_REQUESTS", "100000"))
     seconds = float(os.environ.get("HOSTILE_SECONDS", "5"))
     port = free_port()
-    argv = [sys.executable, "-m", "mockserver", "--host", "127.0.0.1", "--port", str(port)]
+    # The slow connections must stay open through the three hostile runs: a header deadline
+    # longer than the run (the default, 10 s, would close them, which is what it is for).
+    argv = [
+        sys.executable,
+        "-m",
+        "mockserver",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--header-timeout",
+        "300",
+    ]
     with _running("mock", argv, port, None, deadline_s=60) as server:
         samples, rate = soak(server.base_url, server.pid, total)
         growth = samples[-1] / samples[0] - 1
