@@ -52,7 +52,7 @@ contracts: $(STAMP)
 	@test -n "$(BASE_URL)" || { echo "usage: make contracts BASE_URL=http://host:port [API=all] [PROFILE=ci]"; exit 2; }
 	$(BIN)/python -m contracts run --base-url $(BASE_URL) --api $(API) --profile $(PROFILE) $(CONTRACT_ARGS)
 
-# The ci profile against the mock with ten seeds (`make test` runs two of them); about 2 min each.
+# The ci profile against the mock with ten seeds (`make test` runs seed 0, and seed 4 over foreign data); about 2 min each.
 contracts-seeds: $(STAMP)
 	CONTRACT_SEEDS=0,1,2,3,4,5,6,7,8,9 $(BIN)/python -m pytest tests/contracts/test_contracts_cli.py -k finds_the_mock_conformant -p no:randomly
 

@@ -12,6 +12,7 @@ settings.register_profile(
     max_examples=50,
     deadline=None,
     derandomize=True,
+    stateful_step_count=20,  # 50 examples x 20 steps per state machine; `thorough` keeps 50 steps
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )

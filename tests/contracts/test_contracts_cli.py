@@ -19,8 +19,9 @@ from contracts.client import Client, Credentials
 ROOT = Path(__file__).resolve().parents[2]
 
 
-SEEDS = [int(s) for s in os.environ.get("CONTRACT_SEEDS", "0,1").split(",")]
-"""`make test` proves two seeds; `make contracts-seeds` runs ten (CONTRACT_SEEDS=0,...,9)."""
+SEEDS = [int(s) for s in os.environ.get("CONTRACT_SEEDS", "0").split(",")]
+"""`make test` proves seed 0 here and seed 4 over foreign data (test_contracts_safety.py);
+`make contracts-seeds` runs ten (CONTRACT_SEEDS=0,...,9)."""
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda s: f"seed{s}")

@@ -2,7 +2,8 @@
 """The options and the Hypothesis profiles of this contract suite.
 
 Profiles (HYPOTHESIS_PROFILE): ``dev`` (default), ``ci`` (derandomized; CONTRACT_MAX_EXAMPLES
-examples per operation, 10 unless set) and ``thorough``. Credentials: ``--auth user:password``
+examples per operation, 10 unless set) and ``thorough``. ``CONTRACT_SHRINK=0`` reports a failing
+example as found, without shrinking it to a minimal one (much faster when a run is only a gate). Credentials: ``--auth user:password``
 (Basic), ``--token T`` (Bearer, also OAuth2 and OpenID Connect), ``--header 'Name: value'``
 (API keys and anything else, repeatable); ``--auth`` wins over ``--token``. A run in which no operation ever answered 2xx fails:
 it checked error answers only (wrong credentials, wrong base URL).
@@ -15,9 +16,11 @@ import os
 import sys
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
-settings.register_profile("dev", max_examples=25, deadline=None, stateful_step_count=10)
+SHRINK = os.environ.get("CONTRACT_SHRINK", "1") != "0"
+PHASES = tuple(phase for phase in Phase if SHRINK or phase is not Phase.shrink)
+settings.register_profile("dev", phases=PHASES, max_examples=25, deadline=None, stateful_step_count=10)
 settings.register_profile(
     "ci",
     max_examples=int(os.environ.get("CONTRACT_MAX_EXAMPLES", "10")),
@@ -26,8 +29,9 @@ settings.register_profile(
     derandomize=True,
     database=None,
     suppress_health_check=list(HealthCheck),
+    phases=PHASES,
 )
-settings.register_profile("thorough", max_examples=500, deadline=None, stateful_step_count=50)
+settings.register_profile("thorough", phases=PHASES, max_examples=500, deadline=None, stateful_step_count=50)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
