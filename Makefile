@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 mock: $(STAMP)
-	$(BIN)/python -m mockserver --host $(HOST) --port $(PORT) $(if $(SEED),--seed $(SEED)) $(if $(USERS),--users $(USERS))
+	$(BIN)/python -m mockserver --host $(HOST) --port $(PORT) $(if $(SEED),--seed $(SEED)) $(if $(USERS),--users $(USERS)) $(if $(FAULTS),--faults $(FAULTS)) $(MOCK_ARGS)
 
 # The official JS client (@c8y/client, pinned in tests/js) for tests/integration/test_official_js_client.py.
 JS_STAMP := tests/js/node_modules/.stamp

@@ -19,9 +19,14 @@ IdType = Literal["integer", "digits", "uuid"]
 ID_TYPES: tuple[IdType, ...] = ("integer", "digits", "uuid")
 
 
+# Far beyond any id the mock hands out, and below the 4300 digits ``int()`` accepts: a longer
+# string of digits names nothing the server could have created (404, never a 500).
+MAX_ID_DIGITS = 1000
+
+
 def is_server_id(value: object) -> TypeGuard[str]:
     """True for a string such as ``"42"`` that could name a resource the server created."""
-    return isinstance(value, str) and value.isascii() and value.isdigit()
+    return isinstance(value, str) and 0 < len(value) <= MAX_ID_DIGITS and value.isascii() and value.isdigit()
 
 
 class IdFactory:

@@ -34,7 +34,7 @@ from mockserver.errors import MockError, ValidationError
 from mockserver.ids import is_server_id
 from mockserver.inventory import InventoryStore
 from mockserver.measurements import MeasurementStore
-from mockserver.users import UserDirectory, UsersFileError
+from mockserver.users import UserDirectory, UsersFileError, parse_user
 
 SECTIONS = ("users", "tokens", "managedObjects", "measurements", "alarms", "assetModels", "assetInstances")
 SEED_OWNER = "admin"
@@ -72,11 +72,15 @@ def parse_seed_text(text: str | bytes, *, source: str = "the seed") -> dict[str,
         return {}
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise SeedError(f"{source} nests too deeply to be a seed document.") from None
     except ValueError:
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise SeedError(f"{source} is neither valid JSON nor valid YAML: {exc}") from None
+        except RecursionError:
+            raise SeedError(f"{source} nests too deeply to be a seed document.") from None
     return check_seed(data, source=source)
 
 
@@ -114,11 +118,31 @@ def check_seed(data: Any, *, source: str = "the seed") -> dict[str, Any]:
     return dict(data)
 
 
+def _refuse_replacing_users(users: UserDirectory, data: Mapping[str, Any]) -> None:
+    """A seed may add users and repeat one exactly, never change an existing user or token."""
+    for index, entry in enumerate(data.get("users", [])):
+        try:
+            user = parse_user(entry, where=f"users[{index}]")
+        except UsersFileError as exc:
+            raise SeedError(f"Seed users: {exc}") from None
+        known = users.find(user.tenant, user.username)
+        if known is not None and known != user:
+            raise SeedError(
+                f"users[{index}] would replace the credentials or roles of the existing user "
+                f"{user.tenant}/{user.username}; a seed never changes an existing user."
+            )
+    known_tokens = users.tokens()
+    for token in data.get("tokens", {}):
+        if str(token) in known_tokens:
+            raise SeedError(f"tokens[{str(token)[:40]!r}] already exists; a seed never reassigns a token.")
+
+
 def load_seed(state: SeedStores, data: Mapping[str, Any]) -> dict[str, int]:
     """Add a checked seed document to the stores; returns how many entries of each section loaded."""
     data = check_seed(data)
     loaded: dict[str, int] = {}
     if "users" in data or "tokens" in data:
+        _refuse_replacing_users(state.users, data)
         try:
             state.users.load({"users": data.get("users", []), "tokens": data.get("tokens", {})})
         except UsersFileError as exc:

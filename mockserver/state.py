@@ -53,8 +53,11 @@ class MockState:
     def reset(self, seed: Mapping[str, Any] | None = None) -> dict[str, int]:
         """Empty every store, restore the configured users, then load ``seed`` if given.
 
-        Ids keep counting up across resets (never reused).
+        Ids keep counting up across resets (never reused). All or nothing: the seed is first
+        loaded into a scratch state, so a refused seed leaves this state as it was.
         """
+        if seed:
+            MockState(self._configured_directory()).load_seed(seed)
         self.realtime.clear()
         self.dtm.clear()
         self.measurements.clear()
@@ -68,8 +71,30 @@ class MockState:
             self.users.add_token(token, user)
         return self.load_seed(seed) if seed else {}
 
+    def _configured_directory(self) -> UserDirectory:
+        users, tokens = self._configured_users
+        return UserDirectory(users, tokens)
+
+    def _scratch(self) -> MockState:
+        """A state with this one's users and managed-object ids, to try a seed on first."""
+        scratch = MockState(UserDirectory(self.users.users(), self.users.tokens()))
+        for mo in self.inventory.select():
+            scratch.inventory.create({}, owner="admin", preset_id=str(mo["id"]))
+        return scratch
+
     def load_seed(self, data: Mapping[str, Any]) -> dict[str, int]:
-        """Add a seed document (see :mod:`mockserver.seed`); raises SeedError naming a bad entry."""
+        """Add a seed document (see :mod:`mockserver.seed`); raises SeedError naming a bad entry.
+
+        All or nothing: the seed is first tried on a scratch state holding this state's users,
+        managed-object ids, asset models and instances; only a seed the trial accepts is loaded.
+        """
+        scratch = self._scratch()
+        scratch.dtm.copy_from(self.dtm)
+        scratch.apply_seed(data)
+        return self.apply_seed(data)
+
+    def apply_seed(self, data: Mapping[str, Any]) -> dict[str, int]:
+        """Load a seed document without the trial run (the trial itself uses this)."""
         return load_seed(
             SeedStores(self.users, self.inventory, self.measurements, self.alarms, self.dtm), data
         )

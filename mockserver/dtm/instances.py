@@ -17,6 +17,7 @@ from mockserver.dtm.expressions import (
     RollupFn,
     compile_cached,
 )
+from mockserver.dtm.language import READ_STEP_BUDGET, STEP_BUDGET
 from mockserver.dtm.models import Problem
 from mockserver.dtm.records import AssetInstance, AssetInstanceDoc, InstanceDraft
 from mockserver.dtm.registry import EffectiveModel, ModelRegistry, id_order
@@ -138,43 +139,35 @@ def allowed_child(parent_model: EffectiveModel, child_chain: tuple[str, ...]) ->
     return any(mid in parent_model.allowed_subtypes for mid in child_chain)
 
 
+READ_BUDGET_SPENT = (
+    f"The read's budget of {READ_STEP_BUDGET:,} evaluation steps for all smart functions together is spent."
+)
+
+
 def compute(
     model: EffectiveModel, properties: Mapping[str, Any], rollup: RollupFn | None
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Every smart function's value (or null) and the error sentence of each failed one."""
     computed: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    left = READ_STEP_BUDGET
     for name, source in model.smart_functions.items():
+        env = EvalContext(properties, rollup, step_budget=min(STEP_BUDGET, left))
         try:
-            value = compile_cached(source).evaluate(EvalContext(properties, rollup))
+            value = compile_cached(source).evaluate(env)
         except (ExpressionEvaluationError, ExpressionSyntaxError) as exc:
             computed[name] = None
-            errors[name] = exc.message
-            continue
+            # The read's budget is smaller than a function's own, so an overrun is the read's.
+            errors[name] = READ_BUDGET_SPENT if env.steps > env.step_budget else exc.message
         except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:
             # A guard against gaps in the walker's own checks: report, never a 500.
             computed[name] = None
             errors[name] = f"The smart function failed: {type(exc).__name__}."
-            continue
-        computed[name] = value
+        else:
+            computed[name] = value
+        finally:
+            left = max(0, left - env.steps)
     return computed, errors
-
-
-def aggregate(function: str, values: list[float]) -> float | int | None:
-    """A roll-up aggregate over series values; no data -> null (latest/min/max/avg) or 0."""
-    if function == "count":
-        return len(values)
-    if function == "sum":
-        return sum(values) if values else 0
-    if not values:
-        return None
-    if function == "latest":
-        return values[-1]
-    if function == "min":
-        return min(values)
-    if function == "max":
-        return max(values)
-    return sum(values) / len(values)
 
 
 def render(record: AssetInstance, model: EffectiveModel, rollup: RollupFn | None) -> AssetInstanceDoc:

@@ -16,6 +16,8 @@ MAX_SOURCE_LENGTH = 1000
 MAX_NESTING = 32
 MAX_NODES = 200
 STEP_BUDGET = 10_000
+# Steps all smart functions of one instance read may take together (one read cannot hold the server).
+READ_STEP_BUDGET = 3_000
 MAX_EXPONENT = 64
 MAX_MAGNITUDE = 1e300
 MAX_STRING_LENGTH = 10_000

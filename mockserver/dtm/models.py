@@ -216,11 +216,23 @@ def _id_list(raw: Any, path: str, known: Collection[str], problems: list[Problem
     return [v for v in raw if isinstance(v, str)]
 
 
+# Smart functions per model (each is evaluated on every read of an instance).
+MAX_SMART_FUNCTIONS = 50
+
+
 def _smart_functions(raw: Any, problems: list[Problem]) -> list[SmartFunctionDoc]:
     if raw is None:
         return []
     if not isinstance(raw, list):
         problems.append(("smartFunctions", f"smartFunctions must be an array, got {json_kind(raw)}."))
+        return []
+    if len(raw) > MAX_SMART_FUNCTIONS:
+        problems.append(
+            (
+                "smartFunctions",
+                f"A model may have at most {MAX_SMART_FUNCTIONS} smart functions, got {len(raw)}.",
+            )
+        )
         return []
     result: list[SmartFunctionDoc] = []
     seen: set[str] = set()

@@ -252,3 +252,9 @@ class ModelRegistry:
     def clear(self) -> None:
         self._models.clear()
         self._effective.clear()
+
+    def copy(self) -> ModelRegistry:
+        """An independent registry holding the same (frozen) models."""
+        twin = ModelRegistry()
+        twin._models = dict(self._models)
+        return twin

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from mockserver.alarms import AlarmFilter, StoredAlarm
 from mockserver.dtm import instances as rules
-from mockserver.dtm.expressions import RollupFn, Value
+from mockserver.dtm.expressions import RollupFn
 from mockserver.dtm.models import Problem, merge_update, raise_problems, validate_model
+from mockserver.dtm.ports import Alarms, Inventory, Measurements
 from mockserver.dtm.records import AssetInstance, AssetInstanceDoc, AssetModelDoc, InstanceDraft, Rendered
 from mockserver.dtm.registry import EffectiveModel, ModelRegistry
+from mockserver.dtm.rollups import RollupCache, rollup_function
 from mockserver.dtm.tree import InstanceTree, descendants
 from mockserver.errors import Conflict, NotFound, ValidationError
 from mockserver.ids import IdFactory, is_server_id
@@ -30,36 +31,9 @@ from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.rows import StoredMeasurements
 from mockserver.measurements.series import SeriesAnswer, SeriesQuery
 from mockserver.paging import PageRequest
-from mockserver.timeutil import now_utc
 
 RESOURCE = "dtm"
 ASSET_MO_TYPE = "c8y_DtmAsset"
-
-
-class Inventory(Protocol):
-    """What the DTM needs from the inventory store."""
-
-    def create(self, doc: dict[str, Any], *, owner: str) -> dict[str, Any]: ...
-    def exists(self, id: str) -> bool: ...
-    def delete(self, id: str) -> None: ...
-    def add_delete_guard(self, guard: Any) -> None: ...
-
-
-class Measurements(Protocol):
-    """What the DTM roll-ups need from the measurement store."""
-
-    def select(self, f: MeasurementFilter, *, revert: bool = False) -> Sequence[dict[str, Any]]: ...
-    def page_stored(
-        self, f: MeasurementFilter, revert: bool, request: PageRequest
-    ) -> tuple[StoredMeasurements, int]: ...
-    def series(self, q: SeriesQuery) -> SeriesAnswer: ...
-
-
-class Alarms(Protocol):
-    """What the alarm roll-up and the instances' active alarm counts need from the alarm store."""
-
-    def page(self, f: AlarmFilter, request: PageRequest) -> tuple[list[StoredAlarm], int | None]: ...
-    def active_counts(self, sources: Iterable[str]) -> dict[str, int]: ...
 
 
 NO_ACTIVE_ALARMS = {"critical": 0, "major": 0, "minor": 0, "warning": 0}
@@ -79,7 +53,10 @@ class DtmStore:
         self._created_mos: set[str] = set()
         self._ids = IdFactory()
         self._lock = threading.RLock()
+        self._rollups = RollupCache()
         inventory.add_delete_guard(self._guard_managed_object)
+        if measurements is not None:
+            measurements.subscribe(self._forget_rollups)
 
     # ----------------------------------------------------------------- whole store
     @contextmanager
@@ -94,6 +71,20 @@ class DtmStore:
             self._models.clear()
             self._tree.clear()
             self._created_mos.clear()
+            self._rollups.forget()
+
+    def _forget_rollups(self, *_: object) -> None:
+        """A measurement was created or deleted: the cached roll-up summaries are stale."""
+        with self._lock:
+            self._rollups.forget()
+
+    def copy_from(self, other: DtmStore) -> None:
+        """Hold what ``other`` holds (a seed's trial run starts from the live models and instances)."""
+        with other._lock, self._lock:
+            self._models, self._tree = other._models.copy(), other._tree.copy()
+            self._created_mos = set(other._created_mos)
+            self._ids.observe(other._ids.upcoming - 1)
+            self._rollups.forget()
 
     def counts(self) -> dict[str, int]:
         """How many models and instances the store holds (the admin endpoints report it)."""
@@ -335,19 +326,7 @@ class DtmStore:
     def _rollup_for(self, instance_id: str, records: Mapping[str, AssetInstance]) -> RollupFn | None:
         if self.measurements is None:
             return None
-        measurements = self.measurements
-
-        def rollup(function: str, fragment: str, series: str, window: int | None) -> Value:
-            f = MeasurementFilter(
-                sources=_scope(records, instance_id),
-                value_fragment_type=fragment,
-                value_fragment_series=series,
-                date_from=None if window is None else now_utc() - timedelta(seconds=window),
-            )
-            values = [m[fragment][series]["value"] for m in measurements.select(f)]
-            return rules.aggregate(function, values)
-
-        return rollup
+        return rollup_function(self.measurements, self._rollups, lambda: _scope(records, instance_id))
 
     def _check_link(self, mo: str | None, instance_id: str | None) -> None:
         linked = None if mo is None else self._tree.linked(mo)

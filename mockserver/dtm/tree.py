@@ -133,6 +133,12 @@ class InstanceTree:
         self._records.clear()
         self._by_managed_object.clear()
 
+    def copy(self) -> InstanceTree:
+        """An independent tree holding the same (frozen) records."""
+        twin = InstanceTree()
+        twin._records, twin._by_managed_object = dict(self._records), dict(self._by_managed_object)
+        return twin
+
     def _attach(self, parent_id: str, child_id: str) -> None:
         parent = self._records[parent_id]
         self._records[parent_id] = parent.with_children((*parent.children, child_id))

@@ -19,13 +19,17 @@ from typing import Any
 
 import yaml
 from connexion import AsyncApp
+from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.options import SwaggerUIOptions
 
 from mockserver.errors import NotImplementedOperation
 from mockserver.http.auth import AccessPolicy
 from mockserver.http.config import MockConfig
+from mockserver.http.double import DoubleSettings
 from mockserver.http.fast import FastRoutes, fast_path_enabled
 from mockserver.http.handlers import build_handlers
+from mockserver.http.handlers.double import DoubleHandlers
+from mockserver.http.journal import Journal
 from mockserver.http.problems import ERROR_HANDLERS
 from mockserver.http.realtime import RealtimeEndpoints
 from mockserver.http.resolver import HandlerResolver
@@ -103,6 +107,32 @@ def load_spec(path: Path) -> dict[str, Any]:
     return document
 
 
+def double_settings(config: MockConfig) -> DoubleSettings:
+    """The journal, fault rules and options of the test-double layer (mockserver/http/double.py)."""
+    double = DoubleSettings(
+        journal=Journal(config.journal_capacity, config.journal_body_bytes),
+        admin_token=config.admin_token,
+        latency_ms=config.latency_ms,
+        access_log=config.access_log,
+        max_url_bytes=config.max_url_bytes,
+    )
+    if config.faults:
+        double.faults.add_all(list(config.faults))
+    return double
+
+
+def _stack(
+    config: MockConfig, state: MockState, policy: AccessPolicy, routes: FastRoutes, double: DoubleSettings
+) -> list[Any]:
+    """The middleware list of :mod:`mockserver.http.stack` with the realtime endpoints added."""
+    stack = middlewares(config, state.users, policy, routes, double)
+    # The realtime paths (CometD, the Notification 2.0 consumer) are answered right inside the
+    # server-error middleware, before Connexion reads a body (see realtime.py).
+    realtime = partial(RealtimeEndpoints, hub=state.realtime, max_body_bytes=config.max_body_bytes)
+    stack.insert(stack.index(ServerErrorMiddleware) + 1, realtime)
+    return stack
+
+
 def create_app(state: MockState | None = None, *, config: MockConfig | None = None) -> AsyncApp:
     """A ready ASGI app over ``state`` (a fresh, empty state by default).
 
@@ -113,21 +143,19 @@ def create_app(state: MockState | None = None, *, config: MockConfig | None = No
     logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
     state = state or MockState()
     config = config or MockConfig()
-    handlers = build_handlers(state)
+    double = double_settings(config)
+    handlers = [*build_handlers(state), DoubleHandlers(double)]
     policy = AccessPolicy.from_handlers(handlers)
     routes = FastRoutes(enabled=fast_path_enabled(config.validate_responses))
-    stack = middlewares(config, state.users, policy, routes)
-    # The realtime paths (CometD, the Notification 2.0 consumer) are answered right inside the
-    # server-error middleware, before Connexion reads a body (see realtime.py).
-    stack.insert(1, partial(RealtimeEndpoints, hub=state.realtime, max_body_bytes=config.max_body_bytes))
     app = AsyncApp(
         __name__,
-        middlewares=stack,
+        middlewares=_stack(config, state, policy, routes, double),
         pythonic_params=True,
         validator_map=validator_map(),
         validate_responses=config.validate_responses,
     )
     specs = ServedSpecs()
+    double.served = lambda: list(specs.served)
     fallback = None if config.require_all_handlers else _not_implemented(specs)
     documents = [(name, config.spec_dir / f"{name}.yaml") for name in PRODUCT_SPECS]
     for name, path in [*documents, ("mock", ADMIN_SPEC)]:
@@ -139,6 +167,7 @@ def create_app(state: MockState | None = None, *, config: MockConfig | None = No
         resolver = HandlerResolver(*handlers, fallback=fallback, spec_name=str(path))
         resolve_all(document, resolver)
         routes.add(load_spec(path), resolver)
+        double.allow.add(document)
         app.add_api(
             document,
             name=name,
@@ -157,5 +186,6 @@ def create_app(state: MockState | None = None, *, config: MockConfig | None = No
     app.mock_fast_path = routes if routes.enabled else None  # hot GETs skip Connexion (fast.py)
     app.mock_specs = specs
     app.mock_state = state
+    app.mock_double = double  # journal and fault rules (mockserver/http/double.py)
     logger.info("Serving %s; missing specs: %s", ", ".join(specs.served) or "no product API", specs.missing)
     return app

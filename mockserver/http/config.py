@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 DEFAULT_MAX_JSON_DEPTH = 64
@@ -30,3 +31,12 @@ class MockConfig:
     # Fail at startup when an operation has no handler; otherwise it answers 501 and is listed
     # in ``app.mock_specs.unimplemented`` (lets a spec land before its handlers).
     require_all_handlers: bool = False
+    # The test-double layer (mockserver/http/double.py): admin token for /_mock (None = open),
+    # global latency in ms (min, max), the access log, the journal ring, fault rules at start.
+    admin_token: str | None = None
+    latency_ms: tuple[int, int] | None = None
+    access_log: bool = False
+    journal_capacity: int = 1000
+    journal_body_bytes: int = 4096
+    max_url_bytes: int = 8192
+    faults: tuple[Any, ...] = ()

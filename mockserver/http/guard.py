@@ -5,6 +5,8 @@ an integer of 5000 digits with a 500, and recursion in a 100,000-deep array cras
 validator. This guard reads the body once, before routing, and answers in Cumulocity's error
 shape:
 
+* a body cut short (the client disconnected, or fewer bytes than ``Content-Length``) -> 400,
+  and nothing reaches a handler, so nothing is stored;
 * more than ``max_body_bytes`` -> 413 (``Content-Length`` checked first, then while reading);
 * a JSON media type whose body is not UTF-8 -> 400;
 * unparseable JSON, ``NaN`` / ``Infinity``, a float that overflows, an integer longer than
@@ -148,12 +150,13 @@ class BodyGuard:
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
         limit = self.max_body_bytes
+        declared: int | None = None
         for name, value in scope["headers"]:
             if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    raise BadRequest(f"Content-Length {value.decode('latin-1')!r} is not a number.") from None
+                text = value.decode("latin-1")
+                if not (text.isascii() and text.isdigit() and len(text) <= 20):
+                    raise BadRequest(f"Content-Length {text[:40]!r} is not a number.") from None
+                declared = int(text)
                 if declared > limit:
                     raise PayloadTooLarge(_too_large(declared, limit))
         chunks: list[bytes] = []
@@ -161,7 +164,7 @@ class BodyGuard:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                break
+                raise BadRequest(_cut_short(size, declared))
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
@@ -169,7 +172,14 @@ class BodyGuard:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
+        if declared is not None and size != declared:
+            raise BadRequest(_cut_short(size, declared))
         return b"".join(chunks)
+
+
+def _cut_short(size: int, declared: int | None) -> str:
+    expected = f"the {declared} bytes its Content-Length declares" if declared is not None else "its end"
+    return f"The request body was cut short after {size} bytes, before {expected}; nothing was stored."
 
 
 def _too_large(size: int, limit: int) -> str:

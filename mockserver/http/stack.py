@@ -1,5 +1,7 @@
 """The ASGI middleware stack of the mock: Connexion's, with seven changes.
 
+0. :class:`~mockserver.http.double.TestDouble` is outermost: URL limit, ``GET /``, the admin
+   token, fault rules, latency and the journal (so even a 500 is journalled).
 1. :class:`~mockserver.http.guard.BodyGuard` sits right after the server-error middleware,
    so Connexion never sees an oversized, non-UTF-8, non-finite or too-deep JSON body.
 2. :class:`~mockserver.http.auth.AuthMiddleware` replaces Connexion's SecurityMiddleware
@@ -36,6 +38,7 @@ from starlette.routing import Mount, Router
 
 from mockserver.http.auth import AccessPolicy, AuthMiddleware
 from mockserver.http.config import MockConfig
+from mockserver.http.double import DoubleSettings, TestDouble
 from mockserver.http.fast import FastReads, FastRoutes
 from mockserver.http.guard import BodyGuard
 from mockserver.http.media import CurrentRequest
@@ -76,9 +79,14 @@ class ChainedSwaggerUIMiddleware(SwaggerUIMiddleware):  # type: ignore[misc]
 
 
 def middlewares(
-    config: MockConfig, users: UserDirectory, policy: AccessPolicy, routes: FastRoutes
+    config: MockConfig,
+    users: UserDirectory,
+    policy: AccessPolicy,
+    routes: FastRoutes,
+    double: DoubleSettings,
 ) -> list[Any]:
     stack: list[Any] = [
+        partial(TestDouble, settings=double),
         ServerErrorMiddleware,
         SlashQuirks,
         partial(BodyGuard, max_body_bytes=config.max_body_bytes, max_depth=config.max_json_depth),

@@ -17,10 +17,18 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, islice
-from typing import Any
+from typing import Any, NamedTuple
 
 # Typecode per extra column: "d" float64 values, "i" int32 codes.
 ExtraTypes = str
+
+
+class SeriesRun(NamedTuple):
+    """One source's points of one series, copies in (time, row) order (epoch µs, rows, values)."""
+
+    times: array[int]
+    rows: array[int]
+    values: array[float]
 
 
 class TimeIndex:

@@ -23,7 +23,7 @@ from mockserver.errors import ValidationError
 from mockserver.ids import IdFactory
 from mockserver.inventory.store import InventoryStore
 from mockserver.measurements.filters import MeasurementFilter
-from mockserver.measurements.index import TimeIndex, merged_rows
+from mockserver.measurements.index import SeriesRun, TimeIndex, merged_rows
 from mockserver.measurements.rows import Interned, Rows, StoredMeasurements
 from mockserver.measurements.series import SeriesAnswer, SeriesColumn, SeriesQuery, aggregate
 from mockserver.measurements.validation import (
@@ -355,6 +355,15 @@ class MeasurementStore:
         lo_t = None if f.date_from is None else to_epoch_us(f.date_from)
         hi_t = None if f.date_to is None else to_epoch_us(f.date_to)
         return merged_rows([self._by_source[code] for code in codes], lo_t, hi_t, revert, start, size)
+
+    def series_runs(self, sources: Iterable[str], fragment: str, series: str) -> list[SeriesRun]:
+        """The points of ``fragment.series`` of each of ``sources`` that has any (DTM roll-ups)."""
+        with self._lock:
+            codes = (self._rows.sources.codes.get(s, -1) for s in sources)
+            found = [i for i in (self._series.get((c, fragment, series)) for c in codes) if i]
+            for index in found:
+                index.flush()
+            return [SeriesRun(i.times[:], i.rows[:], i.extras[0][:]) for i in found]
 
     def series(self, q: SeriesQuery) -> SeriesAnswer:
         """The series answer for ``q`` (see :mod:`mockserver.measurements.series`)."""

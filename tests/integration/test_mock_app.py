@@ -149,9 +149,11 @@ def test_python_m_mockserver_serves_within_two_seconds(tmp_path: Path) -> None:
 def test_every_product_operation_declares_its_roles_and_admin_hooks_are_public() -> None:
     from mockserver.http.app import ADMIN_SPEC, PRODUCT_SPECS, load_spec
     from mockserver.http.auth import AccessPolicy
+    from mockserver.http.double import DoubleSettings
     from mockserver.http.handlers import build_handlers
+    from mockserver.http.handlers.double import DoubleHandlers
 
-    policy = AccessPolicy.from_handlers(build_handlers(MockState()))
+    policy = AccessPolicy.from_handlers([*build_handlers(MockState()), DoubleHandlers(DoubleSettings())])
 
     def operation_ids(path: Path) -> set[str]:
         paths = load_spec(path)["paths"].values()

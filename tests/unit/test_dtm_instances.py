@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,8 +16,10 @@ from mockserver.dtm.store import DtmStore
 from mockserver.errors import Conflict, NotFound, ValidationError
 from mockserver.inventory.store import InventoryStore
 from mockserver.measurements.filters import MeasurementFilter
+from mockserver.measurements.index import SeriesRun
 from mockserver.measurements.rows import StoredMeasurements
 from mockserver.paging import PageRequest
+from mockserver.timeutil import to_epoch_us
 
 
 @dataclass
@@ -24,6 +27,28 @@ class FakeMeasurements:
     """Just enough of the measurement store for roll-ups: select by the filter's fields."""
 
     docs: list[dict[str, Any]] = field(default_factory=list)
+    listeners: list[Callable[[str, dict[str, Any]], None]] = field(default_factory=list)
+
+    def add(self, doc: dict[str, Any]) -> None:
+        self.docs.append(doc)
+        for listener in self.listeners:
+            listener("create", doc)
+
+    def subscribe(self, listener: Callable[[str, dict[str, Any]], None]) -> None:
+        self.listeners.append(listener)
+
+    def series_runs(self, sources: Iterable[str], fragment: str, series: str) -> list[SeriesRun]:
+        runs = []
+        for source in sources:
+            points = sorted(
+                (to_epoch_us(m["time"]), row, m[fragment][series]["value"])
+                for row, m in enumerate(self.docs)
+                if m["source"]["id"] == source and series in m.get(fragment, {})
+            )
+            if points:
+                times, rows, values = zip(*points, strict=True)
+                runs.append(SeriesRun(array("q", times), array("q", rows), array("d", values)))
+        return runs
 
     def select(self, f: MeasurementFilter, *, revert: bool = False) -> Sequence[dict[str, Any]]:
         found = [
@@ -319,7 +344,7 @@ def test_computed_values_and_errors_follow_the_model_and_the_rollup(
     child = store.create_instance({"modelId": models["pump"], "name": "c", "properties": {"serial": "2"}})
     now = datetime.now(UTC)
     for offset, value, source in ((3, 1.0, pump), (2, 2.0, pump), (0, 4.0, child)):
-        measurements.docs.append(
+        measurements.add(
             {
                 "source": {"id": source["managedObjectId"]},
                 "time": now - timedelta(hours=offset),

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mockserver.dtm import csv_import, instances, language, models, registry, values
+from mockserver.dtm import csv_import, instances, language, models, registry, rollups, values
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "spec" / "dtm.yaml").read_text(encoding="utf-8"))
 SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
@@ -84,6 +84,15 @@ def test_the_expression_limits_are_the_specs() -> None:
     assert f"more than {language.MAX_NODES} nodes" in overview
     assert f"exceeds {language.MAX_EXPONENT}" in overview
     assert f"budget of {language.STEP_BUDGET:,} evaluation steps" in overview
+
+
+def test_the_work_limits_of_one_read_are_the_specs() -> None:
+    overview = " ".join(SPEC["info"]["description"].split())
+    assert f"shared budget of {language.READ_STEP_BUDGET:,} evaluation steps" in overview
+    assert f"at most {rollups.MAX_ROLLUP_READS} distinct roll-up series" in overview
+    assert f"declares at most {models.MAX_SMART_FUNCTIONS} smart functions" in overview
+    described = schema("AssetModel/properties/smartFunctions/description")
+    assert described.startswith(f"At most {models.MAX_SMART_FUNCTIONS} ")
 
 
 def test_the_csv_row_limit_is_the_one_the_import_states() -> None:

@@ -16,7 +16,7 @@ def test_ascii_digit_strings_are_ids(value: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["", "\u00b2", "\uff11\uff12", "\u0661", "-1", "1.0", " 1", "1a", 12, None, b"12"],
+    ["", "\u00b2", "\uff11\uff12", "\u0661", "-1", "1.0", " 1", "1a", 12, None, b"12", "9" * 1001],
     ids=[
         "empty",
         "superscript",
@@ -29,6 +29,7 @@ def test_ascii_digit_strings_are_ids(value: str) -> None:
         "int",
         "none",
         "bytes",
+        "1001-digits",
     ],
 )
 def test_everything_else_is_not_an_id(value: object) -> None:
