@@ -69,15 +69,16 @@ class DtmStore:
     """Asset models and instances. Thread-safe (one lock); every answer is a fresh document."""
 
     def __init__(
-        self, inventory: Inventory, measurements: Measurements | None = None, alarms: Alarms | None = None
-    ) -> None:
+        self, inventory: Inventory, measurements: Measurements | None = None, alarms: Alarms | None = None,
+        ids: IdFactory | None = None,
+    ) -> None:  # fmt: skip
         self.inventory = inventory
         self.measurements = measurements
         self.alarms = alarms
         self._models = ModelRegistry()
         self._tree = InstanceTree()
         self._created_mos: set[str] = set()
-        self._ids = IdFactory()
+        self._ids = ids or IdFactory()  # shared by the stores of every tenant (MockState)
         self._lock = threading.RLock()
         inventory.add_delete_guard(self._guard_managed_object)
 

@@ -130,7 +130,7 @@ class BayeuxEngine:
         targets = self.index.match(event.channel)
         for client_id in targets:
             client = self.clients.get(client_id)
-            if client is not None:
+            if client is not None and (event.tenant is None or client.user.tenant == event.tenant):
                 client.queue.put(event)
                 client.signal.fire()
         return len(targets)
