@@ -88,7 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--readonly-password", default=None, help="password of --readonly-user")
     run.add_argument(
-        "--api", choices=["dtm", "measurement", "inventory", "alarm", "realtime", "all"], default="all"
+        "--other-tenant",
+        default=None,
+        help="a second tenant (with --other-user/--other-password): its data must be invisible to the run's",
+    )
+    run.add_argument("--other-user", default=None, help="a user of --other-tenant that may create devices")
+    run.add_argument("--other-password", default=None, help="password of --other-user")
+    run.add_argument(
+        "--api",
+        choices=["dtm", "measurement", "inventory", "alarm", "realtime", "tenant", "all"],
+        default="all",
     )
     run.add_argument(
         "--profile",
@@ -219,6 +228,9 @@ def command_run(args: argparse.Namespace) -> int:
             "token": args.token,
             "readonly_user": args.readonly_user,
             "readonly_password": args.readonly_password,
+            "other_tenant": args.other_tenant,
+            "other_user": args.other_user,
+            "other_password": args.other_password,
         },
     )
     ctx.progress(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
 from mockserver.alarms import AlarmStore

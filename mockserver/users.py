@@ -29,7 +29,6 @@ from mockserver.errors import Unauthorized
 from mockserver.sessions import LoginSessions
 from mockserver.tenancy import DEFAULT_TENANT as DEFAULT_TENANT
 
-
 ALL_ROLES: frozenset[str] = frozenset(
     {
         "ROLE_MEASUREMENT_READ",

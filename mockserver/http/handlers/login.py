@@ -92,7 +92,9 @@ class LoginHandlers:
 
     async def get_current_user_resource(self, user: User) -> Response:
         request = current_request()
-        return json_response(current_user(request.base_url, user), media_type=request.answer_type(CURRENT_USER))
+        return json_response(
+            current_user(request.base_url, user), media_type=request.answer_type(CURRENT_USER)
+        )
 
     async def post_user_logout_resource(self) -> Response:
         credentials = RequestCredentials.from_headers(current_request().headers)
