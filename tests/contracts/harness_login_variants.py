@@ -62,10 +62,16 @@ LOGIN_FAULTS = [
     Fault("loginOptions without OAUTH2_INTERNAL", "LOGIN-1", "LoginOptionMissing", after=only_basic_offered),
     Fault("initRequest without tenant_id", "LOGIN-1", "WrongInitRequest", after=init_request_without_tenant),
     Fault("oauth login sets no XSRF-TOKEN", "LOGIN-2", "LoginCookiesMissing", after=no_xsrf_cookie),
-    Fault("cookie with any X-XSRF-TOKEN", "LOGIN-4", "CookieWithoutXsrfAccepted", patch=any_xsrf_value_accepted),
+    Fault(
+        "cookie with any X-XSRF-TOKEN", "LOGIN-4", "CookieWithoutXsrfAccepted", patch=any_xsrf_value_accepted
+    ),
     Fault("currentUser roles as plain strings", "LOGIN-5", "WrongCurrentUser", after=roles_as_strings),
-    Fault("logout keeps the token working", "LOGIN-6", "LoggedOutTokenAccepted", patch=logout_keeps_the_token),
-    Fault("tenants share one inventory", "TENANT-1", "ForeignObjectVisible", patch=one_world_for_every_tenant),
+    Fault(
+        "logout keeps the token working", "LOGIN-6", "LoggedOutTokenAccepted", patch=logout_keeps_the_token
+    ),
+    Fault(
+        "tenants share one inventory", "TENANT-1", "ForeignObjectVisible", patch=one_world_for_every_tenant
+    ),
     Fault(
         "tenants share their measurements",
         "TENANT-2",
