@@ -65,18 +65,18 @@ class LoginSessions:
 
     def claims(self, token: str) -> dict[str, object]:
         """The verified claims of an open session's token, else :class:`Unauthorized`."""
-        try:
+        try:  # expiry is checked against this instance's clock below, not PyJWT's
             claims: dict[str, object] = jwt.decode(
                 token,
                 self._secret,
                 algorithms=[ALGORITHM],
-                options={"require": ["sub", "ten", "jti", "exp", "xsrfToken"]},
-                leeway=0,
+                options={"require": ["sub", "ten", "jti", "exp", "xsrfToken"], "verify_exp": False},
             )
-        except jwt.ExpiredSignatureError:
-            raise Unauthorized("The access token has expired; log in again.") from None
         except jwt.PyJWTError:
             raise Unauthorized("The access token is not one this server issued.") from None
+        expires = claims["exp"]
+        if not isinstance(expires, int) or expires <= self._clock():
+            raise Unauthorized("The access token has expired; log in again.")
         with self._lock:
             if claims["jti"] not in self._open:
                 raise Unauthorized("The access token was logged out; log in again.")

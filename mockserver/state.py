@@ -26,8 +26,8 @@ from mockserver.ids import IdFactory
 from mockserver.inventory import InventoryStore
 from mockserver.measurements import MeasurementStore
 from mockserver.realtime import RealtimeHub
-from mockserver.seed import SeedStores, load_seed
-from mockserver.tenancy import DEFAULT_TENANT, current_tenant
+from mockserver.seed import SeedStores, check_seed, load_seed
+from mockserver.tenancy import DEFAULT_TENANT, acting_for, current_tenant
 from mockserver.users import UserDirectory
 
 
@@ -133,12 +133,20 @@ class MockState:
         return self.load_seed(seed) if seed else {}
 
     def load_seed(self, data: Mapping[str, Any]) -> dict[str, int]:
-        """Add a seed document (see :mod:`mockserver.seed`) to the current tenant's stores;
-        raises SeedError naming a bad entry."""
+        """Add a seed document (see :mod:`mockserver.seed`): its data sections to the current
+        tenant's stores, each of its ``tenants`` to that tenant's; raises SeedError naming a bad entry.
+        Answers how many entries of each section loaded, every tenant's together."""
+        data = check_seed(data)
         world = self.world()
-        return load_seed(
-            SeedStores(self.users, world.inventory, world.measurements, world.alarms, world.dtm), data
+        own = {key: value for key, value in data.items() if key != "tenants"}
+        loaded = load_seed(
+            SeedStores(self.users, world.inventory, world.measurements, world.alarms, world.dtm), own
         )
+        for tenant, doc in data.get("tenants", {}).items():
+            with acting_for(str(tenant)):
+                for key, count in self.load_seed(doc).items():
+                    loaded[key] = loaded.get(key, 0) + count
+        return loaded
 
     def counts(self) -> dict[str, int]:
         """How many objects the stores of every tenant hold together (the admin endpoints answer this)."""
