@@ -12,7 +12,10 @@ A users file (``--users FILE``, YAML or JSON) looks like::
     tokens:
       abc123: reader            # token -> username (tenant t100), or "t200/reader"
 
-``roles`` may be omitted (no roles) or the string ``ALL`` (every known role).
+``roles`` may be omitted (no roles) or the string ``ALL`` (every known role). A tenant exists by
+having a user: ``{tenant: t200, username: admin, ...}`` makes ``t200``, whose data is its own
+(``mockserver/state.py``). Login sessions of the OAuth internal login are ``sessions``
+(:mod:`mockserver.sessions`); ``reset`` ends them all.
 """
 
 from __future__ import annotations
