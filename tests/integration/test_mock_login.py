@@ -176,3 +176,18 @@ def test_an_unreadable_cookie_header_is_no_credential(mock: Mock) -> None:
     response = mock.client.get("/inventory/managedObjects", headers={"Cookie": 'authorization="unterminated'})
     assert response.status_code == 401
     assert isinstance(httpx.Headers(response.headers).get("www-authenticate"), str)
+
+
+def test_the_access_token_is_accepted_as_the_cometd_ext_token(mock: Mock) -> None:
+    token, _ = login(mock)
+    handshake = [
+        {
+            "channel": "/meta/handshake",
+            "version": "1.0",
+            "supportedConnectionTypes": ["long-polling"],
+            "ext": {"com.cumulocity.authn": {"token": token}},
+        }
+    ]
+    assert mock.client.post("/notification/realtime", json=handshake).json()[0]["successful"] is True
+    mock.client.post("/user/logout", headers={"Authorization": f"Bearer {token}"})
+    assert mock.client.post("/notification/realtime", json=handshake).json()[0]["successful"] is False
