@@ -48,8 +48,8 @@ realtime-n2, login, tenants (or any requirement id prefix such as MEAS-PAGING, A
 LOGIN-). Reports list
 one row per requirement id with the spec sentence it enforces. MEAS-ROLE-2 and DTM-ROLE-2 need
 --readonly-user/--readonly-password
-(a user with read roles only); without them they do not run (not applicable). TENANT-1 and
-TENANT-2 (tenant isolation, --api tenant with the login suite) need --other-tenant/--other-user/
+(a user with read roles only); without them they do not run (not applicable). TENANT-1 to
+TENANT-3 (tenant isolation, --api tenant with the login suite) need --other-tenant/--other-user/
 --other-password (an admin of a second tenant); without them they do not run, never pass.
 The realtime suites (--api realtime) need CometD at /notification/realtime and Notification
 2.0; --api measurement, inventory or dtm leaves them out.

@@ -75,6 +75,14 @@ ROWS: list[tuple[str, str, str, str, str]] = [
         _T,
         "/info/description",
     ),
+    (
+        "TENANT-3",
+        "tenants",
+        "Another tenant's alarm and asset model answer 404 and are in no list of the caller's; the "
+        "other tenant still reads them (needs --other-tenant).",
+        _T,
+        "/info/description",
+    ),
 ]
 
 SUITES = {"login": "tenant", "tenants": "tenant"}

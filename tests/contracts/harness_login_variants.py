@@ -4,6 +4,7 @@ as the spec states it (not as the code happens to check it), in the test process
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from harness_faults import Exchange, Fault
 
@@ -29,6 +30,18 @@ def no_xsrf_cookie(ex: Exchange) -> None:
         ex.answer_headers = [
             (k, v) for k, v in ex.answer_headers if not (k.lower() == b"set-cookie" and v.startswith(b"XSRF"))
         ]
+
+
+def cookie_ignored_by_the_measurement_api(ex: Exchange) -> None:
+    if ex.path.startswith("/measurement"):
+        ex.headers.pop("cookie", None)
+
+
+def any_password_logs_in(ex: Exchange) -> None:
+    if ex.path == "/tenant/oauth":
+        form = dict(parse_qsl(ex.body.decode()))
+        if form.get("username") == "admin":
+            ex.body = urlencode({**form, "password": "admin"}).encode()
 
 
 def roles_as_strings(ex: Exchange) -> None:
@@ -58,10 +71,21 @@ def one_world_for_every_tenant(monkeypatch: Any) -> None:
     monkeypatch.setattr(MockState, "world", world)
 
 
+def one_dtm_for_every_tenant(monkeypatch: Any) -> None:
+    monkeypatch.setattr(MockState, "dtm", property(lambda self: self.world(DEFAULT_TENANT).dtm))
+
+
 LOGIN_FAULTS = [
     Fault("loginOptions without OAUTH2_INTERNAL", "LOGIN-1", "LoginOptionMissing", after=only_basic_offered),
     Fault("initRequest without tenant_id", "LOGIN-1", "WrongInitRequest", after=init_request_without_tenant),
     Fault("oauth login sets no XSRF-TOKEN", "LOGIN-2", "LoginCookiesMissing", after=no_xsrf_cookie),
+    Fault("oauth login accepts any password", "LOGIN-2", "WrongStatus", before=any_password_logs_in),
+    Fault(
+        "measurement API ignores the cookie",
+        "LOGIN-3",
+        "CookieLoginRefused",
+        before=cookie_ignored_by_the_measurement_api,
+    ),
     Fault(
         "cookie with any X-XSRF-TOKEN", "LOGIN-4", "CookieWithoutXsrfAccepted", patch=any_xsrf_value_accepted
     ),
@@ -77,5 +101,8 @@ LOGIN_FAULTS = [
         "TENANT-2",
         "ForeignDataListed|ForeignObjectVisible|ForeignSourceAccepted",
         patch=one_world_for_every_tenant,
+    ),
+    Fault(
+        "tenants share their asset models", "TENANT-3", "ForeignObjectVisible", patch=one_dtm_for_every_tenant
     ),
 ]

@@ -17,7 +17,7 @@ def test_the_mock_passes_the_login_and_tenant_suites(serve_mock: Any, run_harnes
     with serve_mock() as url:
         status, out = run_harness(url, "--profile", "quick", "--api", "tenant")
     assert status == 0, out
-    assert out.strip().splitlines()[-1] == "8 passed, 0 failed, 0 skipped"
+    assert out.strip().splitlines()[-1] == "9 passed, 0 failed, 0 skipped"
 
 
 def test_without_a_second_tenant_isolation_is_not_run(
@@ -27,7 +27,7 @@ def test_without_a_second_tenant_isolation_is_not_run(
         status = main(["run", "--base-url", url, "--report-dir", str(tmp_path), "--api", "tenant"])
     out = capsys.readouterr().out
     assert status == 2, out
-    assert out.strip().splitlines()[-1] == "6 passed, 0 failed, 2 skipped", out
+    assert out.strip().splitlines()[-1] == "6 passed, 0 failed, 3 skipped", out
     assert "no --other-tenant" in out
 
 
