@@ -40,7 +40,10 @@ sys.path.insert(0, str(ROOT / "tests" / "contracts"))
 ST = str(Path(sys.executable).with_name("st"))
 AUTH = "Authorization: Basic " + base64.b64encode(b"admin:admin").decode()
 EXCLUDED = "positive_data_acceptance,unsupported_method"
-READER = ("--readonly-user", "reader", "--readonly-password", "reader")
+READER = (  # the read-only user and the second tenant of harness_faults.mock_with_reader
+    "--readonly-user", "reader", "--readonly-password", "reader",
+    "--other-tenant", "t200", "--other-user", "admin", "--other-password", "admin200",
+)  # fmt: skip
 
 
 def spec_of(fault: Any) -> str:

@@ -44,10 +44,13 @@ Suites for --only: errors, roles, create, writes, get, filters, dates, order, pa
 delete, api, series, statemachine, links, schema, dtm-models, dtm-properties, dtm-hierarchy,
 dtm-smart, dtm-csv, dtm-delete, dtm-errors, dtm-roles, dtm-writes, dtm-queries, dtm-machine,
 alarm-create, alarm-dedup, alarm-status, alarm-filters, alarm-writes, dtm-alarms, realtime-cometd,
-realtime-n2 (or any requirement id prefix such as MEAS-PAGING, ALARM-, DTM- or RT-). Reports list
+realtime-n2, login, tenants (or any requirement id prefix such as MEAS-PAGING, ALARM-, DTM-, RT- or
+LOGIN-). Reports list
 one row per requirement id with the spec sentence it enforces. MEAS-ROLE-2 and DTM-ROLE-2 need
 --readonly-user/--readonly-password
-(a user with read roles only); without them they do not run (not applicable).
+(a user with read roles only); without them they do not run (not applicable). TENANT-1 to
+TENANT-3 (tenant isolation, --api tenant with the login suite) need --other-tenant/--other-user/
+--other-password (an admin of a second tenant); without them they do not run, never pass.
 The realtime suites (--api realtime) need CometD at /notification/realtime and Notification
 2.0; --api measurement, inventory or dtm leaves them out.
 
@@ -88,7 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--readonly-password", default=None, help="password of --readonly-user")
     run.add_argument(
-        "--api", choices=["dtm", "measurement", "inventory", "alarm", "realtime", "all"], default="all"
+        "--other-tenant",
+        default=None,
+        help="a second tenant (with --other-user/--other-password): its data must be invisible to the run's",
+    )
+    run.add_argument("--other-user", default=None, help="a user of --other-tenant that may create devices")
+    run.add_argument("--other-password", default=None, help="password of --other-user")
+    run.add_argument(
+        "--api",
+        choices=["dtm", "measurement", "inventory", "alarm", "realtime", "tenant", "all"],
+        default="all",
     )
     run.add_argument(
         "--profile",
@@ -219,6 +231,9 @@ def command_run(args: argparse.Namespace) -> int:
             "token": args.token,
             "readonly_user": args.readonly_user,
             "readonly_password": args.readonly_password,
+            "other_tenant": args.other_tenant,
+            "other_user": args.other_user,
+            "other_password": args.other_password,
         },
     )
     ctx.progress(

@@ -93,6 +93,10 @@ class Client:
     def close(self) -> None:
         self._http.close()
 
+    def forget_cookies(self) -> None:
+        """Drop every cookie a target set (the login suite's sessions stay out of other requests)."""
+        self._http.cookies.clear()
+
     def request(
         self,
         method: str,

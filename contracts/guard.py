@@ -19,6 +19,9 @@ reach data the run did not create:
 - a CSV import without a ``parent`` of the run's whose ``path`` starts at a name that is neither a
   root row above it in the file nor a name carrying the run's unique prefix.
 
+A login (``POST /tenant/oauth``) and a logout (``POST /user/logout``) are sent: they open or end
+only a session of their own and reach no data.
+
 Paths are compared with repeated and trailing slashes folded (``/alarm/alarms//7`` is
 ``/alarm/alarms/7``, as the official clients spell it and the specs serve it). Reads are always
 sent. A refusal is a reason sentence; the caller records it as a harness-side skip, never as a
@@ -59,6 +62,9 @@ FAMILY = {
     INSTANCES: "asset instance",
 }
 SCOPED_COLLECTION_WRITES = {("DELETE", MEAS), ("DELETE", ALARMS), ("PUT", ALARMS)}
+# Login and logout change no data: a login opens a session of its own, a logout ends only the
+# session the request itself carries (spec/tenant.yaml).
+SESSION_WRITES = {("POST", "/tenant/oauth"), ("POST", "/user/logout")}
 SLASHES = re.compile(r"/{2,}")
 # Query parameters that name a resource when they appear on a write, and the family they name.
 QUERY_REFERENCES = {
@@ -257,6 +263,8 @@ class Guard:
                 prefix=self.prefix,
                 owns_managed_object=lambda id: self.ownership.owns("managed object", id),
             )
+        if (method, path) in SESSION_WRITES:
+            return None
         return f"{where} is a write the guard does not know: it cannot tell what it could reach."
 
     def body_refusal(self, where: str, collection: str, body: bytes | None, target: str | None) -> str | None:

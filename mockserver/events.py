@@ -23,6 +23,7 @@ class Event:
     channel: str
     action: Action
     payload: Mapping[str, Any]
+    tenant: str | None = None  # the tenant whose store changed (None: every tenant's clients)
 
 
 Listener = Callable[[Event], None]
@@ -44,10 +45,12 @@ class EventBus:
 
         return unsubscribe
 
-    def publish(self, channel: str, action: Action, payload: Mapping[str, Any]) -> None:
+    def publish(
+        self, channel: str, action: Action, payload: Mapping[str, Any], *, tenant: str | None = None
+    ) -> None:
         """Deliver one change to every listener, in subscription order."""
         if not self._listeners:
             return
-        event = Event(channel, action, payload)
+        event = Event(channel, action, payload, tenant)
         for listener in list(self._listeners):
             listener(event)

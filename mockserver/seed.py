@@ -9,6 +9,12 @@ Format (every section optional)::
     alarms:           [{source: {id}, type, text, severity, time, status?, ...}]  # POSTed in order
     assetModels:      [...]                                        # handed to the DTM store
     assetInstances:   [...]
+    tenants:          {t200: {managedObjects: [...], measurements: [...], ...}}   # another tenant's data
+
+The data sections fill the stores of the default tenant (``t100``); ``tenants`` holds, per tenant
+id, a document of the same data sections (no ``users``, ``tokens`` or ``tenants``) for that
+tenant's own stores (every tenant's data is its own; see spec/tenant.yaml). Its users are
+configured in ``users`` with their ``tenant``.
 
 Sections load in that order, so measurements and alarms may name managed objects of the same file
 by id. Alarms are raised one after the other, so a later alarm of an open one's source and type is
@@ -36,7 +42,8 @@ from mockserver.inventory import InventoryStore
 from mockserver.measurements import MeasurementStore
 from mockserver.users import UserDirectory, UsersFileError, parse_user
 
-SECTIONS = ("users", "tokens", "managedObjects", "measurements", "alarms", "assetModels", "assetInstances")
+DATA_SECTIONS = ("managedObjects", "measurements", "alarms", "assetModels", "assetInstances")
+SECTIONS = ("users", "tokens", *DATA_SECTIONS, "tenants")
 SEED_OWNER = "admin"
 
 
@@ -106,15 +113,22 @@ def check_seed(data: Any, *, source: str = "the seed") -> dict[str, Any]:
     for name in SECTIONS:
         if name not in data:
             continue
-        expected: type = dict if name == "tokens" else list
+        expected: type = dict if name in ("tokens", "tenants") else list
         if not isinstance(data[name], expected):
             raise SeedError(
-                f"Section {name} of {source} must be a {'object' if expected is dict else 'list'}."
+                f"Section {name} of {source} must be {'an object' if expected is dict else 'a list'}."
             )
         if expected is list:
             for index, entry in enumerate(data[name]):
                 if not isinstance(entry, Mapping):
                     raise SeedError(f"{name}[{index}] of {source} must be an object, got {entry!r}.")
+    for tenant, doc in data.get("tenants", {}).items():
+        where = f"tenants.{tenant} of {source}"
+        if not isinstance(doc, Mapping) or set(doc) - set(DATA_SECTIONS):
+            raise SeedError(
+                f"{where} must be an object with some of the sections {', '.join(DATA_SECTIONS)}."
+            )
+        check_seed(doc, source=where)
     return dict(data)
 
 

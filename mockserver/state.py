@@ -2,56 +2,116 @@
 
 Several apps may live in one process (tests run a correct mock beside broken variants), so
 there is no module-level state: each app gets its own :class:`MockState`.
+
+Each tenant has a :class:`World` of its own (inventory, measurements, alarms, DTM), made the
+first time the tenant is used. ``state.inventory`` and the other store attributes are the
+stores of the tenant the current request acts for (:func:`mockserver.tenancy.current_tenant`,
+set at authentication), so handlers and seeds never name a tenant. Managed object, alarm and
+DTM ids come from one factory per family shared by every world, so an id names one tenant's
+object only (another tenant's answers 404); measurement ids are counted per world (the store's
+rows are numbered from its own factory). The realtime hub and the event bus are shared: every
+event carries its world's tenant and is delivered only to that tenant's clients.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
 from mockserver.alarms import AlarmStore
 from mockserver.dtm.store import DtmStore
 from mockserver.events import Action, EventBus
+from mockserver.ids import IdFactory
 from mockserver.inventory import InventoryStore
 from mockserver.measurements import MeasurementStore
 from mockserver.realtime import RealtimeHub
-from mockserver.seed import SeedStores, load_seed
+from mockserver.seed import SeedStores, check_seed, load_seed
+from mockserver.tenancy import DEFAULT_TENANT, acting_for, current_tenant
 from mockserver.users import UserDirectory
 
 
+class World:
+    """One tenant's stores, publishing their changes on ``events`` under ``tenant``."""
+
+    def __init__(self, tenant: str, events: EventBus, ids: Mapping[str, IdFactory]) -> None:
+        self.tenant = tenant
+        self.events = events
+        self.inventory = InventoryStore(ids=ids["managedObjects"])
+        self.measurements = MeasurementStore(self.inventory)
+        self.measurements.subscribe(self._publish_measurement)
+        self.inventory.subscribe(self._publish_managed_object)
+        self.alarms = AlarmStore(self.inventory, ids=ids["alarms"])
+        self.alarms.subscribe(self._publish_alarm)
+        self.dtm = DtmStore(self.inventory, self.measurements, self.alarms, ids=ids["dtm"])
+
+    def _publish(self, channel: str, action: Action, doc: Mapping[str, Any]) -> None:
+        self.events.publish(channel, action, doc, tenant=self.tenant)
+
+    def _publish_measurement(self, action: str, doc: Mapping[str, Any]) -> None:
+        source = doc.get("source", {}).get("id", "*") if isinstance(doc.get("source"), Mapping) else "*"
+        self._publish(f"/measurements/{source}", "DELETE" if action.lower() == "delete" else "CREATE", doc)
+
+    def _publish_alarm(self, action: str, doc: Mapping[str, Any]) -> None:
+        kind: Action = "CREATE" if action == "create" else "DELETE" if action == "delete" else "UPDATE"
+        self._publish(f"/alarms/{doc['source']['id']}", kind, doc)
+
+    def _publish_managed_object(self, action: str, doc: Mapping[str, Any]) -> None:
+        kind: Action = "CREATE" if action == "create" else "UPDATE" if action == "update" else "DELETE"
+        self._publish(f"/managedobjects/{doc['id']}", kind, doc)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "managedObjects": len(self.inventory),
+            "measurements": len(self.measurements),
+            "alarms": len(self.alarms),
+            **self.dtm.counts(),
+        }
+
+
 class MockState:
-    """The stores, users and event bus of one mock; :meth:`reset` empties it."""
+    """The worlds of every tenant, the users and the event bus of one mock; :meth:`reset` empties it."""
 
     def __init__(self, users: UserDirectory | None = None) -> None:
         self.events = EventBus()
         self.users = users or UserDirectory()
         self._configured_users = (self.users.users(), self.users.tokens())
-        self.inventory = InventoryStore()
-        self.measurements = MeasurementStore(self.inventory)
-        self.measurements.subscribe(self._publish_measurement)
-        self.inventory.subscribe(self._publish_managed_object)
-        self.alarms = AlarmStore(self.inventory)
-        self.alarms.subscribe(self._publish_alarm)
-        self.dtm = DtmStore(self.inventory, self.measurements, self.alarms)
-        self.realtime = RealtimeHub(self.events, self.users, self.inventory.exists)
+        self._ids = {family: IdFactory() for family in ("managedObjects", "alarms", "dtm")}
+        self._worlds: dict[str, World] = {}
+        self._lock = threading.Lock()
+        self.world(DEFAULT_TENANT)
+        self.realtime = RealtimeHub(self.events, self.users, self._source_exists)
 
-    def _publish_measurement(self, action: str, doc: Mapping[str, Any]) -> None:
-        source = doc.get("source", {}).get("id", "*") if isinstance(doc.get("source"), Mapping) else "*"
-        if action.lower() == "delete":
-            self.events.publish(f"/measurements/{source}", "DELETE", doc)
-        else:
-            self.events.publish(f"/measurements/{source}", "CREATE", doc)
+    def world(self, tenant: str | None = None) -> World:
+        """The stores of ``tenant`` (default: the tenant of the current request), made on first use."""
+        tenant = tenant or current_tenant()
+        found = self._worlds.get(tenant)
+        if found is None:
+            with self._lock:
+                found = self._worlds.setdefault(tenant, World(tenant, self.events, self._ids))
+        return found
 
-    def _publish_alarm(self, action: str, doc: Mapping[str, Any]) -> None:
-        kind: Action = "CREATE" if action == "create" else "DELETE" if action == "delete" else "UPDATE"
-        self.events.publish(f"/alarms/{doc['source']['id']}", kind, doc)
+    def _source_exists(self, source: str) -> bool:
+        return self.world().inventory.exists(source)
 
-    def _publish_managed_object(self, action: str, doc: Mapping[str, Any]) -> None:
-        kind: Action = "CREATE" if action == "create" else "UPDATE" if action == "update" else "DELETE"
-        self.events.publish(f"/managedobjects/{doc['id']}", kind, doc)
+    @property
+    def inventory(self) -> InventoryStore:
+        return self.world().inventory
+
+    @property
+    def measurements(self) -> MeasurementStore:
+        return self.world().measurements
+
+    @property
+    def alarms(self) -> AlarmStore:
+        return self.world().alarms
+
+    @property
+    def dtm(self) -> DtmStore:
+        return self.world().dtm
 
     def reset(self, seed: Mapping[str, Any] | None = None) -> dict[str, int]:
-        """Empty every store, restore the configured users, then load ``seed`` if given.
+        """Empty every tenant's stores, restore the configured users, then load ``seed`` if given.
 
         Ids keep counting up across resets (never reused). All or nothing: the seed is first
         loaded into a scratch state, so a refused seed leaves this state as it was.
@@ -59,10 +119,14 @@ class MockState:
         if seed:
             MockState(self._configured_directory()).load_seed(seed)
         self.realtime.clear()
-        self.dtm.clear()
-        self.measurements.clear()
-        self.alarms.clear()
-        self.inventory.clear()
+        with self._lock:
+            worlds, self._worlds = list(self._worlds.values()), {}
+        for world in worlds:
+            world.dtm.clear()
+            world.measurements.clear()
+            world.alarms.clear()
+            world.inventory.clear()
+        self.world(DEFAULT_TENANT)
         self.users.reset()
         users, tokens = self._configured_users
         for user in users:
@@ -86,25 +150,35 @@ class MockState:
         """Add a seed document (see :mod:`mockserver.seed`); raises SeedError naming a bad entry.
 
         All or nothing: the seed is first tried on a scratch state holding this state's users,
-        managed-object ids, asset models and instances; only a seed the trial accepts is loaded.
+        and the current tenant's managed-object ids, asset models and instances; only a seed the
+        trial accepts is loaded.
         """
+        data = check_seed(data)
         scratch = self._scratch()
         scratch.dtm.copy_from(self.dtm)
         scratch.apply_seed(data)
         return self.apply_seed(data)
 
     def apply_seed(self, data: Mapping[str, Any]) -> dict[str, int]:
-        """Load a seed document without the trial run (the trial itself uses this)."""
-        return load_seed(
-            SeedStores(self.users, self.inventory, self.measurements, self.alarms, self.dtm), data
+        """Load a seed without the trial run: its data sections to the current tenant's stores,
+        each of its ``tenants`` to that tenant's. Answers how many entries of each section
+        loaded, every tenant's together."""
+        data = check_seed(data)
+        world = self.world()
+        own = {key: value for key, value in data.items() if key != "tenants"}
+        loaded = load_seed(
+            SeedStores(self.users, world.inventory, world.measurements, world.alarms, world.dtm), own
         )
+        for tenant, doc in data.get("tenants", {}).items():
+            with acting_for(str(tenant)):
+                for key, count in self.apply_seed(doc).items():
+                    loaded[key] = loaded.get(key, 0) + count
+        return loaded
 
     def counts(self) -> dict[str, int]:
-        """How many objects each store holds (the admin endpoints answer this)."""
-        return {
-            "managedObjects": len(self.inventory),
-            "measurements": len(self.measurements),
-            "alarms": len(self.alarms),
-            **self.dtm.counts(),
-            **self.realtime.counts(),
-        }
+        """How many objects the stores of every tenant hold together (the admin endpoints answer this)."""
+        total: dict[str, int] = {}
+        for world in list(self._worlds.values()):
+            for key, value in world.counts().items():
+                total[key] = total.get(key, 0) + value
+        return {**total, **self.realtime.counts()}

@@ -12,7 +12,10 @@ A users file (``--users FILE``, YAML or JSON) looks like::
     tokens:
       abc123: reader            # token -> username (tenant t100), or "t200/reader"
 
-``roles`` may be omitted (no roles) or the string ``ALL`` (every known role).
+``roles`` may be omitted (no roles) or the string ``ALL`` (every known role). A tenant exists by
+having a user: ``{tenant: t200, username: admin, ...}`` makes ``t200``, whose data is its own
+(``mockserver/state.py``). Login sessions of the OAuth internal login are ``sessions``
+(:mod:`mockserver.sessions`); ``reset`` ends them all.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from typing import Any
 
 import yaml
 
-DEFAULT_TENANT = "t100"
+from mockserver.errors import Unauthorized
+from mockserver.sessions import LoginSessions
+from mockserver.tenancy import DEFAULT_TENANT as DEFAULT_TENANT
 
 ALL_ROLES: frozenset[str] = frozenset(
     {
@@ -70,6 +75,7 @@ class UserDirectory:
     def __init__(self, users: Iterable[User] = (DEFAULT_USER,), tokens: Mapping[str, User] | None = None):
         self._users: dict[tuple[str, str], User] = {}
         self._tokens: dict[str, User] = {}
+        self.sessions = LoginSessions()
         for user in users:
             self.add(user)
         for token, user in (tokens or {}).items():
@@ -113,8 +119,17 @@ class UserDirectory:
     def authenticate_token(self, token: str) -> User | None:
         return self._tokens.get(token)
 
+    def session_user(self, token: str, *, xsrf: str | None) -> User:
+        """The user of an open login session (see :mod:`mockserver.sessions`), else Unauthorized."""
+        tenant, username = self.sessions.login_of(token, xsrf=xsrf)
+        user = self.find(tenant, username)
+        if user is None:
+            raise Unauthorized(f"The user {tenant}/{username} of the access token is no longer configured.")
+        return user
+
     def reset(self) -> None:
-        """Back to the default directory: only t100/admin, no tokens."""
+        """Back to the default directory: only t100/admin, no tokens, no login sessions."""
+        self.sessions.clear()
         self._users = {(DEFAULT_USER.tenant, DEFAULT_USER.username): DEFAULT_USER}
         self._tokens = {}
 

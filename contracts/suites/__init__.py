@@ -9,6 +9,7 @@ from contracts.suites import (  # noqa: F401
     dtm_answers,
     dtm_machine,
     links,
+    login,
     measurements,
     paging,
     queries,
@@ -17,5 +18,6 @@ from contracts.suites import (  # noqa: F401
     series,
     series_queries,
     statemachine,
+    tenants,
     writes,
 )

@@ -82,11 +82,11 @@ def child_ids(mo: Mapping[str, Any], fragment: str) -> list[str]:
 class AlarmStore:
     """Alarms in memory with the platform's de-duplication and status rules. Thread-safe."""
 
-    def __init__(self, inventory: Inventory) -> None:
+    def __init__(self, inventory: Inventory, ids: IdFactory | None = None) -> None:
         self._inventory = inventory
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
-        self._ids = IdFactory()
+        self._ids = ids or IdFactory()  # shared by the stores of every tenant (MockState)
         self.clear()
 
     def clear(self) -> None:

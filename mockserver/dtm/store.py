@@ -1,12 +1,8 @@
-"""DtmStore: asset models and instances in memory, one method per HTTP operation.
-
-A thin store: it holds the lock, takes ids from its :class:`~mockserver.ids.IdFactory`, links
-instances to inventory managed objects (creating and releasing them, guarding their delete)
-and scopes the roll-ups. The rules live in :mod:`models` (one model document),
-:mod:`registry` (the models together: inheritance, names, use), :mod:`tree` (the hierarchy)
-and :mod:`instances` (one instance). Answers are documents without ``self``: links are the
-HTTP edge's (:mod:`mockserver.http.links`).
-"""
+"""DtmStore: asset models and instances in memory, one method per HTTP operation. A thin store: it holds the
+lock, takes ids from its :class:`~mockserver.ids.IdFactory`, links instances to inventory managed objects
+(creating, releasing, guarding their delete) and scopes the roll-ups. The rules: :mod:`models` (one model),
+:mod:`registry` (the models together), :mod:`tree` (the hierarchy), :mod:`instances` (one instance).
+Answers are documents without ``self`` (links are the HTTP edge's, :mod:`mockserver.http.links`)."""
 
 from __future__ import annotations
 
@@ -43,7 +39,11 @@ class DtmStore:
     """Asset models and instances. Thread-safe (one lock); every answer is a fresh document."""
 
     def __init__(
-        self, inventory: Inventory, measurements: Measurements | None = None, alarms: Alarms | None = None
+        self,
+        inventory: Inventory,
+        measurements: Measurements | None = None,
+        alarms: Alarms | None = None,
+        ids: IdFactory | None = None,
     ) -> None:
         self.inventory = inventory
         self.measurements = measurements
@@ -51,7 +51,7 @@ class DtmStore:
         self._models = ModelRegistry()
         self._tree = InstanceTree()
         self._created_mos: set[str] = set()
-        self._ids = IdFactory()
+        self._ids = ids or IdFactory()  # shared by the stores of every tenant (MockState)
         self._lock = threading.RLock()
         self._rollups = RollupCache()
         inventory.add_delete_guard(self._guard_managed_object)

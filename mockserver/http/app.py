@@ -39,7 +39,7 @@ from mockserver.state import MockState
 
 logger = logging.getLogger("mockserver")
 
-PRODUCT_SPECS = ("measurement", "inventory", "dtm", "alarm", "notification2")
+PRODUCT_SPECS = ("measurement", "inventory", "dtm", "alarm", "notification2", "tenant")
 ADMIN_SPEC = Path(__file__).resolve().parents[1] / "admin.yaml"
 
 

@@ -19,7 +19,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from mockserver.errors import BadRequest, MethodNotAllowed, MockError, PayloadTooLarge, Unauthorized
-from mockserver.http.auth import credentials_user
+from mockserver.http.auth import RequestCredentials, request_user
 from mockserver.http.media import request_view_from_scope
 from mockserver.http.problems import error_response
 from mockserver.jsoncodec import dumps
@@ -104,11 +104,11 @@ class CometdTransport:
                 return b"".join(chunks)
 
     def _request_user(self, scope: Scope) -> User | None:
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                with contextlib.suppress(Unauthorized):
-                    return credentials_user(value.decode("latin-1"), self.hub.bayeux.users)
-                return None
+        credentials = RequestCredentials.from_headers(scope["headers"])
+        if credentials.authorization is None and credentials.cookie_token is None:
+            return None
+        with contextlib.suppress(Unauthorized):
+            return request_user(credentials, self.hub.bayeux.users)
         return None
 
     async def websocket(self, socket: WebSocket) -> None:

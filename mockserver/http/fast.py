@@ -42,11 +42,12 @@ from urllib.parse import parse_qsl
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockserver.http.auth import AccessPolicy, credentials_user, forbid
+from mockserver.http.auth import AccessPolicy, RequestCredentials, forbid, request_user
 from mockserver.http.media import serving
 from mockserver.http.params import Param, ParamError, compile_param, spec_parameters
 from mockserver.http.resolver import HandlerResolver
-from mockserver.users import UserDirectory
+from mockserver.tenancy import acting_for
+from mockserver.users import DEFAULT_TENANT, UserDirectory
 
 SWITCH = "C8Y_MOCK_FAST_PATH"
 _PARAM = re.compile(r"{([^}/]+)}")
@@ -239,20 +240,24 @@ class FastReads:
 
     def _prepare(self, scope: Scope, get: CompiledGet, match: re.Match[str]) -> Callable[[], Any]:
         """The handler call for this request; raises what the auth middleware would raise."""
-        authorization = None
         for name, value in scope["headers"]:
-            if name == b"authorization" and authorization is None:  # the first one, as the auth middleware
-                authorization = value.decode("latin-1")
-            elif name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
+            if name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
                 raise _Handover  # a GET with a body: the guard and Connexion decide
         kwargs = get.kwargs(match, scope.get("query_string", b"").decode("latin-1"))
+        tenant = DEFAULT_TENANT
         if get.roles is not None:
-            user = credentials_user(authorization, self.users)
+            user = request_user(RequestCredentials.from_headers(scope["headers"]), self.users)
             if get.roles and not user.has_any_role(get.roles):
                 raise forbid(user, get.operation_id, get.roles)
             if "user" in get.arguments:
                 kwargs["user"] = user
-        return lambda: get.handler(**kwargs)
+            tenant = user.tenant
+
+        async def call() -> Any:
+            with acting_for(tenant):
+                return await get.handler(**kwargs)
+
+        return call
 
 
 def fast_path_enabled(validate_responses: bool) -> bool:

@@ -45,6 +45,7 @@ class RequestView:
     query: list[tuple[str, str]]
     accept: str | None
     content_type: str | None
+    headers: tuple[tuple[bytes, bytes], ...] = ()
 
     @property
     def has_accept(self) -> bool:
@@ -86,6 +87,7 @@ def request_view_from_scope(scope: Any) -> RequestView:
         query=query,
         accept=headers.get("accept"),
         content_type=headers.get("content-type"),
+        headers=tuple(scope.get("headers", ())),
     )
 
 

@@ -72,9 +72,9 @@ def _check_fields(doc: dict[str, Any]) -> None:
 class InventoryStore:
     """Managed objects by id. Thread-safe; returned dicts are copies the caller may keep."""
 
-    def __init__(self) -> None:
+    def __init__(self, ids: IdFactory | None = None) -> None:
         self._objects: dict[str, dict[str, Any]] = {}
-        self._ids = IdFactory()
+        self._ids = ids or IdFactory()  # shared by the stores of every tenant (MockState)
         self._guards: list[DeleteGuard] = []
         self._listeners: list[Listener] = []
         self._lock = threading.RLock()

@@ -4,7 +4,8 @@ The transports (long-polling POSTs and the websocket, in ``mockserver/http/comet
 each batch of messages to :meth:`BayeuxEngine.handle` and send back what it returns:
 
 * ``/meta/handshake`` authenticates (the ``ext`` token ``com.cumulocity.authn.token``,
-  base64 of ``tenant/user:password``, or the request's own credentials) and answers a new
+  base64 of ``tenant/user:password`` or an access token of ``POST /tenant/oauth``, or the
+  request's own credentials: Basic, bearer, or the login cookie with ``X-XSRF-TOKEN``) and answers a new
   ``clientId``. Wrong credentials: ``successful: false``, ``error: "401::..."`` and
   ``advice.reconnect: none``, in a 200 answer (the Bayeux way).
 * ``/meta/connect``: the first is answered at once; a later one is *held* (see
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import itertools
 import secrets
 import time
@@ -36,6 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockserver.errors import Unauthorized
 from mockserver.events import Event
 from mockserver.realtime.bounded import BoundedQueue, Signal
 from mockserver.realtime.channels import ChannelIndex, pattern_problem
@@ -93,14 +96,19 @@ class Exchange:
 
 
 def token_user(token: object, users: UserDirectory) -> User | None:
-    """The user of an ``ext`` token (base64 of ``tenant/user:password`` or ``user:password``)."""
+    """The user of an ``ext`` token: base64 of ``tenant/user:password`` or ``user:password``, or an
+    access token of the OAuth internal login (what ``@c8y/client`` sends after a cookie login)."""
     if not isinstance(token, str):
         return None
     try:
         login, sep, password = base64.b64decode(token, validate=True).decode("utf-8").partition(":")
     except (binascii.Error, ValueError):
-        return None
-    return users.authenticate(login, password) if sep else None
+        sep = ""
+    if sep:
+        return users.authenticate(login, password)
+    with contextlib.suppress(Unauthorized):
+        return users.session_user(token, xsrf=None)
+    return None
 
 
 class BayeuxEngine:
@@ -130,7 +138,7 @@ class BayeuxEngine:
         targets = self.index.match(event.channel)
         for client_id in targets:
             client = self.clients.get(client_id)
-            if client is not None:
+            if client is not None and (event.tenant is None or client.user.tenant == event.tenant):
                 client.queue.put(event)
                 client.signal.fire()
         return len(targets)

@@ -87,6 +87,8 @@ class Subscription:
 
     def matches(self, event: Event) -> bool:
         """Whether ``event`` (on ``/<api>/<source id>``) is one this subscription asked for."""
+        if event.tenant is not None and event.tenant != self.tenant:
+            return False
         api = family(event.channel)
         if self.context == "mo" and last_segment(event.channel) != self.source_id:
             return False
@@ -116,6 +118,7 @@ class SubscriptionQuery:
     source: str | None = None
     subscription: str | None = None
     type_filter: str | None = None
+    tenant: str | None = None
 
 
 def parse_type_filter(value: str) -> frozenset[str]:
@@ -223,10 +226,11 @@ class SubscriptionStore:
             non_persistent=non_persistent,
         )
 
-    def get(self, id: str) -> Subscription:
+    def get(self, id: str, *, tenant: str | None = None) -> Subscription:
+        """The subscription ``id`` (of ``tenant`` when given: another tenant's is not found)."""
         with self._lock:
             found = self._items.get(id)
-        if found is None:
+        if found is None or (tenant is not None and found.tenant != tenant):
             raise NotFound(f"Subscription with id {id!r} does not exist.", resource=RESOURCE)
         return found
 
@@ -245,11 +249,13 @@ class SubscriptionStore:
             items = list(self._items.values())
         return [s for s in items if s.matches(event)]
 
-    def delete(self, id: str) -> Subscription:
+    def delete(self, id: str, *, tenant: str | None = None) -> Subscription:
+        """Remove the subscription ``id`` (of ``tenant`` when given) and return it."""
         with self._lock:
-            found = self._items.pop(id, None)
-        if found is None:
-            raise NotFound(f"Subscription with id {id!r} does not exist.", resource=RESOURCE)
+            found = self._items.get(id)
+            if found is None or (tenant is not None and found.tenant != tenant):
+                raise NotFound(f"Subscription with id {id!r} does not exist.", resource=RESOURCE)
+            del self._items[id]
         return found
 
     def delete_where(self, query: SubscriptionQuery) -> list[Subscription]:
@@ -269,7 +275,8 @@ class SubscriptionStore:
 
 def _selected(s: Subscription, q: SubscriptionQuery) -> bool:
     return (
-        (q.context is None or s.context == q.context)
+        (q.tenant is None or s.tenant == q.tenant)
+        and (q.context is None or s.context == q.context)
         and (q.source is None or s.source_id == q.source)
         and (q.subscription is None or s.name == q.subscription)
         and (q.type_filter is None or s.type_filter == q.type_filter)

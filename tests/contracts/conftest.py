@@ -18,8 +18,12 @@ from harness_server import serve
 
 logging.getLogger("connexion").setLevel(logging.ERROR)
 ROOT = Path(__file__).resolve().parents[2]
-READER_ARGS = ("--readonly-user", "reader", "--readonly-password", "reader")
-"""The read-only second credential every served mock has (see ``harness_faults.mock_with_reader``)."""
+READER_ARGS = (
+    "--readonly-user", "reader", "--readonly-password", "reader",
+    "--other-tenant", "t200", "--other-user", "admin", "--other-password", "admin200",
+)  # fmt: skip
+"""The read-only second credential and the second tenant's admin every served mock has (see
+``harness_faults.mock_with_reader``)."""
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +59,7 @@ def reader_users_file(directory: Path) -> Path:
     users.write_text(
         "users:\n  - {tenant: t100, username: reader, password: reader, "
         "roles: [ROLE_MEASUREMENT_READ, ROLE_INVENTORY_READ]}\n"
+        "  - {tenant: t200, username: admin, password: admin200, roles: ALL}\n"
     )
     return users
 

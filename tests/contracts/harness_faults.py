@@ -45,13 +45,15 @@ Rewrite = Callable[[Exchange], None]
 
 
 def mock_with_reader() -> Any:
-    """The mock app with the default admin and a read-only user ``reader:reader`` (read roles only)."""
+    """The mock app with the default admin, a read-only user ``reader:reader`` (read roles only)
+    and a second tenant's admin ``t200/admin:admin200``."""
     from mockserver.http.app import create_app
     from mockserver.state import MockState
-    from mockserver.users import DEFAULT_USER, User, UserDirectory
+    from mockserver.users import ALL_ROLES, DEFAULT_USER, User, UserDirectory
 
     reader = User("t100", "reader", "reader", frozenset({"ROLE_MEASUREMENT_READ", "ROLE_INVENTORY_READ"}))
-    return create_app(MockState(UserDirectory([DEFAULT_USER, reader])))
+    other = User("t200", "admin", "admin200", ALL_ROLES)
+    return create_app(MockState(UserDirectory([DEFAULT_USER, reader, other])))
 
 
 @dataclass

@@ -64,10 +64,11 @@ class RequestLog:
 
 def main() -> None:
     seed, log = Path(sys.argv[1]), Path(sys.argv[2])
-    from mockserver.users import DEFAULT_USER, User, UserDirectory
+    from mockserver.users import ALL_ROLES, DEFAULT_USER, User, UserDirectory
 
     reader = User("t100", "reader", "reader", frozenset({"ROLE_MEASUREMENT_READ", "ROLE_INVENTORY_READ"}))
-    state = MockState(UserDirectory([DEFAULT_USER, reader]))  # the read-only user of READER_ARGS
+    other = User("t200", "admin", "admin200", ALL_ROLES)  # the second tenant of READER_ARGS
+    state = MockState(UserDirectory([DEFAULT_USER, reader, other]))  # the read-only user of READER_ARGS
     state.load_seed(json.loads(seed.read_text()))
     app = RequestLog(create_app(state), log)
     sock = socket.socket()

@@ -24,7 +24,7 @@ from mockserver.errors import ERROR_MEDIA_TYPE  # noqa: E402
 from mockserver.http.app import create_app  # noqa: E402
 from mockserver.http.config import MockConfig  # noqa: E402
 from mockserver.state import MockState  # noqa: E402
-from mockserver.users import User, UserDirectory  # noqa: E402
+from mockserver.users import ALL_ROLES, User, UserDirectory  # noqa: E402
 
 ADMIN = ("t100/admin", "admin")
 VND = "application/vnd.com.nsn.cumulocity."
@@ -89,6 +89,7 @@ def role_users() -> UserDirectory:
     for name, roles in profiles.items():
         directory.add(User("t100", name, "pw", frozenset(roles)))
     directory.add(User("t200", "other", "pw2", frozenset({"ROLE_MEASUREMENT_READ"})))
+    directory.add(User("t200", "admin", "pw200", ALL_ROLES))  # the second tenant's admin (test_mock_tenants)
     directory.add_token("token-admin", directory.find("t100", "admin"))  # type: ignore[arg-type]
     directory.add_token("token-nobody", directory.find("t100", "nobody"))  # type: ignore[arg-type]
     return directory

@@ -232,6 +232,18 @@ def test_a_write_the_guard_does_not_know_is_refused(guard: Guard, method: str, p
     assert "does not know" in (guard.refusal(req(method, path)) or "")
 
 
+@pytest.mark.parametrize(
+    ("path", "query"), [("/tenant/oauth", "tenant_id=t100"), ("/user/logout", ""), ("/tenant/oauth/", "")]
+)
+def test_a_login_and_a_logout_are_sent(guard: Guard, path: str, query: str) -> None:
+    assert guard.refusal(req("POST", path, query, None)) is None
+
+
+def test_other_writes_to_the_login_paths_are_refused(guard: Guard) -> None:
+    assert "does not know" in (guard.refusal(req("DELETE", "/tenant/oauth")) or "")
+    assert "does not know" in (guard.refusal(req("PUT", "/user/currentUser")) or "")
+
+
 def test_a_write_query_naming_a_foreign_resource_is_refused(guard: Guard) -> None:
     assert guard.refusal(req("POST", MEAS, "source=1", {"source": {"id": "100"}})) is not None
 

@@ -88,10 +88,12 @@ def success_schema_problems(spec: Spec, op: dict[str, Any]) -> list[str]:
 def required_error_statuses(path: str, op: dict[str, Any]) -> list[str]:
     """The error statuses this operation must document.
 
-    401 always; 403 unless ``x-roles`` is an explicit empty list (any authenticated user);
-    404 when the path addresses an id; 400, 413, 415 and 422 when the operation takes a body.
+    401 unless the operation needs no credentials (``security: []``, the login calls; a body of
+    wrong credentials is then its own 401, documented where it applies); 403 unless ``x-roles`` is
+    an explicit empty list (any authenticated user); 404 when the path addresses an id; 400, 413,
+    415 and 422 when the operation takes a body.
     """
-    statuses = ["401"]
+    statuses = [] if op.get("security") == [] else ["401"]
     if op.get("x-roles", None) != []:
         statuses.append("403")
     if "{" in path:

@@ -15,6 +15,7 @@ from mockserver.http.handlers.admin import AdminHandlers
 from mockserver.http.handlers.alarm import AlarmHandlers
 from mockserver.http.handlers.dtm import DtmHandlers
 from mockserver.http.handlers.inventory import InventoryHandlers
+from mockserver.http.handlers.login import LoginHandlers
 from mockserver.http.handlers.measurement import MeasurementHandlers
 from mockserver.http.handlers.notification2 import Notification2Handlers
 from mockserver.state import MockState
@@ -27,6 +28,7 @@ HANDLER_CLASSES: list[Callable[[MockState], Any]] = [
     DtmHandlers,
     AlarmHandlers,
     Notification2Handlers,
+    LoginHandlers,
 ]
 
 

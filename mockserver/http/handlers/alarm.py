@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from starlette.responses import Response
 
-from mockserver.alarms import AlarmFilter
+from mockserver.alarms import AlarmFilter, AlarmStore
 from mockserver.http.alarm_answers import ALARMS, alarm_json, alarm_page_json, alarm_url
 from mockserver.http.media import JSON, current_request, json_response, vendor
 from mockserver.paging import PageRequest
@@ -67,7 +67,12 @@ class AlarmHandlers:
     }
 
     def __init__(self, state: MockState) -> None:
-        self.store = state.alarms
+        self.state = state
+
+    @property
+    def store(self) -> AlarmStore:
+        """The alarms store of the tenant the request acts for (see mockserver/state.py)."""
+        return self.state.alarms
 
     async def get_alarm_collection_resource(
         self,

@@ -66,7 +66,12 @@ class DtmHandlers:
     }
 
     def __init__(self, state: MockState) -> None:
-        self.store: DtmStore = state.dtm
+        self.state = state
+
+    @property
+    def store(self) -> DtmStore:
+        """The dtm store of the tenant the request acts for (see mockserver/state.py)."""
+        return self.state.dtm
 
     # ------------------------------------------------------------------ models
     async def list_asset_models(

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from mockserver.http.links import MANAGED_OBJECTS, present_managed_object
 from mockserver.http.media import current_request, json_response, vendor
-from mockserver.inventory import InventoryFilter
+from mockserver.inventory import InventoryFilter, InventoryStore
 from mockserver.paging import PageRequest, page_links, page_slice, statistics
 from mockserver.state import MockState
 from mockserver.users import User
@@ -33,7 +33,12 @@ class InventoryHandlers:
     }
 
     def __init__(self, state: MockState) -> None:
-        self.store = state.inventory
+        self.state = state
+
+    @property
+    def store(self) -> InventoryStore:
+        """The inventory store of the tenant the request acts for (see mockserver/state.py)."""
+        return self.state.inventory
 
     async def get_managed_object_collection_resource(
         self,

@@ -14,7 +14,7 @@ from mockserver.http.links import (
     present_measurement,
 )
 from mockserver.http.media import JSON, current_request, json_response, mime_of, vendor
-from mockserver.measurements import MeasurementFilter, SeriesQuery
+from mockserver.measurements import MeasurementFilter, MeasurementStore, SeriesQuery
 from mockserver.paging import PageRequest
 from mockserver.state import MockState
 
@@ -39,7 +39,12 @@ class MeasurementHandlers:
     }
 
     def __init__(self, state: MockState) -> None:
-        self.store = state.measurements
+        self.state = state
+
+    @property
+    def store(self) -> MeasurementStore:
+        """The measurements store of the tenant the request acts for (see mockserver/state.py)."""
+        return self.state.measurements
 
     async def get_measurement_api_resource(self) -> Response:
         request = current_request()

@@ -76,18 +76,18 @@ class Notification2Handlers:
         )
 
     async def delete_subscription_collection_resource(
-        self, context: str | None = None, source: str | None = None
+        self, user: User, context: str | None = None, source: str | None = None
     ) -> Response:
-        self.hub.delete_subscriptions(SubscriptionQuery(context=context, source=source))
+        self.hub.delete_subscriptions(SubscriptionQuery(context=context, source=source, tenant=user.tenant))
         return Response(status_code=204)
 
-    async def get_subscription_resource(self, id_: str) -> Response:
+    async def get_subscription_resource(self, user: User, id_: str) -> Response:
         request = current_request()
-        body = _present(self.hub.subscriptions.get(id_), request.base_url)
+        body = _present(self.hub.subscriptions.get(id_, tenant=user.tenant), request.base_url)
         return json_response(body, media_type=request.answer_type(SINGLE))
 
-    async def delete_subscription_resource(self, id_: str) -> Response:
-        self.hub.forget_if_unused(self.hub.subscriptions.delete(id_))
+    async def delete_subscription_resource(self, user: User, id_: str) -> Response:
+        self.hub.forget_if_unused(self.hub.subscriptions.delete(id_, tenant=user.tenant))
         return Response(status_code=204)
 
     async def post_token_resource(self, user: User, payload: Any = None) -> Response:
