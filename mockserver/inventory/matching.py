@@ -106,7 +106,7 @@ def matches(expr: Expr | None, document: Mapping[str, Any], lookup: Lookup) -> b
     return not matches(expr.item, document, lookup)
 
 
-def _sort_key(value: Any) -> tuple[int, Any]:
+def sort_rank(value: Any) -> tuple[int, Any]:
     """Missing and null first, then numbers, strings, objects, arrays, booleans (each in order)."""
     if value is MISSING or value is None:
         return (0, 0)
@@ -127,7 +127,7 @@ def order(documents: list[dict[str, Any]], keys: Sequence[OrderKey]) -> list[dic
     for key in reversed(keys):
 
         def sort_key(doc: dict[str, Any], path: tuple[str, ...] = key.path) -> tuple[int, Any]:
-            return _sort_key(resolve(doc, path))
+            return sort_rank(resolve(doc, path))
 
         ordered.sort(key=sort_key, reverse=key.descending)
     return ordered

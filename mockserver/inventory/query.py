@@ -35,25 +35,34 @@ order_clause: "$orderby=" order_key ("," order_key)*
 order_key: PATH DIRECTION?
 
 ?expr: or_expr
-?or_expr: and_expr ("or" and_expr)*
-?and_expr: not_expr ("and" not_expr)*
-?not_expr: "not" not_expr -> negation
+?or_expr: and_expr (_OR and_expr)*
+?and_expr: not_expr (_AND not_expr)*
+?not_expr: _NOT not_expr -> negation
          | atom
 ?atom: "(" expr ")"
      | PATH OPERATOR value -> comparison
-     | "has" "(" PATH ")" -> has
-     | "bygroupid" "(" group_id ")" -> bygroupid
+     | _HAS "(" PATH ")" -> has
+     | _BYGROUPID "(" group_id ")" -> bygroupid
 
 group_id: NUMBER | STRING | PATH
 value: STRING -> string
      | NUMBER -> number
-     | "true" -> true
-     | "false" -> false
-     | "null" -> null
+     | _TRUE -> true
+     | _FALSE -> false
+     | _NULL -> null
      | PATH -> word
 
-OPERATOR: "eq" | "ne" | "gt" | "ge" | "lt" | "le"
-DIRECTION: "asc" | "desc"
+// Keywords are whole words (`equals` is not `eq` followed by `uals`) and reserved.
+OPERATOR.2: /(eq|ne|gt|ge|lt|le)\b/
+DIRECTION.2: /(asc|desc)\b/
+_AND.2: /and\b/
+_OR.2: /or\b/
+_NOT.2: /not\b/
+_HAS.2: /has\b/
+_BYGROUPID.2: /bygroupid\b/
+_TRUE.2: /true\b/
+_FALSE.2: /false\b/
+_NULL.2: /null\b/
 PATH: /[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*/
 STRING: /'(?:[^']|'')*'/
 NUMBER: /[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/
@@ -208,6 +217,24 @@ def _refuse(parameter: str, position: int, what: str) -> BadRequest:
     )
 
 
+_NAMES = {
+    "PATH": "a property name",
+    "OPERATOR": "an operator (eq, ne, gt, ge, lt, le)",
+    "STRING": "a quoted string",
+    "NUMBER": "a number",
+    "DIRECTION": "asc or desc",
+}
+
+
+def _describe(terminal: str) -> str:
+    """A terminal as the message names it: a word for the named ones, else its own text."""
+    if terminal in _NAMES:
+        return _NAMES[terminal]
+    pattern = _PARSER.get_terminal(terminal).pattern
+    text = pattern.value.removesuffix("\\b")
+    return f"'{text}'"
+
+
 def _syntax_error(parameter: str, text: str, exc: UnexpectedInput) -> BadRequest:
     if isinstance(exc, UnexpectedEOF):
         return _refuse(parameter, len(text) + 1, "the query ends too early")
@@ -217,20 +244,24 @@ def _syntax_error(parameter: str, text: str, exc: UnexpectedInput) -> BadRequest
     if isinstance(exc, UnexpectedToken):
         if exc.token.type == "$END":
             return _refuse(parameter, len(text) + 1, "the query ends too early")
-        expected = ", ".join(sorted(exc.expected)[:8])
+        expected = ", ".join(sorted({_describe(name) for name in exc.expected}))
         return _refuse(parameter, position, f"unexpected {str(exc.token)!r}; expected one of {expected}")
     return _refuse(parameter, position, "unexpected input")
 
 
+_NESTING = frozenset({"negation", "and_expr", "or_expr"})
+
+
 def _check_depth(parameter: str, tree: Tree[Token]) -> None:
-    """Refuse trees nested deeper than MAX_DEPTH, walking with an explicit stack."""
-    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+    """Refuse more than MAX_DEPTH nested not/and/or, walking with an explicit stack."""
+    stack: list[tuple[Tree[Token], int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
+        depth += node.data in _NESTING
         if depth > MAX_DEPTH:
             position = (node.meta.start_pos if not node.meta.empty else 0) + 1
             raise _refuse(parameter, position, f"expressions are nested deeper than {MAX_DEPTH} levels")
-        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+        stack.extend((child, depth) for child in node.children if isinstance(child, Tree))
 
 
 def parse(text: str, *, parameter: str = "query") -> Query:
