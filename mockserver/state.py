@@ -13,6 +13,7 @@ from mockserver.alarms import AlarmStore
 from mockserver.dtm.store import DtmStore
 from mockserver.events import Action, EventBus
 from mockserver.inventory import InventoryStore
+from mockserver.inventory.identity import IdentityStore
 from mockserver.measurements import MeasurementStore
 from mockserver.realtime import RealtimeHub
 from mockserver.seed import SeedStores, load_seed
@@ -27,6 +28,7 @@ class MockState:
         self.users = users or UserDirectory()
         self._configured_users = (self.users.users(), self.users.tokens())
         self.inventory = InventoryStore()
+        self.identity = IdentityStore(self.inventory)
         self.measurements = MeasurementStore(self.inventory)
         self.measurements.subscribe(self._publish_measurement)
         self.inventory.subscribe(self._publish_managed_object)
@@ -59,6 +61,7 @@ class MockState:
         self.dtm.clear()
         self.measurements.clear()
         self.alarms.clear()
+        self.identity.clear()
         self.inventory.clear()
         self.users.reset()
         users, tokens = self._configured_users
@@ -78,6 +81,7 @@ class MockState:
         """How many objects each store holds (the admin endpoints answer this)."""
         return {
             "managedObjects": len(self.inventory),
+            "externalIds": len(self.identity),
             "measurements": len(self.measurements),
             "alarms": len(self.alarms),
             **self.dtm.counts(),

@@ -35,7 +35,7 @@ from mockserver.state import MockState
 
 logger = logging.getLogger("mockserver")
 
-PRODUCT_SPECS = ("measurement", "inventory", "dtm", "alarm", "notification2")
+PRODUCT_SPECS = ("measurement", "inventory", "dtm", "alarm", "notification2", "identity")
 ADMIN_SPEC = Path(__file__).resolve().parents[1] / "admin.yaml"
 
 
