@@ -67,6 +67,7 @@ class DtmHandlers:
 
     def __init__(self, state: MockState) -> None:
         self.store: DtmStore = state.dtm
+        self.external_ids = state.identity.resolve
 
     # ------------------------------------------------------------------ models
     async def list_asset_models(
@@ -252,5 +253,12 @@ class DtmHandlers:
                 body = body.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 raise BadRequest(f"The CSV body is not UTF-8 (byte {exc.start}).", resource="dtm") from None
-        report = import_csv(self.store, body or "", parent=parent, dry_run=bool(dry_run), owner=user.username)
+        report = import_csv(
+            self.store,
+            body or "",
+            parent=parent,
+            dry_run=bool(dry_run),
+            owner=user.username,
+            external_ids=self.external_ids,
+        )
         return json_response(report.to_body(), 200 if report.dry_run else 201, media_type=JSON)
