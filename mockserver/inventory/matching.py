@@ -2,7 +2,7 @@
 
 The rules are those of ``spec/inventory.yaml`` (``query`` on ``GET /inventory/managedObjects``);
 :mod:`mockserver.inventory.query` parses the text into the :data:`Expr` these functions read.
-``bygroupid`` asks a caller-given lookup for the group's document.
+``bygroupid`` asks a caller-given ``InGroup`` (:func:`inventory_groups` for managed objects).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from mockserver.inventory.query import And, ByGroup, Compare, Expr, Has, Operato
 
 MISSING: Any = object()
 Lookup = Callable[[str], "Mapping[str, Any] | None"]
+#: ``in_group(document, group_id)``: whether ``bygroupid(group_id)`` holds for the document.
+InGroup = Callable[[Mapping[str, Any], str], bool]
 
 
 def resolve(document: Mapping[str, Any], path: Sequence[str]) -> Any:
@@ -83,7 +85,20 @@ def reference_ids(document: Mapping[str, Any] | None, fragment: str) -> set[str]
     return found
 
 
-def matches(expr: Expr | None, document: Mapping[str, Any], lookup: Lookup) -> bool:
+def inventory_groups(lookup: Lookup) -> InGroup:
+    """``bygroupid`` over managed objects: listed in the group's ``childAssets``, or naming the
+    group in the document's own ``assetParents``."""
+
+    def in_group(document: Mapping[str, Any], group: str) -> bool:
+        own = str(document.get("id"))
+        if own in reference_ids(lookup(group), "childAssets"):
+            return True
+        return group in reference_ids(document, "assetParents")
+
+    return in_group
+
+
+def matches(expr: Expr | None, document: Mapping[str, Any], in_group: InGroup) -> bool:
     """Whether ``document`` satisfies ``expr`` (None: always)."""
     if expr is None:
         return True
@@ -95,15 +110,12 @@ def matches(expr: Expr | None, document: Mapping[str, Any], lookup: Lookup) -> b
     if isinstance(expr, Has):
         return resolve(document, expr.path) is not MISSING
     if isinstance(expr, ByGroup):
-        own = str(document.get("id"))
-        return own in reference_ids(lookup(expr.group), "childAssets") or expr.group in reference_ids(
-            document, "assetParents"
-        )
+        return in_group(document, expr.group)
     if isinstance(expr, And):
-        return all(matches(item, document, lookup) for item in expr.items)
+        return all(matches(item, document, in_group) for item in expr.items)
     if isinstance(expr, Or):
-        return any(matches(item, document, lookup) for item in expr.items)
-    return not matches(expr.item, document, lookup)
+        return any(matches(item, document, in_group) for item in expr.items)
+    return not matches(expr.item, document, in_group)
 
 
 def sort_rank(value: Any) -> tuple[int, Any]:

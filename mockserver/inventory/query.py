@@ -264,8 +264,17 @@ def _check_depth(parameter: str, tree: Tree[Token]) -> None:
         stack.extend((child, depth) for child in node.children if isinstance(child, Tree))
 
 
-def parse(text: str, *, parameter: str = "query") -> Query:
-    """The query ``text`` as a :class:`Query`; BadRequest naming the position when it is not one."""
+def parse(text: str, *, parameter: str = "query", resource: str = RESOURCE) -> Query:
+    """The query ``text`` as a :class:`Query`; BadRequest naming the position when it is not one
+    (``resource`` is the API answering, for the error code)."""
+    try:
+        return _parse(text, parameter)
+    except BadRequest as exc:
+        exc.resource = resource
+        raise
+
+
+def _parse(text: str, parameter: str) -> Query:
     if len(text) > MAX_LENGTH:
         raise _refuse(parameter, MAX_LENGTH + 1, f"the query is {len(text)} characters; at most {MAX_LENGTH}")
     if not text.strip():

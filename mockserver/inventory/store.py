@@ -187,7 +187,8 @@ class InventoryStore:
                 candidates = self._objects.values()
             found = [mo for mo in candidates if f.matches(mo)]
             if f.query is not None:
-                found = [mo for mo in found if matching.matches(f.query.filter, mo, self._objects.get)]
+                in_group = matching.inventory_groups(self._objects.get)
+                found = [mo for mo in found if matching.matches(f.query.filter, mo, in_group)]
             found.sort(key=lambda mo: int(mo["id"]))
             if f.query is not None and f.query.order:
                 found = matching.order(found, f.query.order)

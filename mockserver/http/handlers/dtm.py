@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from mockserver.dtm import DtmStore
 from mockserver.dtm.csv_import import import_csv
+from mockserver.dtm.search import search
 from mockserver.errors import BadRequest
 from mockserver.http.alarm_answers import alarm_page_json
 from mockserver.http.handlers.alarm import alarm_filter
@@ -112,10 +113,11 @@ class DtmHandlers:
         page_size: int | None = None,
         with_total_pages: bool | None = None,
         with_total_elements: bool | None = None,
+        query: str | None = None,
     ) -> Response:
         request = current_request()
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
-        found = self.store.list_instances(model=model, parent=parent, name=name)
+        found = search(self.store.list_instances(model=model, parent=parent, name=name), query)
         items = found.then(lambda doc: present_asset_instance(doc, request.base_url))
         body = collection(
             "assetInstances", items, page, base_url=request.base_url + ASSET_INSTANCES, query=request.query
