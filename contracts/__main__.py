@@ -88,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--readonly-password", default=None, help="password of --readonly-user")
     run.add_argument(
-        "--api", choices=["dtm", "measurement", "inventory", "alarm", "realtime", "all"], default="all"
+        "--api",
+        choices=["dtm", "measurement", "inventory", "identity", "alarm", "realtime", "all"],
+        default="all",
     )
     run.add_argument(
         "--profile",
