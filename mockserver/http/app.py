@@ -1,8 +1,9 @@
 """Build the mock: one Connexion AsyncApp, one port, every API at the root.
 
 ``create_app()`` serves ``spec/measurement.yaml``, ``spec/inventory.yaml``, ``spec/dtm.yaml``,
-``spec/alarm.yaml``, ``spec/notification2.yaml`` and ``spec/identity.yaml`` (each only if the file exists; the app's ``mock_specs`` says which are
-served and which are missing) plus the mock's own ``mockserver/admin.yaml``. Each spec also
+``spec/alarm.yaml``, ``spec/notification2.yaml`` and ``spec/identity.yaml`` (each only if the
+file exists; the app's ``mock_specs`` says which are served and which are missing) plus the
+mock's own ``mockserver/admin.yaml``. Each spec also
 gets a Swagger UI at ``/<name>-ui/`` and its document at ``/<name>-openapi.json``.
 """
 
