@@ -44,6 +44,15 @@ INVENTORY_ROWS: list[tuple[str, str, str, str, str]] = [
         f"{_LIST}/parameters",
     ),
     (
+        "INV-FILTER-1",
+        "inventory-query",
+        "type (exact), fragmentType (a top-level key), owner, text (substring of name), ids (a list; answer "
+        "still by id) select exactly the matching managed objects, AND-ed; withTotalElements and "
+        "withTotalPages add the totals to statistics.",
+        _I,
+        _LIST,
+    ),
+    (
         "ID-EXT-1",
         "identity",
         "A created external id answers 201 with Location = its self and {externalId, type, managedObject}; "

@@ -51,7 +51,8 @@ def build_fleet(ctx: RunContext) -> list[dict[str, Any]]:
         doc = _fleet_document(ctx.prefix, i)
         response = ctx.client.post(MO, doc)
         require_status(response, 201, "ManagedObjectNotCreated")
-        fleet.append({**doc, "id": str(response.json()["id"])})
+        answer = response.json()
+        fleet.append({**doc, "id": str(answer["id"]), "owner": answer.get("owner")})
         ctx.tracker.managed_objects.append(fleet[-1]["id"])
     return fleet
 
@@ -167,3 +168,51 @@ def q_is_the_query_restricted_to_devices(ctx: RunContext) -> None:
         f"ids {received}",
         response.request,
     )
+
+
+def _filter_cases(prefix: str, documents: list[dict[str, Any]]) -> list[tuple[dict[str, str], list[str]]]:
+    """(query parameters, expected ids) for each documented filter, scoped to the run's fleet."""
+    scoped = {"query": f"$filter=({oracle.render(scope(prefix))})"}
+    every = [d["id"] for d in documents]
+    some = every[1::3]
+    return [
+        ({"type": f"{prefix}_kind1"}, [d["id"] for d in documents if d["type"] == f"{prefix}_kind1"]),
+        ({**scoped, "fragmentType": "c8y_Hardware"}, [d["id"] for d in documents if "c8y_Hardware" in d]),
+        (
+            {**scoped, "owner": str(documents[0]["owner"])},
+            [d["id"] for d in documents if d["owner"] == documents[0]["owner"]],
+        ),
+        ({"text": f"{prefix}-q1-"}, [d["id"] for d in documents if f"{prefix}-q1-" in d["name"]]),
+        ({"ids": ",".join(reversed(some))}, some),
+        (
+            {"type": f"{prefix}_kind0", "fragmentType": "flag"},
+            [d["id"] for d in documents if d["type"] == f"{prefix}_kind0" and "flag" in d],
+        ),
+    ]
+
+
+@check("INV-FILTER-1")
+def inventory_filters_select_exactly_and_count_totals(ctx: RunContext) -> None:
+    documents = fleet(ctx)
+    for params, expected in _filter_cases(ctx.prefix, documents):
+        received, response = listed(ctx, **params)
+        expect(
+            received == expected,
+            "InventoryFilterWrong",
+            f"ids {expected} for {params}",
+            f"ids {received}",
+            response.request,
+        )
+    params = {
+        "type": f"{ctx.prefix}_kind0",
+        "pageSize": "3",
+        "withTotalPages": "true",
+        "withTotalElements": "true",
+    }
+    response = ctx.client.get(MO, params=params)
+    require_status(response, 200)
+    matching = sum(1 for d in documents if d["type"] == f"{ctx.prefix}_kind0")
+    statistics = response.json().get("statistics", {})
+    wanted = {"totalElements": matching, "totalPages": -(-matching // 3)}
+    got = {key: statistics.get(key) for key in wanted}
+    expect(got == wanted, "WrongTotals", wanted, got, response.request)

@@ -2,8 +2,10 @@
 spec/identity.yaml in one observable way; the harness must report it with the expected title.
 
 The rules broken are the documented ones: `*` wildcards in `eq`, `or`, `$orderby`, refusing an
-unreadable query, `q` meaning devices only; one pair one managed object, deleted external ids
-gone, external ids deleted with their managed object.
+unreadable query, `q` meaning devices only, the fragmentType and ids filters, the totals; one
+pair one managed object, deleted external ids gone, external ids deleted with their managed
+object. ``IN_MAKE_TEST`` names the variants `make test` runs (one per rule family, to keep its
+time); `make inventory-variants` runs them all.
 """
 
 from __future__ import annotations
@@ -41,6 +43,16 @@ def q_as_query(ex: Exchange) -> None:
     if q is not None:
         ex.drop("q")
         ex.set("query", q)
+
+
+def totals_off_by_one(ex: Exchange) -> None:
+    if (
+        ex.method == "GET"
+        and ex.path == MOS
+        and ex.status == 200
+        and "totalElements" in ex.answer["statistics"]
+    ):
+        ex.answer["statistics"]["totalElements"] += 1
 
 
 def exact_eq(monkeypatch: Any) -> None:
@@ -99,6 +111,16 @@ QUERY_FAULTS = [
         "q-not-restricted-to-devices", "INV-QUERY-4", "QNotRestrictedToDevices", before=on_list(q_as_query)
     ),
 ]
+FILTER_FAULTS = [
+    Fault(
+        "fragment-type-ignored",
+        "INV-FILTER-1",
+        "InventoryFilterWrong",
+        before=on_list(lambda ex: ex.drop("fragmentType")),
+    ),
+    Fault("ids-ignored", "INV-FILTER-1", "InventoryFilterWrong", before=on_list(lambda ex: ex.drop("ids"))),
+    Fault("total-elements-off-by-one", "INV-FILTER-1", "WrongTotals", after=totals_off_by_one),
+]
 IDENTITY_FAULTS = [
     Fault(
         "external-id-kept-after-its-managed-object",
@@ -111,4 +133,12 @@ IDENTITY_FAULTS = [
     ),
     Fault("external-id-delete-ignored", "ID-EXT-1", "DeletedExternalIdStillFound", patch=ignore_deletes),
 ]
-INVENTORY_FAULTS = [*QUERY_FAULTS, *IDENTITY_FAULTS]
+INVENTORY_FAULTS = [*QUERY_FAULTS, *FILTER_FAULTS, *IDENTITY_FAULTS]
+IN_MAKE_TEST = {
+    "or-read-as-and",
+    "orderby-ignored",
+    "unreadable-query-ignored",
+    "ids-ignored",
+    "external-id-kept-after-its-managed-object",
+    "duplicate-external-ids-accepted",
+}
