@@ -261,15 +261,11 @@ class _Import:
         kind = external_type or DEFAULT_EXTERNAL_ID_TYPE
         found = self.external_ids(kind, value) if self.external_ids is not None else None
         if found is None:
-            problems.append(
-                (
-                    "managedObjectId",
-                    f"No managed object has the id {value!r}, and no external id of type {kind!r} "
-                    "has that value.",
-                )
+            message = (
+                f"No managed object has the id {value!r}, and no external id of type {kind!r} has that value."
             )
-            return ""
-        return found
+            problems.append(("managedObjectId", message))
+        return found or ""
 
     def check_managed_object(self, line: int, mo: Any, problems: list[Problem]) -> None:
         """A managedObjectId cell must name an unlinked managed object no row above names."""
@@ -379,18 +375,22 @@ def import_csv(
                 f"line {job.errors[0]['row']}: {job.errors[0]['message']}",
             )
         report = ImportReport(rows=len(job.rows), dry_run=dry_run)
-        if dry_run:
-            return report
-        new_ids: dict[Node, str] = {}
-        for row in job.rows:
-            assert row.draft is not None
-            draft = row.draft
-            if row.parent is not None and not isinstance(row.parent, str):
-                draft = draft.under(new_ids[row.parent])
-            new_id = store.insert(draft, owner=owner)
-            new_ids[("row", row.line)] = new_id
-            report.created.append(new_id)
+        if not dry_run:
+            _insert(store, job.rows, report, owner)
         return report
+
+
+def _insert(store: DtmStore, rows: list[Row], report: ImportReport, owner: str) -> None:
+    """Create the validated rows in file order, children under the ids their parents got."""
+    new_ids: dict[Node, str] = {}
+    for row in rows:
+        assert row.draft is not None
+        draft = row.draft
+        if row.parent is not None and not isinstance(row.parent, str):
+            draft = draft.under(new_ids[row.parent])
+        new_id = store.insert(draft, owner=owner)
+        new_ids[("row", row.line)] = new_id
+        report.created.append(new_id)
 
 
 def _fail(errors: list[CsvProblem], message: str) -> NoReturn:
