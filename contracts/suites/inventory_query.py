@@ -1,8 +1,8 @@
 """The inventory query language (spec/inventory.yaml, ``query`` and ``q``) against the oracle.
 
-The run creates a small fleet of managed objects named ``<prefix>-q<i>-...`` with numbers,
+The run creates a small fleet of managed objects named ``<prefix>-invq<i>-...`` with numbers,
 strings, booleans, nested fragments and values of mixed types; every drawn query is AND-ed with
-``name eq '<prefix>-q*'`` so that it can only select the run's own objects on a shared tenant.
+``name eq '<prefix>-invq*'`` so that it can only select the run's own objects on a shared tenant.
 :mod:`contracts.inventory_oracle` says what each query selects and in which order.
 """
 
@@ -32,7 +32,7 @@ UNREADABLE = [
 
 def _fleet_document(prefix: str, i: int) -> dict[str, Any]:
     doc: dict[str, Any] = {
-        "name": f"{prefix}-q{i}-{['pump', 'valve', 'Pump'][i % 3]}",
+        "name": f"{prefix}-invq{i}-{['pump', 'valve', 'Pump'][i % 3]}",
         "type": f"{prefix}_kind{i % 2}",
         "n": [3, 10, 7, -1, 3.5, 0, 10, "7"][i],
     }
@@ -65,7 +65,7 @@ def fleet(ctx: RunContext) -> list[dict[str, Any]]:
 def trees(prefix: str) -> st.SearchStrategy[oracle.Tree]:
     values = st.sampled_from(
         [
-            *(3, 7, 10, 0, -1, 3.5, "7", "X1", "x1", "X*", "*1", f"{prefix}-q*-pump", "*Pump", "*-q1*"),
+            *(3, 7, 10, 0, -1, 3.5, "7", "X1", "x1", "X*", "*1", f"{prefix}-invq*-pump", "*Pump", "*-invq1*"),
             *(f"{prefix}_kind0", f"{prefix}_kind*", True, False, None),
         ]
     )
@@ -84,7 +84,7 @@ def trees(prefix: str) -> st.SearchStrategy[oracle.Tree]:
 
 
 def scope(prefix: str) -> oracle.Tree:
-    return ("cmp", "name", "eq", f"{prefix}-q*")
+    return ("cmp", "name", "eq", f"{prefix}-invq*")
 
 
 def listed(ctx: RunContext, **params: str) -> tuple[list[str], Any]:
@@ -182,7 +182,7 @@ def _filter_cases(prefix: str, documents: list[dict[str, Any]]) -> list[tuple[di
             {**scoped, "owner": str(documents[0]["owner"])},
             [d["id"] for d in documents if d["owner"] == documents[0]["owner"]],
         ),
-        ({"text": f"{prefix}-q1-"}, [d["id"] for d in documents if f"{prefix}-q1-" in d["name"]]),
+        ({"text": f"{prefix}-invq1-"}, [d["id"] for d in documents if f"{prefix}-invq1-" in d["name"]]),
         ({"ids": ",".join(reversed(some))}, some),
         (
             {"type": f"{prefix}_kind0", "fragmentType": "flag"},
