@@ -14,7 +14,7 @@ CONTRACT_ARGS ?=
 CORPUS_JOBS ?= 2
 CORPUS_ONLY ?=
 
-.PHONY: install mock test lint contracts contracts-seeds safety bench corpus mutations generate clean
+.PHONY: install mock test lint contracts contracts-seeds safety bench corpus mutations generate clean inventory-variants
 
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -55,6 +55,10 @@ contracts: $(STAMP)
 # The ci profile against the mock with ten seeds (`make test` runs seed 0, and seed 4 over foreign data); about 2 min each.
 contracts-seeds: $(STAMP)
 	CONTRACT_SEEDS=0,1,2,3,4,5,6,7,8,9 $(BIN)/python -m pytest tests/contracts/test_contracts_cli.py -k finds_the_mock_conformant -p no:randomly
+
+# Every broken inventory-query and identity variant (make test runs one per rule family).
+inventory-variants: $(STAMP)
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/contracts/test_contracts_inventory_variants.py -m "slow or not slow" -p no:randomly
 
 # The harness against a mock holding foreign data: every profile with 5 seeds (long; not in `make test`).
 safety: $(STAMP)

@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--other-password", default=None, help="password of --other-user")
     run.add_argument(
         "--api",
-        choices=["dtm", "measurement", "inventory", "alarm", "realtime", "tenant", "all"],
+        choices=["dtm", "measurement", "inventory", "alarm", "realtime", "tenant", "identity", "all"],
         default="all",
     )
     run.add_argument(

@@ -16,6 +16,8 @@ reach data the run did not create:
 - a write that names, in its query, JSON body or CSV cells, a managed object, source, parent,
   model (by id or, in CSV, by name), base model, allowed subtype, reference target or referenced
   instance that the run did not create; a JSON body it cannot read (or with a key given twice);
+- an identity write other than the run's own external ids (rules in :mod:`contracts.guard_identity`);
+  a CSV device cell may name a managed object of the run's or an external id the run created;
 - a CSV import without a ``parent`` of the run's whose ``path`` starts at a name that is neither a
   root row above it in the file nor a name carrying the run's unique prefix.
 
@@ -40,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from contracts import guard_realtime
+from contracts import guard_identity, guard_realtime
 
 DIGITS = re.compile(r"^\d+$")
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -129,6 +131,8 @@ class Ownership:
     model_bases: dict[str, str] = field(default_factory=dict)
     instances: list[str] = field(default_factory=list)
     instance_models: dict[str, str] = field(default_factory=dict)
+    external_ids: set[tuple[str, str]] = field(default_factory=set)
+    """(type, externalId) pairs the run created (contracts.guard_identity)."""
 
     def owns(self, family: str, value: Any) -> bool:
         key = str(value)
@@ -254,6 +258,13 @@ class Guard:
             return self.body_refusal(where, path, request.body, None)
         if method == "POST" and path == IMPORTS:
             return self.csv_refusal(where, request)
+        if path.startswith(guard_identity.IDENTITY + "/"):
+            return guard_identity.refusal(
+                method,
+                path,
+                owns_managed_object=lambda id: self.ownership.owns("managed object", id),
+                owns_pair=lambda pair: pair in self.ownership.external_ids,
+            )
         if path.startswith("/notification"):
             return guard_realtime.refusal(
                 method,
@@ -331,7 +342,12 @@ class Guard:
                 named = cells.get("model")
                 return f"{where} line {line} names model {named!r}, which the run did not create."
             mo = cells.get("managedObjectId", "")
-            if mo and not self.ownership.owns("managed object", mo):
+            external = (cells.get("externalIdType") or "c8y_Serial", mo)
+            if (
+                mo
+                and not self.ownership.owns("managed object", mo)
+                and external not in self.ownership.external_ids
+            ):
                 return f"{where} line {line} links managed object {mo!r}, which the run did not create."
             for key in self.ownership.reference_keys(model):
                 value = cells.get(key, "")
@@ -355,6 +371,9 @@ class Guard:
         """Record what a 2xx answer to one of the run's writes says the run now owns."""
         if not 200 <= status < 300 or request.method not in ("POST", "PUT"):
             return
+        pair = guard_identity.learnt_pair(request.method, request.path, status, body)
+        if pair is not None:
+            self.ownership.external_ids.add(pair)
         try:
             answer = read_json(body)
         except (ValueError, UnicodeDecodeError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contracts.requirements_alarms import ALARM_ROWS, ALARM_SUITES
+from contracts.requirements_inventory import INVENTORY_ROWS, INVENTORY_SUITES
 from contracts.requirements_login import ROWS as LOGIN_ROWS
 from contracts.requirements_login import SUITES as LOGIN_SUITES
 from contracts.requirements_realtime import ROWS as REALTIME_ROWS
@@ -611,6 +612,7 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
 _ROWS += ALARM_ROWS
 _ROWS += REALTIME_ROWS
 _ROWS += LOGIN_ROWS
+_ROWS += INVENTORY_ROWS
 REQUIREMENTS: dict[str, Requirement] = {row[0]: Requirement(*row) for row in _ROWS}
 
 API_OF_SUITE = {
@@ -645,6 +647,7 @@ API_OF_SUITE = {
     **ALARM_SUITES,
     **REALTIME_SUITES,
     **LOGIN_SUITES,
+    **INVENTORY_SUITES,
 }
 
 

@@ -24,6 +24,7 @@ from mockserver.dtm.store import DtmStore
 from mockserver.events import Action, EventBus
 from mockserver.ids import IdFactory
 from mockserver.inventory import InventoryStore
+from mockserver.inventory.identity import IdentityStore
 from mockserver.measurements import MeasurementStore
 from mockserver.realtime import RealtimeHub
 from mockserver.seed import SeedStores, check_seed, load_seed
@@ -38,6 +39,7 @@ class World:
         self.tenant = tenant
         self.events = events
         self.inventory = InventoryStore(ids=ids["managedObjects"])
+        self.identity = IdentityStore(self.inventory)
         self.measurements = MeasurementStore(self.inventory)
         self.measurements.subscribe(self._publish_measurement)
         self.inventory.subscribe(self._publish_managed_object)
@@ -63,6 +65,7 @@ class World:
     def counts(self) -> dict[str, int]:
         return {
             "managedObjects": len(self.inventory),
+            "externalIds": len(self.identity),
             "measurements": len(self.measurements),
             "alarms": len(self.alarms),
             **self.dtm.counts(),
@@ -99,6 +102,10 @@ class MockState:
         return self.world().inventory
 
     @property
+    def identity(self) -> IdentityStore:
+        return self.world().identity
+
+    @property
     def measurements(self) -> MeasurementStore:
         return self.world().measurements
 
@@ -125,6 +132,7 @@ class MockState:
             world.dtm.clear()
             world.measurements.clear()
             world.alarms.clear()
+            world.identity.clear()
             world.inventory.clear()
         self.world(DEFAULT_TENANT)
         self.users.reset()

@@ -8,6 +8,8 @@ from contracts.suites import (  # noqa: F401
     dtm,
     dtm_answers,
     dtm_machine,
+    identity,
+    inventory_query,
     links,
     login,
     measurements,

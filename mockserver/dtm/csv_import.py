@@ -1,7 +1,8 @@
 """CSV bulk import of asset instances: parse, validate every row, then create all or nothing.
 
 The file is UTF-8 text, comma-separated, RFC 4180 quoting, with a header row (line 1).
-Columns: ``model`` (model NAME), ``name``, ``path``, ``managedObjectId``, ``description``
+Columns: ``model`` (model NAME), ``name``, ``path``, ``managedObjectId`` (a managed-object id
+or an external id of type ``externalIdType``, default ``c8y_Serial``), ``description``
 and one column per property key (a type hint in parentheses is ignored:
 ``maxPower (NUMBER)``). Every problem is collected as ``{row, column, message}`` (row = line
 number in the file, column = header text or None); any problem means nothing is created.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypedDict
 
@@ -31,7 +32,11 @@ from mockserver.errors import ValidationError
 from mockserver.ids import is_server_id
 
 MAX_ROWS = 10_000
-FIXED_COLUMNS = ("model", "name", "path", "managedObjectId", "description")
+FIXED_COLUMNS = ("model", "name", "path", "managedObjectId", "externalIdType", "description")
+DEFAULT_EXTERNAL_ID_TYPE = "c8y_Serial"
+
+#: ``(type, externalId) -> managed-object id or None``: the identity API's lookup.
+ExternalIds = Callable[[str, str], "str | None"]
 _HINT = re.compile(r"^(.*?)\s*\([^()]*\)\s*$")
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
@@ -117,8 +122,9 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
 
 
 class _Import:
-    def __init__(self, store: DtmStore, parent: str | None) -> None:
+    def __init__(self, store: DtmStore, parent: str | None, external_ids: ExternalIds | None = None) -> None:
         self.store = store
+        self.external_ids = external_ids
         self.parent = parent
         self.errors: list[CsvProblem] = []
         self.rows: list[Row] = []
@@ -215,6 +221,9 @@ class _Import:
         for key in ("description", "managedObjectId"):
             if cell(key) != "":
                 body[key] = cell(key)
+        device = self.device(body.pop("managedObjectId", ""), cell("externalIdType"), problems)
+        if device:
+            body["managedObjectId"] = device
         rules.check_header_fields(body, problems)
         properties, unset = self.properties(line, cells, columns, header_of, model)
         stored = rules.normalise_properties(
@@ -243,6 +252,20 @@ class _Import:
         )
         if ok:
             self.rows.append(Row(line, model_id, parent, draft if not problems else None))
+
+    def device(self, value: str, external_type: str, problems: list[Problem]) -> str:
+        """The device cell as a managed-object id: an existing id as is, else the managed object
+        the external id ``(external_type or c8y_Serial, value)`` names; a problem when neither."""
+        if not value or (is_server_id(value) and self.store.managed_object_exists(value)):
+            return value
+        kind = external_type or DEFAULT_EXTERNAL_ID_TYPE
+        found = self.external_ids(kind, value) if self.external_ids is not None else None
+        if found is None:
+            message = (
+                f"No managed object has the id {value!r}, and no external id of type {kind!r} has that value."
+            )
+            problems.append(("managedObjectId", message))
+        return found or ""
 
     def check_managed_object(self, line: int, mo: Any, problems: list[Problem]) -> None:
         """A managedObjectId cell must name an unlinked managed object no row above names."""
@@ -299,11 +322,19 @@ class _Import:
 
 
 def import_csv(
-    store: DtmStore, text: str, *, parent: str | None = None, dry_run: bool = False, owner: str = "admin"
+    store: DtmStore,
+    text: str,
+    *,
+    parent: str | None = None,
+    dry_run: bool = False,
+    owner: str = "admin",
+    external_ids: ExternalIds | None = None,
 ) -> ImportReport:
-    """Validate every row of ``text`` and create them all (422 listing every problem, else the report)."""
+    """Validate every row of ``text`` and create them all (422 listing every problem, else the report).
+
+    ``external_ids`` resolves a device cell that is not a managed-object id (the identity API)."""
     with store.atomic():
-        job = _Import(store, parent)
+        job = _Import(store, parent, external_ids)
         if parent is not None and not store.has_instance(parent):
             _fail(
                 [{"field": "parent", "message": f"The parent asset instance {parent!r} does not exist."}],
@@ -344,18 +375,22 @@ def import_csv(
                 f"line {job.errors[0]['row']}: {job.errors[0]['message']}",
             )
         report = ImportReport(rows=len(job.rows), dry_run=dry_run)
-        if dry_run:
-            return report
-        new_ids: dict[Node, str] = {}
-        for row in job.rows:
-            assert row.draft is not None
-            draft = row.draft
-            if row.parent is not None and not isinstance(row.parent, str):
-                draft = draft.under(new_ids[row.parent])
-            new_id = store.insert(draft, owner=owner)
-            new_ids[("row", row.line)] = new_id
-            report.created.append(new_id)
+        if not dry_run:
+            _insert(store, job.rows, report, owner)
         return report
+
+
+def _insert(store: DtmStore, rows: list[Row], report: ImportReport, owner: str) -> None:
+    """Create the validated rows in file order, children under the ids their parents got."""
+    new_ids: dict[Node, str] = {}
+    for row in rows:
+        assert row.draft is not None
+        draft = row.draft
+        if row.parent is not None and not isinstance(row.parent, str):
+            draft = draft.under(new_ids[row.parent])
+        new_id = store.insert(draft, owner=owner)
+        new_ids[("row", row.line)] = new_id
+        report.created.append(new_id)
 
 
 def _fail(errors: list[CsvProblem], message: str) -> NoReturn:

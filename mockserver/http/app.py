@@ -1,8 +1,9 @@
 """Build the mock: one Connexion AsyncApp, one port, every API at the root.
 
-``create_app()`` serves ``spec/measurement.yaml``, ``spec/inventory.yaml``, ``spec/dtm.yaml``
-and ``spec/alarm.yaml`` (each only if the file exists; the app's ``mock_specs`` says which are
-served and which are missing) plus the mock's own ``mockserver/admin.yaml``. Each spec also
+``create_app()`` serves ``spec/measurement.yaml``, ``spec/inventory.yaml``, ``spec/dtm.yaml``,
+``spec/alarm.yaml``, ``spec/notification2.yaml`` and ``spec/identity.yaml`` (each only if the
+file exists; the app's ``mock_specs`` says which are served and which are missing) plus the
+mock's own ``mockserver/admin.yaml``. Each spec also
 gets a Swagger UI at ``/<name>-ui/`` and its document at ``/<name>-openapi.json``.
 """
 
@@ -39,7 +40,7 @@ from mockserver.state import MockState
 
 logger = logging.getLogger("mockserver")
 
-PRODUCT_SPECS = ("measurement", "inventory", "dtm", "alarm", "notification2", "tenant")
+PRODUCT_SPECS = ("measurement", "inventory", "dtm", "alarm", "notification2", "tenant", "identity")
 ADMIN_SPEC = Path(__file__).resolve().parents[1] / "admin.yaml"
 
 

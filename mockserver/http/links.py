@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
+from urllib.parse import quote
 
 from mockserver.dtm.records import AssetInstanceDoc, AssetModelDoc
+from mockserver.inventory.identity import ExternalId
 from mockserver.jsoncodec import dumps
 from mockserver.measurements.rows import StoredMeasurements
 from mockserver.paging import PageRequest, page_links, statistics
@@ -113,6 +115,24 @@ def present_asset_instance(doc: AssetInstanceDoc, base_url: str) -> dict[str, An
 def present_managed_object(doc: dict[str, Any], base_url: str) -> dict[str, Any]:
     doc["self"] = managed_object_url(base_url, doc["id"])
     return doc
+
+
+def external_id_url(base_url: str, type_: str, external_id: str) -> str:
+    """``<base>/identity/externalIds/<type>/<externalId>``, both parts percent-encoded."""
+    return f"{base_url}/identity/externalIds/{quote(type_, safe='')}/{quote(external_id, safe='')}"
+
+
+def present_external_id(record: ExternalId, base_url: str) -> dict[str, Any]:
+    """An external id as answered: value, type, self, and the managed object it names."""
+    return {
+        "externalId": record.external_id,
+        "type": record.type,
+        "self": external_id_url(base_url, record.type, record.external_id),
+        "managedObject": {
+            "id": record.managed_object,
+            "self": managed_object_url(base_url, record.managed_object),
+        },
+    }
 
 
 def measurement_api_resource(base_url: str) -> dict[str, Any]:

@@ -37,6 +37,7 @@ _RESOURCES = (
     ("/measurement", "measurement"),
     ("/alarm", "alarm"),
     ("/inventory", "inventory"),
+    ("/identity", "identity"),
     ("/tenant", "tenant"),
     ("/service/dtm", "dtm"),
     ("/_mock", "mock"),

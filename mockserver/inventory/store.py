@@ -16,6 +16,8 @@ from typing import Any
 
 from mockserver.errors import Conflict, NotFound, ValidationError
 from mockserver.ids import IdFactory, is_server_id
+from mockserver.inventory import matching
+from mockserver.inventory.query import Query
 from mockserver.timeutil import format_utc_millis, now_utc
 
 RESOURCE = "inventory"
@@ -35,6 +37,8 @@ class InventoryFilter:
     ids: frozenset[str] | None = None
     owner: str | None = None
     text: str | None = None
+    #: The query language (``query``/``q``): its filter is AND-ed, its ``$orderby`` sorts.
+    query: Query | None = None
 
     def matches(self, mo: dict[str, Any]) -> bool:
         if self.type is not None and mo.get("type") != self.type:
@@ -172,7 +176,8 @@ class InventoryStore:
         self._publish("delete", {"id": id})
 
     def select(self, f: InventoryFilter | None = None) -> list[dict[str, Any]]:
-        """Copies of the matching managed objects, ordered by id ascending (numerically)."""
+        """Copies of the matching managed objects, by id ascending (numerically) unless the
+        query's ``$orderby`` sorts them (ties stay by id)."""
         f = f or InventoryFilter()
         with self._lock:
             candidates: Iterable[dict[str, Any]]
@@ -181,7 +186,12 @@ class InventoryStore:
             else:
                 candidates = self._objects.values()
             found = [mo for mo in candidates if f.matches(mo)]
+            if f.query is not None:
+                in_group = matching.inventory_groups(self._objects.get)
+                found = [mo for mo in found if matching.matches(f.query.filter, mo, in_group)]
             found.sort(key=lambda mo: int(mo["id"]))
+            if f.query is not None and f.query.order:
+                found = matching.order(found, f.query.order)
             return copy.deepcopy(found)
 
     def clear(self) -> None:

@@ -72,12 +72,27 @@ def test_missing_specs_are_reported_and_the_rest_is_served(tmp_path: Path) -> No
     app = create_app(config=MockConfig(spec_dir=tmp_path))
     assert app.mock_specs.served == ["inventory"]
     missing = {p.name for p in app.mock_specs.missing}
-    assert missing == {"measurement.yaml", "dtm.yaml", "alarm.yaml", "notification2.yaml", "tenant.yaml"}
+    assert missing == {
+        "measurement.yaml",
+        "dtm.yaml",
+        "alarm.yaml",
+        "notification2.yaml",
+        "tenant.yaml",
+        "identity.yaml",
+    }
 
 
 def test_the_repository_specs_are_all_served_and_every_product_operation_is_implemented() -> None:
     app = create_app()
-    assert app.mock_specs.served == ["measurement", "inventory", "dtm", "alarm", "notification2", "tenant"]
+    assert app.mock_specs.served == [
+        "measurement",
+        "inventory",
+        "dtm",
+        "alarm",
+        "notification2",
+        "tenant",
+        "identity",
+    ]
     assert app.mock_specs.unimplemented == []
 
 

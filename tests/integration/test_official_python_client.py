@@ -213,3 +213,26 @@ def test_delete_by_value_fragment_deletes_only_measurements_holding_that_series(
     c8y.measurements.delete_by(source=populated, value_fragment_type="py_Humidity")
 
     assert temperatures(c8y.measurements.select(source=populated)) == [1, 3, 5]
+
+
+def test_the_client_finds_one_device_by_name_with_the_query_language(
+    c8y: CumulocityApi, new_device: Callable[[], Device]
+) -> None:
+    wanted = new_device()
+    new_device()
+    found = list(c8y.inventory.select(query=f"$filter=(name eq '{wanted.name}')"))
+    assert [str(mo.id) for mo in found] == [str(wanted.id)]
+    devices = list(c8y.device_inventory.select(name="python-client-device-*", order_by="name desc"))
+    assert [d.name for d in devices][:2] == ["python-client-device-1", "python-client-device-0"]
+
+
+def test_the_client_resolves_an_external_id_until_its_device_is_deleted(
+    c8y: CumulocityApi, new_device: Callable[[], Device]
+) -> None:
+    device = new_device()
+    c8y.identity.create("py-serial-1", "c8y_Serial", device.id)
+    assert str(c8y.identity.get_id("py-serial-1", "c8y_Serial")) == str(device.id)
+    assert [e.external_id for e in c8y.identity.get_all(device.id)] == ["py-serial-1"]
+    c8y.identity.delete("py-serial-1", "c8y_Serial")
+    with pytest.raises(KeyError):
+        c8y.identity.get_id("py-serial-1", "c8y_Serial")

@@ -349,3 +349,45 @@ def test_an_alarm_is_changed_only_when_the_run_raised_it(guard: Guard, path: str
     guard.learn(req("POST", f"{ALARMS}/", body={"source": {"id": "100"}}), 201, b'{"id": "77"}', None)
     assert guard.refusal(req("PUT", path, body={"status": "ACKNOWLEDGED"})) is None
     assert guard.refusal(req("PUT", path, body={"source": {"id": "1"}}))
+
+
+def learn_external_id(guard: Guard, mo: str, kind: str, value: str) -> None:
+    answer = {"type": kind, "externalId": value, "managedObject": {"id": mo}}
+    path = f"/identity/globalIds/{mo}/externalIds"
+    guard.learn(
+        req("POST", path, body={"type": kind, "externalId": value}), 201, json.dumps(answer).encode(), None
+    )
+
+
+def test_an_external_id_is_added_only_to_a_managed_object_of_the_run(guard: Guard) -> None:
+    assert guard.refusal(req("POST", "/identity/globalIds/100/externalIds", body={"type": "t"})) is None
+    reason = guard.refusal(req("POST", "/identity/globalIds/999/externalIds", body={"type": "t"}))
+    assert reason is not None
+    assert "'999'" in reason
+
+
+def test_only_external_ids_the_run_created_are_deleted(guard: Guard) -> None:
+    learn_external_id(guard, "100", "c8y_Serial", "ctX-1")
+    assert guard.refusal(req("DELETE", "/identity/externalIds/c8y_Serial/ctX-1")) is None
+    for path in (
+        "/identity/externalIds/c8y_Serial/other",
+        "/identity/externalIds/c8y_IMEI/ctX-1",
+        "/identity/externalIds/c8y_Serial/ctX-1/x",
+        "/identity/globalIds/100/externalIds",
+    ):
+        assert guard.refusal(req("DELETE", path)) is not None, path
+    assert guard.refusal(req("PUT", "/identity/externalIds/c8y_Serial/ctX-1", body={})) is not None
+
+
+def test_a_refused_external_id_post_teaches_the_guard_nothing(guard: Guard) -> None:
+    path = "/identity/globalIds/100/externalIds"
+    guard.learn(req("POST", path, body={}), 409, b'{"type": "t", "externalId": "x"}', None)
+    assert guard.refusal(req("DELETE", "/identity/externalIds/t/x")) is not None
+
+
+def test_a_csv_device_cell_may_name_an_external_id_of_the_run(guard: Guard) -> None:
+    learn_external_id(guard, "100", "c8y_IMEI", "ctX-imei")
+    ok = "model,name,managedObjectId,externalIdType\r\nctX-m,a,ctX-imei,c8y_IMEI\r\n"
+    assert guard.refusal(req("POST", IMPORTS, body=ok.encode())) is None
+    wrong_type = "model,name,managedObjectId\r\nctX-m,a,ctX-imei\r\n"
+    assert guard.refusal(req("POST", IMPORTS, body=wrong_type.encode())) is not None

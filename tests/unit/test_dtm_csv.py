@@ -118,7 +118,7 @@ def test_one_bad_row_among_many_lists_it_and_creates_nothing(store: DtmStore) ->
         ("Pump,P,,,,,,,,5", "area", "has no property 'area'"),
         ("Pump,,,,,,,,,", "name", "name must be a string of 1-254"),
         ("Pump,P,,999,,,,,,", "managedObjectId", "No managed object has the id '999'"),
-        ("Pump,P,,abc,,,,,,", "managedObjectId", "managedObjectId must be an id"),
+        ("Pump,P,,abc,,,,,,", "managedObjectId", "no external id of type 'c8y_Serial' has that value"),
         ("Site,S,,,,,,,,1e999", "area", "not a finite number"),
         ("Pump,P,,,,", None, "The row has 6 cells"),
     ],
@@ -265,3 +265,31 @@ def test_random_files_import_all_rows_or_report_exactly_the_bad_ones(corrupted: 
     assert {e["row"] for e in info.value.details} == bad_rows
     assert store.counts()["assetInstances"] == 0
     assert len(store.inventory) == 0  # type: ignore[arg-type]
+
+
+def test_the_device_column_accepts_an_external_id_of_the_rows_type(
+    store: DtmStore, inventory: InventoryStore
+) -> None:
+    from mockserver.inventory.identity import IdentityStore
+
+    identity = IdentityStore(inventory)
+    serial = inventory.create({"name": "by serial"}, owner="admin")["id"]
+    imei = inventory.create({"name": "by imei"}, owner="admin")["id"]
+    identity.create(serial, {"type": "c8y_Serial", "externalId": "SN-4711"})
+    identity.create(imei, {"type": "c8y_IMEI", "externalId": "35-2090"})
+    text = "model,name,managedObjectId,externalIdType\r\nPump,A,SN-4711,\r\nPump,B,35-2090,c8y_IMEI\r\n"
+    report = import_csv(store, text, external_ids=identity.resolve)
+    linked = [store.get_instance(i)["managedObjectId"] for i in report.created]
+    assert linked == [serial, imei]
+
+
+def test_an_unknown_external_id_in_the_device_column_is_an_error_of_its_cell(
+    store: DtmStore, inventory: InventoryStore
+) -> None:
+    from mockserver.inventory.identity import IdentityStore
+
+    identity = IdentityStore(inventory)
+    text = "model,name,managedObjectId,externalIdType\r\nPump,A,SN-1,c8y_IMEI\r\n"
+    errors = errors_of(store, text, external_ids=identity.resolve)
+    assert [(e["row"], e["column"]) for e in errors] == [(2, "managedObjectId")]
+    assert "no external id of type 'c8y_IMEI'" in errors[0]["message"]

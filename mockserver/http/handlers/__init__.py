@@ -14,6 +14,7 @@ from typing import Any
 from mockserver.http.handlers.admin import AdminHandlers
 from mockserver.http.handlers.alarm import AlarmHandlers
 from mockserver.http.handlers.dtm import DtmHandlers
+from mockserver.http.handlers.identity import IdentityHandlers
 from mockserver.http.handlers.inventory import InventoryHandlers
 from mockserver.http.handlers.login import LoginHandlers
 from mockserver.http.handlers.measurement import MeasurementHandlers
@@ -28,6 +29,7 @@ HANDLER_CLASSES: list[Callable[[MockState], Any]] = [
     DtmHandlers,
     AlarmHandlers,
     Notification2Handlers,
+    IdentityHandlers,
     LoginHandlers,
 ]
 

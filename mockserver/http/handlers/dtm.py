@@ -8,12 +8,14 @@ Each method unpacks Connexion's arguments and makes one call into
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from starlette.responses import Response
 
 from mockserver.dtm import DtmStore
 from mockserver.dtm.csv_import import import_csv
+from mockserver.dtm.search import search
 from mockserver.errors import BadRequest
 from mockserver.http.alarm_answers import alarm_page_json
 from mockserver.http.handlers.alarm import alarm_filter
@@ -73,6 +75,11 @@ class DtmHandlers:
         """The dtm store of the tenant the request acts for (see mockserver/state.py)."""
         return self.state.dtm
 
+    @property
+    def external_ids(self) -> Callable[..., Any]:
+        """The identity lookup of the tenant the request acts for."""
+        return self.state.identity.resolve
+
     # ------------------------------------------------------------------ models
     async def list_asset_models(
         self,
@@ -116,10 +123,11 @@ class DtmHandlers:
         page_size: int | None = None,
         with_total_pages: bool | None = None,
         with_total_elements: bool | None = None,
+        query: str | None = None,
     ) -> Response:
         request = current_request()
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
-        found = self.store.list_instances(model=model, parent=parent, name=name)
+        found = search(self.store.list_instances(model=model, parent=parent, name=name), query)
         items = found.then(lambda doc: present_asset_instance(doc, request.base_url))
         body = collection(
             "assetInstances", items, page, base_url=request.base_url + ASSET_INSTANCES, query=request.query
@@ -257,5 +265,12 @@ class DtmHandlers:
                 body = body.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 raise BadRequest(f"The CSV body is not UTF-8 (byte {exc.start}).", resource="dtm") from None
-        report = import_csv(self.store, body or "", parent=parent, dry_run=bool(dry_run), owner=user.username)
+        report = import_csv(
+            self.store,
+            body or "",
+            parent=parent,
+            dry_run=bool(dry_run),
+            owner=user.username,
+            external_ids=self.external_ids,
+        )
         return json_response(report.to_body(), 200 if report.dry_run else 201, media_type=JSON)

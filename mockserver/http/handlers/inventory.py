@@ -9,6 +9,7 @@ from starlette.responses import Response
 from mockserver.http.links import MANAGED_OBJECTS, present_managed_object
 from mockserver.http.media import current_request, json_response, vendor
 from mockserver.inventory import InventoryFilter, InventoryStore
+from mockserver.inventory.query import from_parameters
 from mockserver.paging import PageRequest, page_links, page_slice, statistics
 from mockserver.state import MockState
 from mockserver.users import User
@@ -51,6 +52,8 @@ class InventoryHandlers:
         ids: str | None = None,
         owner: str | None = None,
         text: str | None = None,
+        query: str | None = None,
+        q: str | None = None,
     ) -> Response:
         request = current_request()
         selection = InventoryFilter(
@@ -59,6 +62,7 @@ class InventoryHandlers:
             ids=InventoryFilter.parse_ids(ids),
             owner=owner,
             text=text,
+            query=from_parameters(query, q),
         )
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
         found = self.store.select(selection)
