@@ -11,7 +11,7 @@ from typing import Any
 
 from mockserver.alarms import AlarmStore
 from mockserver.dtm.store import DtmStore
-from mockserver.events import Action, EventBus
+from mockserver.events import Action, EventBus, ProcessingMode
 from mockserver.inventory import InventoryStore
 from mockserver.measurements import MeasurementStore
 from mockserver.realtime import RealtimeHub
@@ -35,12 +35,10 @@ class MockState:
         self.dtm = DtmStore(self.inventory, self.measurements, self.alarms)
         self.realtime = RealtimeHub(self.events, self.users, self.inventory.exists)
 
-    def _publish_measurement(self, action: str, doc: Mapping[str, Any]) -> None:
+    def _publish_measurement(self, action: str, doc: Mapping[str, Any], mode: ProcessingMode) -> None:
         source = doc.get("source", {}).get("id", "*") if isinstance(doc.get("source"), Mapping) else "*"
-        if action.lower() == "delete":
-            self.events.publish(f"/measurements/{source}", "DELETE", doc)
-        else:
-            self.events.publish(f"/measurements/{source}", "CREATE", doc)
+        kind: Action = "DELETE" if action.lower() == "delete" else "CREATE"
+        self.events.publish(f"/measurements/{source}", kind, doc, mode)
 
     def _publish_alarm(self, action: str, doc: Mapping[str, Any]) -> None:
         kind: Action = "CREATE" if action == "create" else "DELETE" if action == "delete" else "UPDATE"

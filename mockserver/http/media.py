@@ -45,6 +45,8 @@ class RequestView:
     query: list[tuple[str, str]]
     accept: str | None
     content_type: str | None
+    processing_mode: str | None = None
+    """The ``X-Cumulocity-Processing-Mode`` header, as sent."""
 
     @property
     def has_accept(self) -> bool:
@@ -86,6 +88,7 @@ def request_view_from_scope(scope: Any) -> RequestView:
         query=query,
         accept=headers.get("accept"),
         content_type=headers.get("content-type"),
+        processing_mode=headers.get("x-cumulocity-processing-mode"),
     )
 
 
