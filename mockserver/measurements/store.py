@@ -9,9 +9,8 @@ Memory layout, for a million measurements in a few hundred MB:
 
 Time-range pages read positions straight off a sorted index; the other filters (type, fragment
 filters, several sources) test per-row codes against small lookup tables while scanning.
-Every create and delete is announced through :meth:`MeasurementStore.subscribe`'s listeners,
-with its processing mode: ``TRANSIENT`` and ``CEP`` writes are validated and announced but
-change nothing (a transient create still takes an id, on a row that is dead at once).
+Every create and delete is announced to :meth:`MeasurementStore.subscribe`'s listeners with its
+processing mode; ``TRANSIENT``/``CEP`` writes change nothing (a create's row is dead at once).
 """
 
 from __future__ import annotations
@@ -64,8 +63,7 @@ class MeasurementStore:
         self._units = Interned()
         self._all = TimeIndex()
         self._by_source: dict[int, TimeIndex] = {}
-        # (source code, fragment, series) -> index with extra columns (value, unit code or -1,
-        # the offset `time` was written with)
+        # (source code, fragment, series) -> index with extras (value, unit code or -1, written offset)
         self._series: dict[tuple[int, str, str], TimeIndex] = {}
         self._series_of_source: dict[int, set[tuple[str, str]]] = {}
 
@@ -115,15 +113,15 @@ class MeasurementStore:
     def _insert(self, m: NormalisedMeasurement, keep: bool) -> dict[str, Any]:
         row = self._rows.append(m)
         new_id = self._ids.next_number()
+        t, source = m.epoch_us, self._rows.source[row]
+        by_source = self._by_source.get(source)
+        if by_source is None:  # every interned source has its (maybe empty) indexes
+            by_source = self._by_source[source] = TimeIndex()
+            self._series_of_source[source] = set()
         if not keep:  # the id is taken (never reused), the row is dead and indexed nowhere
             self._rows.kill(row)
             return {"id": str(new_id), **m.document()}
-        t, source = m.epoch_us, self._rows.source[row]
         self._all.add(t, row)
-        by_source = self._by_source.get(source)
-        if by_source is None:
-            by_source = self._by_source[source] = TimeIndex()
-            self._series_of_source[source] = set()
         by_source.add(t, row)
         known = self._series_of_source[source]
         offset = written_offset(m.time_text) if m.series else 0

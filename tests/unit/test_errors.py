@@ -59,4 +59,3 @@ def test_no_two_error_classes_of_the_package_claim_one_status_unrelated() -> Non
         where = f"{cls.__module__}.{cls.__name__} answers {cls.status}"
         assert mapped is not None, f"{where}, a status without a class in BY_STATUS"
         assert issubclass(cls, mapped), f"{where} but is not a {mapped.__name__}"
-
