@@ -169,8 +169,9 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
         "MEAS-MODE-1",
         "create",
         "X-Cumulocity-Processing-Mode: PERSISTENT (default) and QUIESCENT store, TRANSIENT and CEP "
-        "answer 201 with the measurement but store nothing (GET of the id is 404, not listed); any "
-        "other mode is a 4xx naming the header.",
+        "answer 201 with the measurement but store nothing (GET of the id is 404, not listed), and "
+        "their DELETE deletes nothing; a QUIESCENT DELETE deletes; any other mode is a 4xx naming "
+        "the header.",
         _M,
         "/info/description",
     ),

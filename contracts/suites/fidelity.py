@@ -123,6 +123,18 @@ def processing_modes_decide_what_is_stored(ctx: RunContext) -> None:
         sorted(str(m["id"]) for m in listed),
         listing.request,
     )
+    victim = stored[0]
+    for mode, gone in (("TRANSIENT", False), ("CEP", False), ("QUIESCENT", True)):
+        deleted = ctx.client.delete(f"{MEAS}/{victim}", headers={MODE: mode})
+        require_status(deleted, 204, "DeleteRefused")
+        read = ctx.client.get(f"{MEAS}/{victim}")
+        expect(
+            read.status == (404 if gone else 200),
+            "TransientDeleteRemoved" if not gone else "DeleteKeptMeasurement",
+            f"GET after a {mode} DELETE: {404 if gone else 200}",
+            repr(read),
+            read.request,
+        )
 
 
 def expected_rows(ctx: RunContext, items: Sequence[Mapping[str, Any]], name: str) -> list[list[str]]:
