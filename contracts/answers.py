@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from contracts.client import Response
 from contracts.failures import ContractFailure
-from contracts.oracle import close
+from contracts.oracle import as_stored, close
 
 ERROR_TYPE = "application/vnd.com.nsn.cumulocity.error+json"
 ERROR_NAMES = {
@@ -43,7 +43,7 @@ def measurement_doc(sent: Mapping[str, Any], mid: str, base_url: str) -> dict[st
 
     ``source.self`` is optional in the schema; :func:`same_body` accepts it only with the right value.
     """
-    doc = {k: v for k, v in sent.items() if k not in ("id", "self")}
+    doc = {k: v for k, v in as_stored(sent).items() if k not in ("id", "self")}
     source = str(sent["source"]["id"])
     doc["source"] = {"id": source, "self": f"{origin(base_url)}/inventory/managedObjects/{source}"}
     doc["id"] = mid
@@ -188,10 +188,16 @@ def page_params(query: Mapping[str, str]) -> tuple[int, int]:
     return int(query.get("currentPage", "1")), min(int(query.get("pageSize", "5")), 2000)
 
 
-def expected_statistics(query: Mapping[str, str], total: int) -> dict[str, int]:
+def expected_statistics(
+    query: Mapping[str, str], total: int, *, total_pages_by_default: bool = False
+) -> dict[str, int]:
+    """``total_pages_by_default``: measurement.yaml sends totalPages unless the query is a range
+    query (dateFrom/dateTo) or says withTotalPages=false."""
     current, size = page_params(query)
     stats = {"currentPage": current, "pageSize": size}
-    if query.get("withTotalPages") == "true":
+    wanted = query.get("withTotalPages")
+    ranged = "dateFrom" in query or "dateTo" in query
+    if wanted == "true" or (total_pages_by_default and wanted is None and not ranged):
         stats["totalPages"] = -(-total // size)
     if query.get("withTotalElements") == "true":
         stats["totalElements"] = total

@@ -33,13 +33,32 @@ def ts(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def is_series(entry: Any) -> bool:
+    """measurement.yaml: a valid series is an object whose `value` is a number (not a boolean)."""
+    if not isinstance(entry, Mapping):
+        return False
+    value = entry.get("value")
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def as_stored(sent: Measurement) -> dict[str, Any]:
+    """A measurement as the target must store it (the platform's legacy leniency): a fragment
+    holding a valid series keeps only its valid series; any other fragment is kept whole."""
+    stored: dict[str, Any] = {}
+    for key, value in sent.items():
+        if key not in META_KEYS and isinstance(value, Mapping) and any(map(is_series, value.values())):
+            value = {name: entry for name, entry in value.items() if is_series(entry)}
+        stored[key] = value
+    return stored
+
+
 def series_of(m: Measurement) -> Iterable[tuple[str, str, Mapping[str, Any]]]:
-    """(fragment, series, entry) for every series value of a measurement."""
+    """(fragment, series, entry) for every series value of a (stored) measurement."""
     for fragment, value in m.items():
         if fragment in META_KEYS or not isinstance(value, Mapping):
             continue
         for name, entry in value.items():
-            if isinstance(entry, Mapping) and "value" in entry:
+            if is_series(entry):
                 yield fragment, name, entry
 
 

@@ -162,10 +162,38 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
     (
         "MEAS-CREATE-5",
         "create",
-        "A series value must be a finite JSON number (not a boolean); otherwise 422 "
-        "naming fragment.series.value.",
+        "Invalid series are never refused: a fragment mixing valid and invalid series is stored with "
+        "only its valid series (201); a fragment of only invalid series is kept whole as a plain "
+        "property, absent from /series and from valueFragmentType, present for fragmentType.",
         _M,
-        "/components/schemas/MeasurementSeriesValue",
+        f"{_COLL}/post",
+    ),
+    (
+        "MEAS-MODE-1",
+        "create",
+        "X-Cumulocity-Processing-Mode: PERSISTENT (default) and QUIESCENT store, TRANSIENT and CEP "
+        "answer 201 with the measurement but store nothing (GET of the id is 404, not listed), and "
+        "their DELETE deletes nothing; a QUIESCENT DELETE deletes; any other mode is a 4xx naming "
+        "the header.",
+        _M,
+        "/info/description",
+    ),
+    (
+        "MEAS-EXPORT-1",
+        "queries",
+        "Accept text/csv, application/vnd.ms-excel or application/xlsx answers the same page as a "
+        "file in that media type: header time,source,device_name,fragment.series,value,unit and one "
+        "row per series value.",
+        _M,
+        f"{_COLL}/get",
+    ),
+    (
+        "SERIES-OFFSET-1",
+        "series",
+        "Unaggregated series keys are the measurement instants in the offset their time was written with "
+        "(Z when written with Z or none).",
+        _M,
+        f"{_SER}",
     ),
     (
         "MEAS-BULK-1",
@@ -285,8 +313,8 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
     (
         "MEAS-PAGING-2",
         "paging",
-        "statistics always holds currentPage and pageSize; totalPages and "
-        "totalElements only when asked for, and correct.",
+        "statistics always holds currentPage and pageSize; totalPages by default except for range "
+        "queries or withTotalPages=false, totalElements only when asked for, and correct.",
         _M,
         "/components/schemas/PageStatistics",
     ),
@@ -322,7 +350,9 @@ _ROWS: list[tuple[str, str, str, str, str]] = [
     (
         "MEAS-API-1",
         "api",
-        "GET /measurement lists self, measurements.self and the 15 URI templates of the seed.",
+        "GET /measurement lists self, measurements.self, the 15 URI templates of the seed and the "
+        "platform's measurementsForValueFragmentType and "
+        "measurementsForSourceAndValueFragmentTypeAndValueFragmentSeries.",
         _M,
         "/paths/~1measurement/get",
     ),

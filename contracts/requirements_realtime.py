@@ -18,6 +18,14 @@ ROWS: list[tuple[str, str, str, str, str]] = [
         "/channels/~1meta~1handshake",
     ),
     (
+        "RT-MODE-1",
+        "realtime-cometd",
+        "X-Cumulocity-Processing-Mode: a TRANSIENT measurement (not stored) reaches CometD subscribers "
+        "like a PERSISTENT one; QUIESCENT and CEP ones reach none.",
+        "measurement.yaml",
+        "/info/description",
+    ),
+    (
         "RT-COMETD-2",
         "realtime-cometd",
         "A measurement created for a subscribed device arrives on /measurements/<sourceId>, within the "

@@ -2,7 +2,10 @@
 
 Every create, update and delete in the mock's stores passes through :meth:`EventBus.publish`,
 as the platform's realtime API would see it: a channel such as ``/measurements/<source id>``,
-an action ``CREATE`` / ``UPDATE`` / ``DELETE`` and the resource (for a delete, ``{"id": ...}``).
+an action ``CREATE`` / ``UPDATE`` / ``DELETE`` and the resource (for a delete, ``{"id": ...}``),
+and the write's processing mode (``X-Cumulocity-Processing-Mode``): ``PERSISTENT`` and
+``TRANSIENT`` changes reach CometD subscribers, ``QUIESCENT`` and ``CEP`` ones only Notification
+2.0 (see :data:`STORED_MODES` and :data:`COMETD_MODES`).
 By default nobody listens and publishing costs one loop over an empty list. Tests and a future
 realtime endpoint subscribe with :meth:`EventBus.subscribe`.
 """
@@ -14,6 +17,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Action = Literal["CREATE", "UPDATE", "DELETE"]
+ProcessingMode = Literal["PERSISTENT", "TRANSIENT", "QUIESCENT", "CEP"]
+PROCESSING_MODES: tuple[ProcessingMode, ...] = ("PERSISTENT", "TRANSIENT", "QUIESCENT", "CEP")
+STORED_MODES = frozenset({"PERSISTENT", "QUIESCENT"})
+"""The modes whose writes change the stores (TRANSIENT and CEP only notify)."""
+COMETD_MODES = frozenset({"PERSISTENT", "TRANSIENT"})
+"""The modes whose changes are sent to CometD realtime subscribers."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,7 @@ class Event:
     action: Action
     payload: Mapping[str, Any]
     tenant: str | None = None  # the tenant whose store changed (None: every tenant's clients)
+    processing_mode: ProcessingMode = "PERSISTENT"
 
 
 Listener = Callable[[Event], None]
@@ -46,11 +56,17 @@ class EventBus:
         return unsubscribe
 
     def publish(
-        self, channel: str, action: Action, payload: Mapping[str, Any], *, tenant: str | None = None
+        self,
+        channel: str,
+        action: Action,
+        payload: Mapping[str, Any],
+        mode: ProcessingMode = "PERSISTENT",
+        *,
+        tenant: str | None = None,
     ) -> None:
         """Deliver one change to every listener, in subscription order."""
         if not self._listeners:
             return
-        event = Event(channel, action, payload, tenant)
+        event = Event(channel, action, payload, tenant, mode)
         for listener in list(self._listeners):
             listener(event)

@@ -21,7 +21,7 @@ from typing import Any
 
 from mockserver.alarms import AlarmStore
 from mockserver.dtm.store import DtmStore
-from mockserver.events import Action, EventBus
+from mockserver.events import Action, EventBus, ProcessingMode
 from mockserver.ids import IdFactory
 from mockserver.inventory import InventoryStore
 from mockserver.inventory.identity import IdentityStore
@@ -47,12 +47,15 @@ class World:
         self.alarms.subscribe(self._publish_alarm)
         self.dtm = DtmStore(self.inventory, self.measurements, self.alarms, ids=ids["dtm"])
 
-    def _publish(self, channel: str, action: Action, doc: Mapping[str, Any]) -> None:
-        self.events.publish(channel, action, doc, tenant=self.tenant)
+    def _publish(
+        self, channel: str, action: Action, doc: Mapping[str, Any], mode: ProcessingMode = "PERSISTENT"
+    ) -> None:
+        self.events.publish(channel, action, doc, mode, tenant=self.tenant)
 
-    def _publish_measurement(self, action: str, doc: Mapping[str, Any]) -> None:
+    def _publish_measurement(self, action: str, doc: Mapping[str, Any], mode: ProcessingMode) -> None:
         source = doc.get("source", {}).get("id", "*") if isinstance(doc.get("source"), Mapping) else "*"
-        self._publish(f"/measurements/{source}", "DELETE" if action.lower() == "delete" else "CREATE", doc)
+        kind: Action = "DELETE" if action.lower() == "delete" else "CREATE"
+        self._publish(f"/measurements/{source}", kind, doc, mode)
 
     def _publish_alarm(self, action: str, doc: Mapping[str, Any]) -> None:
         kind: Action = "CREATE" if action == "create" else "DELETE" if action == "delete" else "UPDATE"

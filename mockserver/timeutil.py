@@ -132,6 +132,34 @@ def format_epoch_ms(ms: int) -> str:
     return f"{day.year:04d}-{day.month:02d}-{day.day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{milli:03d}Z"
 
 
+UTC_Z = 1 << 20
+"""The offset code of a time written with ``Z`` or without an offset (see :func:`written_offset`)."""
+
+
+def written_offset(text: str) -> int:
+    """Minutes east of UTC that an instant string (already known to parse) was written with;
+    :data:`UTC_Z` for ``Z``, no offset, or a date without a time."""
+    if text[-1:] in ("Z", "z"):
+        return UTC_Z
+    sep = max(text.rfind("T"), text.rfind("t"), text.rfind(" "))
+    clock = text[sep + 1 :] if sep >= 0 else ""
+    at = max(clock.rfind("+"), clock.rfind("-"))
+    if at < 0:
+        return UTC_Z
+    digits = clock[at + 1 :].replace(":", "")
+    minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
+    return -minutes if clock[at] == "-" else minutes
+
+
+def format_epoch_ms_at(ms: int, offset: int) -> str:
+    """The instant ``ms`` written in the offset ``offset`` (minutes; :data:`UTC_Z` gives ``...Z``):
+    ``2020-12-04T17:33:01.538+01:00``."""
+    if offset == UTC_Z:
+        return format_epoch_ms(ms)
+    sign, size = ("-", -offset) if offset < 0 else ("+", offset)
+    return f"{format_epoch_ms(ms + offset * 60_000)[:-1]}{sign}{size // 60:02d}:{size % 60:02d}"
+
+
 def now_utc() -> datetime:
     """The current instant, aware UTC (one place to patch in tests)."""
     return datetime.now(UTC)

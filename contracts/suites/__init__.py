@@ -8,6 +8,7 @@ from contracts.suites import (  # noqa: F401
     dtm,
     dtm_answers,
     dtm_machine,
+    fidelity,
     identity,
     inventory_query,
     links,

@@ -92,12 +92,23 @@ def statistics_are_correct(ctx: RunContext) -> None:
         response = ctx.client.get(MEAS, params={"source": src, "pageSize": str(size)})
         stats = response.json().get("statistics", {})
         expect(
-            "totalPages" not in stats and "totalElements" not in stats,
-            "UnaskedTotalsReturned",
-            "no totalPages/totalElements unless asked for",
+            stats.get("totalPages") == -(-total // size) and "totalElements" not in stats,
+            "UnaskedTotalsReturned" if "totalElements" in stats else "WrongPageStatistics",
+            "totalPages by default (not a range query), no totalElements unless asked for",
             stats,
             response.request,
         )
+        ranged = {"source": src, "pageSize": str(size), "dateFrom": "1970-01-01"}
+        for query in (ranged, {"source": src, "pageSize": str(size), "withTotalPages": "false"}):
+            response = ctx.client.get(MEAS, params=query)
+            stats = response.json().get("statistics", {})
+            expect(
+                "totalPages" not in stats and "totalElements" not in stats,
+                "UnaskedTotalsReturned",
+                f"no totalPages/totalElements for {query}",
+                stats,
+                response.request,
+            )
 
     run_property(ctx, paging_cases(ctx), prop)
 

@@ -31,7 +31,7 @@ from contracts.suites.common import (
 )
 
 LIST_TYPES = (MEAS_COLLECTION_TYPE, "application/json")
-FRAGMENTS = ["c8y_Temperature", "c8y_Pressure", "c8y_Custom", "c8y_Energy"]
+FRAGMENTS = ["c8y_Temperature", "c8y_Pressure", "c8y_Custom", "c8y_Energy", "c8y_Legacy"]
 MAX_PAGES = 8
 
 
@@ -119,7 +119,7 @@ def expected_page(ctx: RunContext, query: dict[str, str], selected: list[Any]) -
     docs = data(ctx)["docs"]
     return {
         "measurements": [docs[m["id"]] for m in answers.page_slice(selected, query)],
-        "statistics": answers.expected_statistics(query, len(selected)),
+        "statistics": answers.expected_statistics(query, len(selected), total_pages_by_default=True),
     }
 
 

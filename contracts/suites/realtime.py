@@ -349,3 +349,34 @@ def nothing_is_delivered_after_unsubscribe(ctx: RunContext) -> None:
         expect(status in (401, 403), "TokenValidAfterUnsubscribe", "401 or 403", status, None)
     finally:
         del sub  # deleted with its managed object by the run's cleanup (spec/notification2.yaml)
+
+
+@check("RT-MODE-1")
+def processing_modes_decide_who_hears_of_a_measurement(ctx: RunContext) -> None:
+    source = new_source(ctx, "rt-modes")
+    client = CometdClient(ctx)
+    client.handshake()
+    client.subscribe(f"/measurements/{source}")
+    client.connect()
+    sent: dict[str, str] = {}
+    for value, mode in enumerate(("QUIESCENT", "CEP", "TRANSIENT", "PERSISTENT")):
+        body = {
+            "source": {"id": source},
+            "time": "2024-02-01T10:00:00.000Z",
+            "type": f"{ctx.prefix}_rt",
+            "ct_Realtime": {"v": {"value": value, "unit": "u"}},
+        }
+        response = ctx.client.post(MEAS, body, headers={"X-Cumulocity-Processing-Mode": mode})
+        require_status(response, 201, "MeasurementNotCreated")
+        sent[mode] = str(response.json()["id"])
+    # QUIESCENT and CEP were sent first: once TRANSIENT and PERSISTENT arrived, they are not coming.
+    messages = client.until(2, "TransientNotNotified", "CREATEs of the TRANSIENT and PERSISTENT measurements")
+    ids = [str(d.get("data", {}).get("id")) for d in data_of(messages, f"/measurements/{source}")]
+    expect(
+        ids[:2] == [sent["TRANSIENT"], sent["PERSISTENT"]] and len(ids) == 2,
+        "QuiescentNotified" if sent["QUIESCENT"] in ids or sent["CEP"] in ids else "TransientNotNotified",
+        f"only TRANSIENT {sent['TRANSIENT']} and PERSISTENT {sent['PERSISTENT']}, in order",
+        ids,
+        None,
+    )
+    client.disconnect()

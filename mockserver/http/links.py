@@ -135,14 +135,30 @@ def present_external_id(record: ExternalId, base_url: str) -> dict[str, Any]:
     }
 
 
+# The two templates the platform lists beyond those combinations (its own query order).
+_PLATFORM_TEMPLATES = (
+    ("measurementsForValueFragmentType", ("valueFragmentType",)),
+    (
+        "measurementsForSourceAndValueFragmentTypeAndValueFragmentSeries",
+        ("source", "valueFragmentType", "valueFragmentSeries", "type"),
+    ),
+)
+
+
 def measurement_api_resource(base_url: str) -> dict[str, Any]:
-    """``GET /measurement``: self, the collection, and the 15 filter URI templates of the seed
-    (every non-empty combination of source, date, fragmentType and type)."""
+    """``GET /measurement``: self, the collection, and 17 filter URI templates: the 15 of the seed
+    (every non-empty combination of source, date, fragmentType and type) and the platform's two
+    value-fragment templates."""
     collection = f"{base_url}{MEASUREMENTS}"
-    body: dict[str, Any] = {"self": f"{base_url}/measurement", "measurements": {"self": collection}}
+    body: dict[str, Any] = {
+        "self": f"{base_url}/measurement",
+        "measurements": {"self": collection, "measurements": []},
+    }
     for size in range(1, len(_TEMPLATE_DIMENSIONS) + 1):
         for combo in combinations(_TEMPLATE_DIMENSIONS, size):
             name = "measurementsFor" + "And".join(label for label, _ in combo)
             query = "&".join(f"{p}={{{p}}}" for _, params in combo for p in params)
             body[name] = f"{collection}?{query}"
+    for name, params in _PLATFORM_TEMPLATES:
+        body[name] = f"{collection}?" + "&".join(f"{p}={{{p}}}" for p in params)
     return body

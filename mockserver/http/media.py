@@ -46,6 +46,8 @@ class RequestView:
     accept: str | None
     content_type: str | None
     headers: tuple[tuple[bytes, bytes], ...] = ()
+    processing_mode: str | None = None
+    """The ``X-Cumulocity-Processing-Mode`` header, as sent."""
 
     @property
     def has_accept(self) -> bool:
@@ -88,6 +90,7 @@ def request_view_from_scope(scope: Any) -> RequestView:
         accept=headers.get("accept"),
         content_type=headers.get("content-type"),
         headers=tuple(scope.get("headers", ())),
+        processing_mode=headers.get("x-cumulocity-processing-mode"),
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from mockserver.errors import ValidationError
 from mockserver.timeutil import as_utc, parse_query_instant
 
 
@@ -70,6 +71,15 @@ class MeasurementFilter:
     def is_unbounded_for_delete(self) -> bool:
         """True when none of source, dateFrom, dateTo is given (a DELETE must refuse)."""
         return self.sources is None and self.date_from is None and self.date_to is None
+
+    def refuse_unbounded_delete(self) -> None:
+        """422 ``measurement/Unprocessable Entity`` when :meth:`is_unbounded_for_delete`."""
+        if self.is_unbounded_for_delete():
+            raise ValidationError(
+                "Deleting measurements needs at least one of the query parameters source, dateFrom, "
+                "dateTo; none was given, so nothing was deleted.",
+                resource="measurement",
+            )
 
     def matches_shape(self, fragments: Iterable[str], series: Iterable[tuple[str, str]]) -> bool:
         """Whether a measurement with these top-level fragments and (fragment, series) pairs

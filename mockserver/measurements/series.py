@@ -2,7 +2,8 @@
 
 Buckets (platform-rules.md, Series):
 
-* unaggregated: one key per distinct measurement instant (millisecond), ``{min, max}``;
+* unaggregated: one key per distinct measurement instant (millisecond), ``{min, max}``,
+  written in the offset of the first measurement at that instant in (time, row) order;
   at most :data:`MAX_TIMESTAMPS` keys in the answer's order, ``truncated: true`` beyond;
 * ``aggregationType`` DAILY/HOURLY/MINUTELY: UTC day/hour/minute buckets, ``{min, max}``;
 * ``aggregationInterval`` ``<n><unit>``: s/m/h/d multiples of the width since the epoch,
@@ -21,10 +22,17 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 from mockserver.errors import BadRequest
-from mockserver.timeutil import as_utc, format_epoch_ms, from_epoch_us, parse_query_instant, to_epoch_us
+from mockserver.timeutil import (
+    as_utc,
+    format_epoch_ms,
+    format_epoch_ms_at,
+    from_epoch_us,
+    parse_query_instant,
+    to_epoch_us,
+)
 
 MAX_TIMESTAMPS = 5000
 FUNCTIONS = ("min", "max", "avg", "sum", "count", "stdDevPop", "stdDevSamp")
@@ -124,18 +132,26 @@ class SeriesQuery:
         return DEFAULT_FUNCTIONS
 
 
+class Run(NamedTuple):
+    """One source's selected points of a series, sorted by (time, row), as parallel columns:
+    epoch-µs times, values, the offsets their ``time`` was written with
+    (:func:`mockserver.timeutil.written_offset`) and the rows (id order)."""
+
+    times: Sequence[int]
+    values: Sequence[float]
+    offsets: Sequence[int]
+    rows: Sequence[int]
+
+
 @dataclass(frozen=True)
 class SeriesColumn:
-    """The selected points of one series: sorted runs of (epoch-µs times, values), one per source.
-
-    Each run is restricted to the query window and sorted by time; ``unit`` is the unit of the
-    chronologically first selected value (None if it had none).
-    """
+    """The selected points of one series: one :class:`Run` per source, restricted to the query
+    window; ``unit`` is the unit of the chronologically first selected value (None if none)."""
 
     fragment: str
     name: str
     unit: str | None
-    runs: Sequence[tuple[Sequence[int], Sequence[float]]]
+    runs: Sequence[Run]
 
 
 Bucketer = Callable[[int], tuple[int, int]]
@@ -274,14 +290,21 @@ def aggregate(query: SeriesQuery, columns: Sequence[SeriesColumn]) -> SeriesAnsw
     limit = MAX_TIMESTAMPS if interval is None else None
     truncated = False
     per_column: list[dict[int, list[Piece]]] = []
+    # unaggregated key -> (time, row, offset) of its first point: the key's written offset
+    firsts: dict[int, tuple[int, int, int]] = {}
     for column in columns:
         found: dict[int, list[Piece]] = {}
-        for times, values in column.runs:
-            for produced, (start, i, j) in enumerate(_buckets(times, bucket, query.revert)):
+        for run in column.runs:
+            for produced, (start, i, j) in enumerate(_buckets(run.times, bucket, query.revert)):
                 if limit is not None and produced == limit:
                     truncated = True  # this run alone has more than `limit` keys
                     break
-                found.setdefault(start, []).append((values, i, j))
+                found.setdefault(start, []).append((run.values, i, j))
+                if interval is None:
+                    first = (run.times[i], run.rows[i], run.offsets[i])
+                    known = firsts.get(start)
+                    if known is None or first < known:
+                        firsts[start] = first
         per_column.append(found)
     keys = sorted(set().union(*per_column), reverse=query.revert)
     if limit is not None and len(keys) > limit:
@@ -293,7 +316,8 @@ def aggregate(query: SeriesQuery, columns: Sequence[SeriesColumn]) -> SeriesAnsw
         for found in per_column:
             pieces = found.get(key)
             row.append(None if pieces is None else summarise(_values(pieces), functions))
-        answer[format_epoch_ms(max(key, EARLIEST_US) // 1000)] = row
+        ms = max(key, EARLIEST_US) // 1000
+        answer[format_epoch_ms_at(ms, firsts[key][2]) if interval is None else format_epoch_ms(ms)] = row
     return {
         "values": answer,
         "series": [{"name": c.name, "type": c.fragment, "unit": c.unit} for c in columns],

@@ -1,15 +1,12 @@
 """The measurement store: rows of compact columns plus sorted time indexes, dicts rebuilt on read.
 
-Memory layout, for a million measurements in a few hundred MB:
-
-* one row of typed columns per measurement (:mod:`mockserver.measurements.rows`), whose JSON
-  payload is parsed again on read or spliced into an answer as it is;
-* :class:`~mockserver.measurements.index.TimeIndex` instances: every row, rows per source, and
-  (time, value, unit) per (source, fragment, series) for the series endpoint.
-
-Time-range pages read positions straight off a sorted index; the other filters (type, fragment
-filters, several sources) test per-row codes against small lookup tables while scanning.
-Every create and delete is announced through :meth:`MeasurementStore.subscribe`'s listeners.
+Memory (a million measurements in a few hundred MB): one row of typed columns per measurement
+(:mod:`~mockserver.measurements.rows`), its JSON payload parsed again on read or spliced into an
+answer; :class:`~mockserver.measurements.index.TimeIndex` instances over every row, the rows per
+source, and (time, value, unit) per (source, fragment, series). Time-range pages read positions
+off a sorted index; other filters test per-row codes against small lookup tables while scanning.
+Creates and deletes reach :meth:`MeasurementStore.subscribe`'s listeners with their processing
+mode; ``TRANSIENT``/``CEP`` writes change nothing (a create's row is dead at once).
 """
 
 from __future__ import annotations
@@ -19,23 +16,23 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from typing import Any
 
-from mockserver.errors import ValidationError
+from mockserver.events import STORED_MODES, ProcessingMode
 from mockserver.ids import IdFactory
 from mockserver.inventory.store import InventoryStore
 from mockserver.measurements.filters import MeasurementFilter
 from mockserver.measurements.index import SeriesRun, TimeIndex, merged_rows
 from mockserver.measurements.rows import Interned, Rows, StoredMeasurements
-from mockserver.measurements.series import SeriesAnswer, SeriesColumn, SeriesQuery, aggregate
+from mockserver.measurements.series import Run, SeriesAnswer, SeriesColumn, SeriesQuery, aggregate
 from mockserver.measurements.validation import (
-    RESOURCE,
     NormalisedMeasurement,
+    unknown_source,
     validate_measurement,
     validate_measurements,
 )
 from mockserver.paging import PageRequest
-from mockserver.timeutil import to_epoch_us
+from mockserver.timeutil import to_epoch_us, written_offset
 
-Listener = Callable[[str, dict[str, Any]], None]
+Listener = Callable[[str, dict[str, Any], ProcessingMode], None]
 Predicate = Callable[[int], bool]
 # Deleting more rows than this at once rebuilds the indexes instead of removing one by one.
 BULK_DELETE = 64
@@ -60,14 +57,14 @@ class MeasurementStore:
         self._units = Interned()
         self._all = TimeIndex()
         self._by_source: dict[int, TimeIndex] = {}
-        # (source code, fragment, series) -> index with extra columns (value, unit code or -1)
+        # (source code, fragment, series) -> index with extras (value, unit code or -1, written offset)
         self._series: dict[tuple[int, str, str], TimeIndex] = {}
         self._series_of_source: dict[int, set[tuple[str, str]]] = {}
 
     # ------------------------------------------------------------------ changes
 
     def subscribe(self, listener: Listener) -> None:
-        """Call ``listener(action, doc)`` with action "create" or "delete" for every change.
+        """Call ``listener(action, doc, mode)``, action "create" or "delete", for every change.
 
         This is the single publish point (realtime notifications hang off it). Listeners run
         after the change, outside the store's lock; ``doc`` must be treated as read-only.
@@ -75,30 +72,25 @@ class MeasurementStore:
         with self._lock:
             self._listeners.append(listener)
 
-    def _publish(self, action: str, docs: Iterable[dict[str, Any]]) -> None:
+    def _publish(self, action: str, docs: Iterable[dict[str, Any]], mode: ProcessingMode) -> None:
         for doc in docs:
             for listener in list(self._listeners):
-                listener(action, doc)
+                listener(action, doc, mode)
 
     def _check_source(self, m: NormalisedMeasurement, field: str) -> None:
         if not self._inventory.exists(m.source_id):
-            raise ValidationError(
-                f"Field {field} refers to managed object {m.source_id!r}, which does not exist; "
-                "expected the id of an existing managed object.",
-                resource=RESOURCE,
-                details=[{"field": field, "message": f"No managed object with id {m.source_id!r}."}],
-            )
+            raise unknown_source(m.source_id, field)
 
-    def create(self, doc: object) -> dict[str, Any]:
+    def create(self, doc: object, mode: ProcessingMode = "PERSISTENT") -> dict[str, Any]:
         """Validate and store one measurement; returns it with its new ``id`` (no ``self``)."""
         m = validate_measurement(doc)
         self._check_source(m, "source.id")
         with self._lock:
-            stored = self._insert(m)
-        self._publish("create", [stored])
+            stored = self._insert(m, mode in STORED_MODES)
+        self._publish("create", [stored], mode)
         return stored
 
-    def create_many(self, docs: object) -> list[dict[str, Any]]:
+    def create_many(self, docs: object, mode: ProcessingMode = "PERSISTENT") -> list[dict[str, Any]]:
         """Validate every measurement first (422 naming ``measurements[i]``), then store all.
 
         All-or-nothing: nothing is stored when any item is invalid or names an unknown source.
@@ -107,28 +99,33 @@ class MeasurementStore:
         for i, m in enumerate(batch):
             self._check_source(m, f"measurements[{i}].source.id")
         with self._lock:
-            stored = [self._insert(m) for m in batch]
-        self._publish("create", stored)
+            keep = mode in STORED_MODES
+            stored = [self._insert(m, keep) for m in batch]
+        self._publish("create", stored, mode)
         return stored
 
-    def _insert(self, m: NormalisedMeasurement) -> dict[str, Any]:
+    def _insert(self, m: NormalisedMeasurement, keep: bool) -> dict[str, Any]:
         row = self._rows.append(m)
         new_id = self._ids.next_number()
         t, source = m.epoch_us, self._rows.source[row]
-        self._all.add(t, row)
         by_source = self._by_source.get(source)
-        if by_source is None:
+        if by_source is None:  # every interned source has its (maybe empty) indexes
             by_source = self._by_source[source] = TimeIndex()
             self._series_of_source[source] = set()
+        if not keep:  # the id is taken (never reused), the row is dead and indexed nowhere
+            self._rows.kill(row)
+            return {"id": str(new_id), **m.document()}
+        self._all.add(t, row)
         by_source.add(t, row)
         known = self._series_of_source[source]
+        offset = written_offset(m.time_text) if m.series else 0
         for s in m.series:
             key = (source, s.fragment, s.series)
             column = self._series.get(key)
             if column is None:
-                column = self._series[key] = TimeIndex("di")
+                column = self._series[key] = TimeIndex("dii")
                 known.add((s.fragment, s.series))
-            column.add(t, row, s.value, -1 if s.unit is None else self._units.code(s.unit))
+            column.add(t, row, s.value, -1 if s.unit is None else self._units.code(s.unit), offset)
         # The stored copy is the payload; the answer shares nested values with the caller's
         # validated input, which the store never touches again.
         return {"id": str(new_id), **m.document()}
@@ -143,15 +140,16 @@ class MeasurementStore:
         with self._lock:
             return self._rows.stored([self._rows.row_of(id)])
 
-    def delete(self, id: str) -> None:
-        """Remove one measurement (404 if absent)."""
+    def delete(self, id: str, mode: ProcessingMode = "PERSISTENT") -> None:
+        """Remove one measurement (404 if absent; TRANSIENT and CEP only announce it)."""
         with self._lock:
             row = self._rows.row_of(id)
             doc = self._rows.doc(row) if self._listeners else None
-            self._rows.kill(row)
-            self._unindex_row(row)
+            if mode in STORED_MODES:
+                self._rows.kill(row)
+                self._unindex_row(row)
         if doc is not None:
-            self._publish("delete", [doc])
+            self._publish("delete", [doc], mode)
 
     def _unindex_row(self, row: int) -> None:
         t, source = self._rows.time[row], self._rows.source[row]
@@ -160,32 +158,30 @@ class MeasurementStore:
         for fragment, series in self._rows.series_pairs(row):
             self._series[(source, fragment, series)].remove(t, row)
 
-    def delete_matching(self, f: MeasurementFilter) -> int:
+    def delete_matching(self, f: MeasurementFilter, mode: ProcessingMode = "PERSISTENT") -> int:
         """Delete exactly the matches and return how many; 422 without source/dateFrom/dateTo."""
-        if f.is_unbounded_for_delete():
-            raise ValidationError(
-                "Deleting measurements needs at least one of the query parameters source, dateFrom, "
-                "dateTo; none was given, so nothing was deleted.",
-                resource=RESOURCE,
-            )
+        f.refuse_unbounded_delete()
         with self._lock:
             rows = list(self._matching_rows(f, revert=False))
             docs = [self._rows.doc(r) for r in rows] if self._listeners else []
-            for r in rows:
-                self._rows.kill(r)
-            if len(rows) <= BULK_DELETE:
-                for r in rows:
-                    self._unindex_row(r)
-            else:
-                alive = self._rows.alive.__getitem__
-                self._all.retain(alive)
-                sources = {self._rows.source[r] for r in rows}
-                for source in sources:
-                    self._by_source[source].retain(alive)
-                    for fragment, series in self._series_of_source[source]:
-                        self._series[(source, fragment, series)].retain(alive)
-        self._publish("delete", docs)
+            if mode in STORED_MODES:
+                self._remove_rows(rows)
+        self._publish("delete", docs, mode)
         return len(rows)
+
+    def _remove_rows(self, rows: list[int]) -> None:
+        for r in rows:
+            self._rows.kill(r)
+        if len(rows) <= BULK_DELETE:
+            for r in rows:
+                self._unindex_row(r)
+        else:
+            alive = self._rows.alive.__getitem__
+            self._all.retain(alive)
+            for source in {self._rows.source[r] for r in rows}:
+                self._by_source[source].retain(alive)
+                for fragment, series in self._series_of_source[source]:
+                    self._series[(source, fragment, series)].retain(alive)
 
     def clear(self) -> None:
         """Forget every measurement; ids keep counting up (never reused)."""
@@ -365,24 +361,23 @@ class MeasurementStore:
                 index.flush()
             return [SeriesRun(i.times[:], i.rows[:], i.extras[0][:]) for i in found]
 
+    def _present_series(self, codes: list[int], lo_t: int, hi_t: int) -> list[tuple[str, str]]:
+        spans = (
+            (pair, self._series[(code, *pair)].span(lo_t, hi_t))
+            for code in codes
+            for pair in self._series_of_source[code]
+        )
+        return sorted({pair for pair, (lo, hi) in spans if lo < hi})
+
     def series(self, q: SeriesQuery) -> SeriesAnswer:
         """The series answer for ``q`` (see :mod:`mockserver.measurements.series`)."""
         lo_t, hi_t = to_epoch_us(q.date_from), to_epoch_us(q.date_to)
         with self._lock:
             codes = sorted(c for c in (self._rows.sources.codes.get(s) for s in q.sources) if c is not None)
-            if q.series:
-                wanted = list(q.series)
-            else:
-                present: set[tuple[str, str]] = set()
-                for code in codes:
-                    for pair in self._series_of_source[code]:
-                        lo, hi = self._series[(code, *pair)].span(lo_t, hi_t)
-                        if lo < hi:
-                            present.add(pair)
-                wanted = sorted(present)
+            wanted = list(q.series) or self._present_series(codes, lo_t, hi_t)
             columns = []
             for fragment, name in wanted:
-                runs: list[tuple[Sequence[int], Sequence[float]]] = []
+                runs: list[Run] = []
                 first: tuple[int, int, int] | None = None
                 for code in codes:
                     index = self._series.get((code, fragment, name))
@@ -391,7 +386,10 @@ class MeasurementStore:
                     lo, hi = index.span(lo_t, hi_t)
                     if lo == hi:
                         continue
-                    runs.append((index.times[lo:hi], index.extras[0][lo:hi]))
+                    extras = index.extras
+                    runs.append(
+                        Run(index.times[lo:hi], extras[0][lo:hi], extras[2][lo:hi], index.rows[lo:hi])
+                    )
                     head = (index.times[lo], index.rows[lo], int(index.extras[1][lo]))
                     first = head if first is None or head < first else first
                 unit = None if first is None or first[2] < 0 else self._units.values[first[2]]

@@ -1,12 +1,14 @@
 """The POST rules for one measurement, as a pure function from a JSON value to a normal form.
 
-Rules (platform-rules.md, Measurements): ``time``, ``type`` and ``source.id`` are required and a
+Rules (spec/measurement.yaml, POST): ``time``, ``type`` and ``source.id`` are required and a
 missing one is reported together with every other missing one; ``source.id`` may be a string or
 an integer (normalised to a string). Every top-level key other than id/self/time/type/source is
-a fragment. A fragment whose value is an object may hold series: each member whose value is an
-object is a series and needs a finite JSON number ``value`` (not a boolean) and, if present, a
-non-empty string ``unit``. Fragment and series names must be non-empty and contain no whitespace
-nor any of ``. , * [ ] ( ) @ $``. Anything else is kept as sent, but must be plain JSON (no NaN).
+a fragment; fragment names must be non-empty and contain no whitespace nor any of
+``. , * [ ] ( ) @ $``. A member of an object fragment is a *valid series* when it is an object
+whose ``value`` is a JSON number (not a boolean): its value must be finite, its optional unit a
+non-empty string, its name valid. Every other member is an *invalid series* and never refused
+(the platform's legacy leniency): a fragment with at least one valid series keeps only those,
+a fragment with none is kept whole as a plain property. Kept content must be plain JSON (no NaN).
 """
 
 from __future__ import annotations
@@ -66,6 +68,16 @@ def _fail(field_name: str, message: str) -> ValidationError:
     return ValidationError(message, resource=RESOURCE, details=[{"field": field_name, "message": message}])
 
 
+def unknown_source(source_id: str, field: str) -> ValidationError:
+    """The 422 for a measurement whose ``source.id`` names no managed object."""
+    return ValidationError(
+        f"Field {field} refers to managed object {source_id!r}, which does not exist; "
+        "expected the id of an existing managed object.",
+        resource=RESOURCE,
+        details=[{"field": field, "message": f"No managed object with id {source_id!r}."}],
+    )
+
+
 def _check_plain_json(value: Any, path: str) -> None:
     """Custom content is kept as sent, so it must be JSON: no NaN/Infinity, no foreign types."""
     stack: list[tuple[Any, str]] = [(value, path)]
@@ -99,34 +111,45 @@ def _series_value(raw: object, where: str) -> float:
     return number
 
 
-def _fragment_series(fragment: str, body: Mapping[str, Any], prefix: str) -> list[SeriesValue]:
-    found: list[SeriesValue] = []
-    for name, member in body.items():
-        if not isinstance(member, dict):
-            _check_plain_json(member, f"{prefix}{fragment}.{name}")
-            continue
-        where = f"{prefix}{fragment}.{name}"
-        if not is_valid_name(name):
+def is_valid_series(member: object) -> bool:
+    """Whether a fragment member is a series: an object with a numeric (not boolean) ``value``."""
+    if not isinstance(member, dict):
+        return False
+    value = member.get("value")
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_series(fragment: str, name: str, member: dict[str, Any], prefix: str) -> SeriesValue:
+    where = f"{prefix}{fragment}.{name}"
+    if not is_valid_name(name):
+        raise _fail(
+            where,
+            f"Series name {name!r} in fragment {fragment!r} is invalid; names must be non-empty and "
+            f"contain no whitespace nor any of {' '.join(FORBIDDEN_NAME_CHARS)}.",
+        )
+    value = _series_value(member["value"], f"{where}.value")
+    unit = None
+    if "unit" in member:
+        unit = member["unit"]
+        if not isinstance(unit, str) or not unit:
             raise _fail(
-                where,
-                f"Series name {name!r} in fragment {fragment!r} is invalid; names must be non-empty and "
-                f"contain no whitespace nor any of {' '.join(FORBIDDEN_NAME_CHARS)}.",
+                f"{where}.unit", f"Series unit {where}.unit is {unit!r}; expected a non-empty string."
             )
-        if "value" not in member:
-            raise _fail(f"{where}.value", f"Series {where} has no value; expected {where}.value, a number.")
-        value = _series_value(member["value"], f"{where}.value")
-        unit = None
-        if "unit" in member:
-            unit = member["unit"]
-            if not isinstance(unit, str) or not unit:
-                raise _fail(
-                    f"{where}.unit", f"Series unit {where}.unit is {unit!r}; expected a non-empty string."
-                )
-        for extra_key, extra in member.items():
-            if extra_key not in ("value", "unit"):
-                _check_plain_json(extra, f"{where}.{extra_key}")
-        found.append(SeriesValue(fragment, name, value, unit))
-    return found
+    for extra_key, extra in member.items():
+        if extra_key not in ("value", "unit"):
+            _check_plain_json(extra, f"{where}.{extra_key}")
+    return SeriesValue(fragment, name, value, unit)
+
+
+def _fragment_series(fragment: str, body: Mapping[str, Any], prefix: str) -> tuple[Any, list[SeriesValue]]:
+    """The fragment as stored and its series: only the valid series when there is one,
+    otherwise the whole fragment as sent (a plain property, no series)."""
+    valid = {name: member for name, member in body.items() if is_valid_series(member)}
+    if not valid:
+        _check_plain_json(body, f"{prefix}{fragment}")
+        return body, []
+    found = [_check_series(fragment, name, member, prefix) for name, member in valid.items()]
+    return (body if len(valid) == len(body) else valid), found
 
 
 def validate_measurement(doc: object, *, index: int | None = None) -> NormalisedMeasurement:
@@ -174,7 +197,8 @@ def validate_measurement(doc: object, *, index: int | None = None) -> Normalised
                 f"nor any of {' '.join(FORBIDDEN_NAME_CHARS)}.",
             )
         if isinstance(value, dict):
-            series.extend(_fragment_series(name, value, prefix))
+            value, found = _fragment_series(name, value, prefix)
+            series.extend(found)
         else:
             _check_plain_json(value, prefix + name)
         fragments[name] = value

@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from mockserver.events import Event, EventBus
+from mockserver.events import COMETD_MODES, Event, EventBus
 from mockserver.realtime.bayeux import BayeuxEngine, BayeuxSettings
 from mockserver.realtime.channels import family, last_segment
 from mockserver.realtime.consumers import Deliveries
@@ -52,7 +52,8 @@ class RealtimeHub:
         self._unsubscribe = events.subscribe(self.publish)
 
     def publish(self, event: Event) -> None:
-        self.bayeux.publish(event)
+        if event.processing_mode in COMETD_MODES:
+            self.bayeux.publish(event)
         matching = self.subscriptions.matching(event)
         if matching:
             self.deliveries.publish(event, matching, self._notification_body)

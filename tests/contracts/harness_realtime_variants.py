@@ -15,6 +15,20 @@ from mockserver.realtime.subscriptions import Subscription
 from mockserver.realtime.tokens import TokenIssuer
 
 
+def every_mode_on_cometd(monkeypatch: Any) -> None:
+    # measurement.yaml, Processing mode: QUIESCENT and CEP send "no CometD realtime notification".
+    from mockserver.realtime import hub
+
+    monkeypatch.setattr(hub, "COMETD_MODES", frozenset({"PERSISTENT", "TRANSIENT", "QUIESCENT", "CEP"}))
+
+
+def transient_not_published(monkeypatch: Any) -> None:
+    # measurement.yaml, Processing mode: TRANSIENT is "sent to realtime subscribers".
+    from mockserver.realtime import hub
+
+    monkeypatch.setattr(hub, "COMETD_MODES", frozenset({"PERSISTENT"}))
+
+
 def deletes_not_published(monkeypatch: Any) -> None:
     original = BayeuxEngine.publish
 
@@ -84,6 +98,8 @@ def subscription_ignores_source(monkeypatch: Any) -> None:
 
 REALTIME_FAULTS = [
     Fault("CometD deletes not notified", "RT-COMETD-3", "DeleteNotNotified", patch=deletes_not_published),
+    Fault("QUIESCENT and CEP on CometD", "RT-MODE-1", "QuiescentNotified", patch=every_mode_on_cometd),
+    Fault("TRANSIENT not on CometD", "RT-MODE-1", "TransientNotNotified", patch=transient_not_published),
     Fault(
         "CometD event sent once per matching subscription",
         "RT-COMETD-4",

@@ -364,3 +364,124 @@ SPEC_FAULTS = [
     ),
     Fault("DELETE dateTo inclusive", "MEAS-QUERY-2", "DeleteRemovedTooMuch", before=delete_date_to_inclusive),
 ]
+
+
+# ------------------------------------------------------------------ issue 14: what real tenants do
+
+
+def mixed_fragment_refused(monkeypatch: Any) -> None:
+    # POST: "a fragment holding at least one valid series keeps only its valid series ... (201)".
+    from mockserver.measurements import validation
+
+    lenient = validation._fragment_series
+
+    def strict(fragment: str, body: Any, prefix: str) -> tuple[Any, list[Any]]:
+        for name, member in body.items():
+            if isinstance(member, dict) and not validation.is_valid_series(member):
+                raise validation._fail(
+                    f"{prefix}{fragment}.{name}.value", f"{fragment}.{name} has no number."
+                )
+        return lenient(fragment, body, prefix)
+
+    monkeypatch.setattr(validation, "_fragment_series", strict)
+
+
+def invalid_series_kept(monkeypatch: Any) -> None:
+    # POST: "every invalid member is silently dropped, and the answer ... shows the fragment without them".
+    from mockserver.measurements import validation
+
+    lenient = validation._fragment_series
+
+    def keep_all(fragment: str, body: Any, prefix: str) -> tuple[Any, list[Any]]:
+        return body, lenient(fragment, body, prefix)[1]
+
+    monkeypatch.setattr(validation, "_fragment_series", keep_all)
+
+
+def only_invalid_made_series(monkeypatch: Any) -> None:
+    # POST: "a fragment holding no valid series is kept whole ... it is not a series fragment".
+    from mockserver.measurements import validation
+
+    lenient = validation._fragment_series
+
+    def booleans_count(fragment: str, body: Any, prefix: str) -> tuple[Any, list[Any]]:
+        kept, found = lenient(fragment, body, prefix)
+        if not found:
+            found = [
+                validation.SeriesValue(fragment, name, float(m["value"]), None)
+                for name, m in body.items()
+                if isinstance(m, dict) and isinstance(m.get("value"), bool)
+            ]
+        return kept, found
+
+    monkeypatch.setattr(validation, "_fragment_series", booleans_count)
+
+
+def transient_stored(monkeypatch: Any) -> None:
+    # "TRANSIENT: sent to realtime subscribers ... but not stored".
+    from mockserver.measurements import store
+
+    monkeypatch.setattr(store, "STORED_MODES", frozenset({"PERSISTENT", "QUIESCENT", "TRANSIENT", "CEP"}))
+
+
+def unknown_mode_accepted(ex: Exchange) -> None:
+    # "any other value ... is a 400 whose message names X-Cumulocity-Processing-Mode".
+    mode = ex.headers.get("x-cumulocity-processing-mode")
+    if mode is not None and mode not in ("PERSISTENT", "TRANSIENT", "QUIESCENT", "CEP"):
+        del ex.headers["x-cumulocity-processing-mode"]
+
+
+def total_pages_missing(ex: Exchange) -> None:
+    # "`totalPages` is sent by default, except for a range query".
+    if is_listing(ex, MEAS) and ex.param("withTotalPages") is None:
+        ex.answer.get("statistics", {}).pop("totalPages", None)
+
+
+def csv_row_lost(ex: Exchange) -> None:
+    # Exports: "one row per series value of each measurement".
+    if (
+        ex.method == "GET"
+        and ex.path == MEAS
+        and isinstance(ex.answer, bytes)
+        and ex.answer.startswith(b"time,")
+    ):
+        ex.answer = b"\r\n".join(ex.answer.split(b"\r\n")[:-2]) + b"\r\n"
+
+
+def series_keys_in_utc(ex: Exchange) -> None:
+    # Series: "that instant written in the offset the measurement's `time` was written with".
+    if (
+        is_listing(ex, SERIES)
+        and ex.param("aggregationType") is None
+        and ex.param("aggregationInterval") is None
+    ):
+        ex.answer["values"] = {ts(instant(k)): v for k, v in ex.answer["values"].items()}
+
+
+def platform_templates_missing(ex: Exchange) -> None:
+    # GET /measurement: "plus the two the platform adds ... 17 in all".
+    if is_listing(ex, "/measurement"):
+        ex.answer.pop("measurementsForSourceAndValueFragmentTypeAndValueFragmentSeries", None)
+
+
+FIDELITY_FAULTS = [
+    Fault(
+        "mixed fragment refused", "MEAS-CREATE-5", "LenientMeasurementRefused", patch=mixed_fragment_refused
+    ),
+    Fault("invalid series kept", "MEAS-CREATE-5", "WrongAnswerBody", patch=invalid_series_kept),
+    Fault(
+        "only-invalid fragment made a series",
+        "MEAS-CREATE-5",
+        "InvalidSeriesAggregated",
+        patch=only_invalid_made_series,
+    ),
+    Fault("TRANSIENT stored", "MEAS-MODE-1", "TransientMeasurementStored", patch=transient_stored),
+    Fault(
+        "unknown mode accepted", "MEAS-MODE-1", "UnknownProcessingModeAccepted", before=unknown_mode_accepted
+    ),
+    Fault("totalPages missing by default", "MEAS-QUERY-1", "WrongPageStatistics", after=total_pages_missing),
+    Fault("CSV export loses its last row", "MEAS-EXPORT-1", "WrongExportRows", after=csv_row_lost),
+    Fault("series keys rewritten to UTC", "SERIES-OFFSET-1", "SeriesKeyLostOffset", after=series_keys_in_utc),
+    Fault("platform template missing", "MEAS-API-1", "MissingUriTemplate", after=platform_templates_missing),
+]
+SPEC_FAULTS += FIDELITY_FAULTS

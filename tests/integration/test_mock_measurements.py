@@ -112,7 +112,7 @@ def test_bulk_post_creates_every_measurement_and_answers_the_collection_type(moc
 def test_bulk_post_is_all_or_nothing(mock: Mock) -> None:
     mo = mock.device()
     bad = measurement(mo)
-    bad["c8y_Temperature"] = {"T": {"value": "hot"}}
+    bad["c8y_Temperature"] = {"T": {"value": 1, "unit": ""}}
     bulk = {"measurements": [measurement(mo), bad]}
     response = mock.json_post("/measurement/measurements", bulk, content_type=MEASUREMENTS)
     assert_error(response, 422, "measurement/validationError", "measurements[1]")
@@ -138,18 +138,25 @@ def test_integer_source_id_is_normalised_to_a_string(mock: Mock) -> None:
 @pytest.mark.parametrize(
     ("fragments", "mention"),
     [
-        ({"c8y_T": {"T": {"value": True}}}, "value"),
-        ({"c8y_T": {"T": {"unit": "C"}}}, "value"),
         ({"c8y_T": {"T": {"value": 1, "unit": ""}}}, "unit"),
         ({"c8y T": {"T": {"value": 1}}}, "c8y T"),
         ({"c8y_T": {"T.x": {"value": 1}}}, "T.x"),
     ],
-    ids=["boolean-value", "missing-value", "empty-unit", "space-in-fragment", "dot-in-series"],
+    ids=["empty-unit", "space-in-fragment", "dot-in-series"],
 )
 def test_invalid_series_answer_422(mock: Mock, fragments: dict[str, object], mention: str) -> None:
     mo = mock.device()
     response = mock.json_post("/measurement/measurements", measurement(mo, **fragments))
     assert_error(response, 422, "measurement/validationError", mention)
+
+
+def test_invalid_series_are_dropped_from_a_mixed_fragment_and_kept_whole_alone(mock: Mock) -> None:
+    mo = mock.device()
+    fragments = {"c8y_T": {"T": {"value": 1}, "B": {"value": True}}, "c8y_L": {"U": {"unit": "C"}}}
+    response = mock.json_post("/measurement/measurements", measurement(mo, **fragments))
+    assert response.status_code == 201
+    assert response.json()["c8y_T"] == {"T": {"value": 1}}
+    assert response.json()["c8y_L"] == {"U": {"unit": "C"}}
 
 
 # --- GET by id, DELETE by id ------------------------------------------------------------
@@ -266,9 +273,11 @@ def test_paging_statistics_and_links(mock: Mock, populated: dict[str, str]) -> N
         assert body[link].startswith("http://testserver/measurement/measurements?")
 
 
-def test_first_page_has_no_prev_and_statistics_without_totals(mock: Mock, populated: dict[str, str]) -> None:
+def test_first_page_has_no_prev_and_total_pages_by_default(mock: Mock, populated: dict[str, str]) -> None:
     body = mock.client.get("/measurement/measurements", auth=ADMIN).json()
-    assert body["statistics"] == {"currentPage": 1, "pageSize": 5}
+    assert set(body["statistics"]) == {"currentPage", "pageSize", "totalPages"}
+    ranged = mock.client.get("/measurement/measurements?dateFrom=1970-01-01", auth=ADMIN).json()
+    assert ranged["statistics"] == {"currentPage": 1, "pageSize": 5}
     assert "prev" not in body
     assert "next" in body
 
@@ -354,15 +363,15 @@ def test_deletes_and_creates_pass_through_the_event_bus(mock: Mock) -> None:
 # --- GET /measurement --------------------------------------------------------------------
 
 
-def test_api_resource_lists_the_collection_and_fifteen_templates(mock: Mock) -> None:
+def test_api_resource_lists_the_collection_and_seventeen_templates(mock: Mock) -> None:
     response = mock.client.get("/measurement", auth=ADMIN)
     assert response.headers["content-type"] == API
     body = response.json()
     base = "http://testserver/measurement/measurements"
     assert body["self"] == "http://testserver/measurement"
-    assert body["measurements"] == {"self": base}
+    assert body["measurements"] == {"self": base, "measurements": []}
     templates = {k: v for k, v in body.items() if k.startswith("measurementsFor")}
-    assert len(templates) == 15
+    assert len(templates) == 17
     assert templates["measurementsForSource"] == f"{base}?source={{source}}"
     assert templates["measurementsForDate"] == f"{base}?dateFrom={{dateFrom}}&dateTo={{dateTo}}"
     assert templates["measurementsForSourceAndDateAndFragmentTypeAndType"] == (

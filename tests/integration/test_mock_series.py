@@ -49,7 +49,7 @@ def test_unaggregated_series_have_one_key_per_instant_and_null_where_absent(mock
     assert body["values"] == {
         "2024-01-01T10:00:00.000Z": [None, {"min": 1.0, "max": 1.0}],
         "2024-01-01T10:30:00.000Z": [{"min": 50, "max": 50}, {"min": 3.0, "max": 3.0}],
-        "2024-01-02T07:00:00.000Z": [None, {"min": 5.0, "max": 5.0}],
+        "2024-01-02T08:00:00.000+01:00": [None, {"min": 5.0, "max": 5.0}],
     }
 
 
@@ -57,7 +57,7 @@ def test_requested_series_are_positional_and_revert_flips_the_order(mock: Mock, 
     body = series(mock, f"source={source}&{WINDOW}&series=c8y_T.T&series=c8y_H.H&revert=true")
     assert [s["name"] for s in body["series"]] == ["T", "H"]
     assert list(body["values"]) == [
-        "2024-01-02T07:00:00.000Z",
+        "2024-01-02T08:00:00.000+01:00",
         "2024-01-01T10:30:00.000Z",
         "2024-01-01T10:00:00.000Z",
     ]

@@ -152,7 +152,7 @@ def test_raw_series_has_one_positional_entry_per_timestamp(c8y: CumulocityApi, p
         ("py_Humidity", "H", "%"),
     ]
     assert list(series["values"]) == [
-        (T0 + i * STEP).strftime("%Y-%m-%dT%H:%M:%S.000Z") for i in range(COUNT)
+        (T0 + i * STEP).strftime("%Y-%m-%dT%H:%M:%S.000+00:00") for i in range(COUNT)
     ]
     assert series.collect(series=["py_Temperature.T", "py_Humidity.H"], value="max") == [
         (0, 50),

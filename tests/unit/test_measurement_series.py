@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -111,8 +111,19 @@ def reference_entry(values: list[float], functions: tuple[str, ...]) -> dict[str
     return {fn: all_values[fn] for fn in functions}
 
 
+def written_key(instant: datetime, time_text: str) -> str:
+    """An unaggregated key: the instant in the offset ``time_text`` was written with (spec)."""
+    zone = None if time_text.endswith("Z") else datetime.fromisoformat(time_text).tzinfo
+    return (
+        format_utc_millis(instant)
+        if zone is None
+        else instant.astimezone(zone).isoformat(timespec="milliseconds")
+    )
+
+
 def reference_series(docs: list[dict[str, Any]], q: SeriesQuery) -> dict[str, Any]:
     points: dict[tuple[str, str], list[tuple[datetime, int, float, str | None]]] = {}
+    firsts: dict[datetime, tuple[datetime, int, str]] = {}  # ms key -> first point's (instant, id, time)
     for doc in docs:
         instant = parse_body_instant(doc["time"], "time")
         if doc["source"]["id"] not in q.sources or not q.date_from <= instant < q.date_to:
@@ -125,6 +136,11 @@ def reference_series(docs: list[dict[str, Any]], q: SeriesQuery) -> dict[str, An
                     points.setdefault((fragment, name), []).append(
                         (instant, int(doc["id"]), float(member["value"]), member.get("unit"))
                     )
+                    ms, first = bucket_start(instant, None), (instant, int(doc["id"]), doc["time"])
+                    if (not q.series or (fragment, name) in q.series) and first < firsts.get(ms, first):
+                        firsts[ms] = first
+                    elif not q.series or (fragment, name) in q.series:
+                        firsts.setdefault(ms, first)
     wanted = list(q.series) if q.series else sorted(points)
     interval = q.effective_interval
     functions = q.effective_functions
@@ -141,7 +157,9 @@ def reference_series(docs: list[dict[str, Any]], q: SeriesQuery) -> dict[str, An
     units = [min(points[p])[3] if p in points else None for p in wanted]
     return {
         "values": {
-            format_utc_millis(k): [reference_entry(b[k], functions) if k in b else None for b in buckets]
+            (written_key(k, firsts[k][2]) if interval is None else format_utc_millis(k)): [
+                reference_entry(b[k], functions) if k in b else None for b in buckets
+            ]
             for k in keys
         },
         "series": [{"name": s, "type": f, "unit": u} for (f, s), u in zip(wanted, units, strict=True)],
@@ -171,9 +189,10 @@ def assert_same_answer(actual: dict[str, Any], expected: dict[str, Any]) -> None
 # ------------------------------------------------------------------ generated data
 
 offsets_ms = st.integers(0, 80 * 86_400_000) | st.integers(0, 3_000)  # spread out, or clustered
+ZONES = [UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5, minutes=-30))]
 documents = st.builds(
-    lambda ms, source, t, h, unit: {
-        "time": (BASE + timedelta(milliseconds=ms)).isoformat(),
+    lambda ms, source, t, h, unit, zone: {
+        "time": (BASE + timedelta(milliseconds=ms)).astimezone(zone).isoformat(),
         "type": "T",
         "source": {"id": source},
         **({"c8y_T": {"T": {"value": t, **({"unit": unit} if unit else {})}}} if t is not None else {}),
@@ -184,6 +203,7 @@ documents = st.builds(
     st.none() | st.integers(-50, 50),
     st.none() | st.floats(-1e6, 1e6),
     st.sampled_from([None, "C", "K"]),
+    st.sampled_from(ZONES),
 )
 INTERVALS = [
     "1s",
@@ -259,7 +279,7 @@ def test_more_than_5000_timestamps_are_truncated_to_the_first_5000_in_order() ->
     store.create_many(
         [
             {
-                "time": (BASE + timedelta(seconds=i)).isoformat(),
+                "time": format_utc_millis(BASE + timedelta(seconds=i)),
                 "type": "T",
                 "source": {"id": "1"},
                 "c8y_T": {"T": {"value": i}},
@@ -285,7 +305,7 @@ def test_exactly_5000_timestamps_are_not_truncated() -> None:
     store.create_many(
         [
             {
-                "time": (BASE + timedelta(seconds=i)).isoformat(),
+                "time": format_utc_millis(BASE + timedelta(seconds=i)),
                 "type": "T",
                 "source": {"id": "1"},
                 "c8y_T": {"T": {"value": i}},
@@ -300,7 +320,7 @@ def test_exactly_5000_timestamps_are_not_truncated() -> None:
 
 def test_positional_entries_null_where_a_series_has_no_value_and_unit_of_first_value() -> None:
     store = new_store()
-    t0, t1 = BASE.isoformat(), (BASE + timedelta(minutes=1)).isoformat()
+    t0, t1 = format_utc_millis(BASE), format_utc_millis(BASE + timedelta(minutes=1))
     store.create_many(
         [
             {"time": t0, "type": "T", "source": {"id": "1"}, "c8y_T": {"T": {"value": 1, "unit": "C"}}},
@@ -340,7 +360,7 @@ def test_every_function_over_one_bucket() -> None:
     store.create_many(
         [
             {
-                "time": (BASE + timedelta(minutes=i)).isoformat(),
+                "time": format_utc_millis(BASE + timedelta(minutes=i)),
                 "type": "T",
                 "source": {"id": "1"},
                 "c8y_T": {"T": {"value": v}},
@@ -366,7 +386,9 @@ def test_every_function_over_one_bucket() -> None:
 
 def test_stddev_samp_of_one_value_is_null_and_functions_keep_the_requested_order() -> None:
     store = new_store()
-    store.create({"time": BASE.isoformat(), "type": "T", "source": {"id": "1"}, "c8y_T": {"T": {"value": 4}}})
+    store.create(
+        {"time": format_utc_millis(BASE), "type": "T", "source": {"id": "1"}, "c8y_T": {"T": {"value": 4}}}
+    )
     answer = store.series(
         query(aggregation_interval="1d", aggregation_function=["stdDevSamp", "count", "avg"])
     )
@@ -376,11 +398,11 @@ def test_stddev_samp_of_one_value_is_null_and_functions_keep_the_requested_order
 def test_deleted_measurements_leave_the_series() -> None:
     store = new_store()
     kept = store.create(
-        {"time": BASE.isoformat(), "type": "T", "source": {"id": "1"}, "c8y_T": {"T": {"value": 1}}}
+        {"time": format_utc_millis(BASE), "type": "T", "source": {"id": "1"}, "c8y_T": {"T": {"value": 1}}}
     )
     gone = store.create(
         {
-            "time": (BASE + timedelta(hours=1)).isoformat(),
+            "time": format_utc_millis(BASE + timedelta(hours=1)),
             "type": "T",
             "source": {"id": "1"},
             "c8y_T": {"T": {"value": 9}},
@@ -403,3 +425,36 @@ def test_buckets_at_the_edges_of_the_calendar_never_fail(interval: str | None) -
     )
     assert len(answer["values"]) == 2
     assert next(iter(answer["values"])) == "0001-01-01T00:00:00.000Z"
+
+
+def test_raw_keys_keep_the_offset_the_measurement_was_written_with() -> None:
+    store = new_store()
+    for time_text in ("2020-12-04T17:33:01.538+01:00", "2020-12-04T16:34:00+0530", "2020-12-04T16:35:00Z"):
+        store.create({"time": time_text, "type": "T", "source": {"id": "1"}, "c8y_T": {"T": {"value": 1}}})
+    store.create(
+        {"time": "2020-12-04T16:36:00", "type": "T", "source": {"id": "1"}, "c8y_T": {"T": {"value": 2}}}
+    )
+    store.create(
+        {
+            "time": "2020-12-04T16:37:00-00:00",
+            "type": "T",
+            "source": {"id": "1"},
+            "c8y_T": {"T": {"value": 3}},
+        }
+    )
+    # the same millisecond as the first, written in another offset: the first written keeps the key
+    store.create(
+        {"time": "2020-12-04T16:33:01.538Z", "type": "T", "source": {"id": "1"}, "c8y_T": {"T": {"value": 9}}}
+    )
+    window = {"date_from": "2020-12-04T00:00:00Z", "date_to": "2020-12-05T00:00:00Z"}
+    answer = store.series(query(**window))
+    assert list(answer["values"]) == [
+        "2020-12-04T16:34:00.000+05:30",
+        "2020-12-04T17:33:01.538+01:00",
+        "2020-12-04T16:35:00.000Z",
+        "2020-12-04T16:36:00.000Z",
+        "2020-12-04T16:37:00.000+00:00",
+    ]
+    assert answer["values"]["2020-12-04T17:33:01.538+01:00"] == [{"min": 1.0, "max": 9.0}]
+    hourly = store.series(query(aggregation_type="HOURLY", **window))
+    assert list(hourly["values"]) == ["2020-12-04T11:00:00.000Z", "2020-12-04T16:00:00.000Z"]

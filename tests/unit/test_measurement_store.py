@@ -13,7 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from mockserver.errors import NotFound, ValidationError
 from mockserver.inventory import InventoryStore
-from mockserver.measurements import MeasurementFilter, MeasurementStore
+from mockserver.measurements import MeasurementFilter, MeasurementStore, SeriesQuery
 from mockserver.paging import PageRequest
 from mockserver.timeutil import parse_body_instant
 
@@ -191,8 +191,8 @@ def test_unknown_source_is_422_naming_source_id_and_bulk_stores_nothing() -> Non
     with pytest.raises(ValidationError) as raised:
         store.create_many([good, {**good, "source": {"id": "999"}}])
     assert "measurements[1].source.id" in raised.value.message
-    with pytest.raises(ValidationError, match=r"measurements\[2\]\.c8y_T\.T\.value"):
-        store.create_many([good, good, {**good, "c8y_T": {"T": {"value": "x"}}}])
+    with pytest.raises(ValidationError, match=r"measurements\[2\]\.c8y_T\.T\.unit"):
+        store.create_many([good, good, {**good, "c8y_T": {"T": {"value": 1, "unit": ""}}}])
     assert len(store) == 0
     assert store.select(MeasurementFilter()) == []
 
@@ -233,7 +233,7 @@ def test_created_measurements_keep_time_as_sent_and_get_fresh_digit_ids() -> Non
 def test_every_create_and_delete_passes_the_publish_point() -> None:
     store = new_store()
     events: list[tuple[str, str]] = []
-    store.subscribe(lambda action, doc: events.append((action, doc["id"])))
+    store.subscribe(lambda action, doc, mode: events.append((action, doc["id"])))
     one = store.create({"time": "2024-01-01", "type": "A", "source": {"id": "1"}})
     two, three = store.create_many(
         [{"time": f"2024-01-0{d}", "type": "A", "source": {"id": "2"}} for d in (2, 3)]
@@ -347,3 +347,40 @@ class StoreVersusModel(RuleBasedStateMachine):
 
 
 TestStoreVersusModel = StoreVersusModel.TestCase
+
+
+@pytest.mark.parametrize(
+    ("mode", "stored", "announced"),
+    [("PERSISTENT", True, True), ("QUIESCENT", True, True), ("TRANSIENT", False, True), ("CEP", False, True)],
+)
+def test_processing_modes_decide_what_is_stored_and_every_write_is_announced_with_its_mode(
+    mode: str, stored: bool, announced: bool
+) -> None:
+    store = new_store()
+    events: list[tuple[str, str, str]] = []
+    store.subscribe(lambda action, doc, m: events.append((action, doc["id"], m)))
+    doc = {"time": "2024-01-01T00:00:00Z", "type": "A", "source": {"id": "1"}, "c8y_T": {"T": {"value": 1}}}
+    created = store.create(doc, mode)  # type: ignore[arg-type]
+    (bulk,) = store.create_many([doc], mode)  # type: ignore[arg-type]
+    assert created["id"] != bulk["id"]
+    assert len(store) == (2 if stored else 0)
+    assert events == [("create", created["id"], mode), ("create", bulk["id"], mode)]
+    if not stored:
+        with pytest.raises(NotFound):
+            store.get(created["id"])
+        assert (
+            store.series(SeriesQuery.parse(source="1", date_from="2000-01-01", date_to="2100-01-01"))[
+                "series"
+            ]
+            == []
+        )
+        return
+    kept = store.create(doc)
+    store.delete(created["id"], "TRANSIENT")  # type: ignore[arg-type]
+    store.delete_matching(MeasurementFilter.from_query(source="1"), "CEP")  # type: ignore[arg-type]
+    assert len(store) == 3
+    store.delete(created["id"], mode)  # type: ignore[arg-type]
+    assert len(store) == 2
+    assert store.delete_matching(MeasurementFilter.from_query(source="1"), mode) == 2  # type: ignore[arg-type]
+    assert len(store) == 0
+    assert ("delete", kept["id"], "CEP") in events

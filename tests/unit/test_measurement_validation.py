@@ -46,8 +46,8 @@ def test_bulk_messages_name_the_index() -> None:
     assert "measurements[3].time" in raised.value.message
     assert "measurements[3].type" in raised.value.message
     with pytest.raises(ValidationError) as raised:
-        validate_measurements([VALID, with_(c8y_T={"T": {"value": "hot"}})])
-    assert "measurements[1].c8y_T.T.value" in raised.value.message
+        validate_measurements([VALID, with_(c8y_T={"T": {"value": 1, "unit": ""}})])
+    assert "measurements[1].c8y_T.T.unit" in raised.value.message
 
 
 def test_bulk_body_must_be_an_array() -> None:
@@ -72,18 +72,13 @@ def test_integer_source_id_is_normalised_and_time_is_kept_as_sent() -> None:
 @pytest.mark.parametrize(
     ("fragment", "field"),
     [
-        ({"T": {"value": True}}, "c8y_T.T.value"),
-        ({"T": {"value": "1"}}, "c8y_T.T.value"),
-        ({"T": {"value": None}}, "c8y_T.T.value"),
         ({"T": {"value": float("nan")}}, "c8y_T.T.value"),
         ({"T": {"value": float("inf")}}, "c8y_T.T.value"),
         ({"T": {"value": 10**400}}, "c8y_T.T.value"),
-        ({"T": {"unit": "C"}}, "c8y_T.T.value"),
-        ({"T": {}}, "c8y_T.T.value"),
         ({"T": {"value": 1, "unit": ""}}, "c8y_T.T.unit"),
         ({"T": {"value": 1, "unit": None}}, "c8y_T.T.unit"),
         ({"T": {"value": 1, "unit": 5}}, "c8y_T.T.unit"),
-        ({"T": {"value": 1}, "U": {"nested": {"value": 1}}}, "c8y_T.U.value"),
+        ({"T": {"value": True}, "U": {"value": 1, "unit": ""}}, "c8y_T.U.unit"),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
@@ -175,6 +170,8 @@ def finite_json(value: Any) -> bool:
         return math.isfinite(value)
     if isinstance(value, list):
         return all(finite_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(finite_json(v) for v in value.values())
     return True
 
 
@@ -185,6 +182,11 @@ def good_series(body: dict[str, Any]) -> bool:
     )
     unit_ok = "unit" not in body or (isinstance(body["unit"], str) and body["unit"] != "")
     return number_ok and unit_ok and finite_json(body.get("extra"))
+
+
+def is_series(body: Any) -> bool:
+    """The platform's valid series: an object whose value is a number, not a boolean."""
+    return isinstance(body, dict) and type(body.get("value")) in (int, float)
 
 
 def reference_accepts(doc: dict[str, Any]) -> bool:
@@ -200,11 +202,11 @@ def reference_accepts(doc: dict[str, Any]) -> bool:
         if not good_name(name):
             return False
         if isinstance(value, dict):
-            for member, body in value.items():
-                if isinstance(body, dict):
-                    if not (good_name(member) and good_series(body)):
-                        return False
-                elif not finite_json(body):
+            series = {member: body for member, body in value.items() if is_series(body)}
+            if not series and not all(finite_json(body) for body in value.values()):
+                return False
+            for member, body in series.items():
+                if not (good_name(member) and good_series(body)):
                     return False
         elif not finite_json(value):
             return False
@@ -225,7 +227,7 @@ def test_validation_accepts_exactly_what_the_reference_predicate_accepts(doc: di
         for frag, value in doc.items()
         if frag not in ("id", "self", "time", "type", "source") and isinstance(value, dict)
         for member, body in value.items()
-        if isinstance(body, dict)
+        if is_series(body)
     ]
     assert [(s.fragment, s.series, s.value) for s in m.series] == expected
     assert "id" not in m.document()
@@ -240,3 +242,36 @@ def test_generated_documents_reach_both_outcomes() -> None:
     rejected = find(documents, lambda d: not reference_accepts(d))
     with pytest.raises(ValidationError):
         validate_measurement(rejected)
+
+
+# The platform's own examples (cumulocity-measurement-openapi.yml, POST, "Legacy compatibility").
+INVALID_MEMBERS = {
+    "ignoredField_BOOLEAN": {"value": False, "unit": "t/f"},
+    "ignoredField_LIST": {"value": [42, 43, 44]},
+    "ignoredField_STRUCT": {"value": {"a": 1, "b": 2}, "unit": "C"},
+    "ignoredField_STRING": {"value": "12.5"},
+    "ignoredField_NULL": {"value": None},
+    "ignoredField0": 42,
+    "ignoredField2": {"unit": "C"},
+    "ignoredField3": {"val": 42},
+    "ignoredField4": {"subseries": {"value": 42}},
+    "bad name": True,
+}
+
+
+def test_a_mixed_fragment_keeps_only_its_valid_series() -> None:
+    valid = {
+        "validSeries_DOUBLE": {"value": 3.141592653589793, "unit": "RAD"},
+        "validSeries_INTEGER": {"value": 42},
+    }
+    m = validate_measurement(with_(c8y_Steam={**INVALID_MEMBERS, **valid}))
+    assert m.document()["c8y_Steam"] == valid
+    assert [s.series for s in m.series] == ["validSeries_DOUBLE", "validSeries_INTEGER"]
+
+
+@pytest.mark.parametrize("member", sorted(INVALID_MEMBERS))
+def test_a_fragment_of_only_invalid_series_is_kept_whole_without_series(member: str) -> None:
+    fragment = {member: INVALID_MEMBERS[member], "other": {"value": True}}
+    m = validate_measurement(with_(c8y_Steam=fragment))
+    assert m.document()["c8y_Steam"] == fragment
+    assert m.series == ()

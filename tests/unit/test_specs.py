@@ -214,10 +214,11 @@ def test_measurement_spec_declares_the_operation_ids_the_mock_routes_by() -> Non
     }
 
 
-def test_measurement_api_resource_lists_every_uri_template_of_the_seed() -> None:
+def test_measurement_api_resource_lists_every_uri_template_of_the_seed_and_the_platform() -> None:
     schema = SPECS["measurement.yaml"]["components"]["schemas"]["MeasurementApiResource"]
     templates = [key for key in schema["properties"] if key.startswith("measurementsFor")]
-    assert len(templates) == 15
+    assert len(templates) == 17
+    assert "measurementsForSourceAndValueFragmentTypeAndValueFragmentSeries" in templates
     assert set(schema["required"]) == {"self", "measurements", *templates}
 
 

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 from starlette.responses import Response
 
 from mockserver.http.links import present_external_id
-from mockserver.inventory.identity import IdentityStore
 from mockserver.http.media import current_request, json_response, vendor
+from mockserver.inventory.identity import IdentityStore
 from mockserver.state import MockState
 
 READ = ("ROLE_IDENTITY_READ", "ROLE_IDENTITY_ADMIN")
