@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 
 from contracts.client import Client
 from contracts.failures import ContractFailure, CouldNotTest, NotRun, RequestTimedOut
-from contracts.guard import Ownership
+from contracts.ownership import Ownership
 from contracts.profiles import Profile
 from contracts.requirements import REQUIREMENTS, Requirement
 
