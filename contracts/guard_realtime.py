@@ -2,9 +2,10 @@
 
 - ``POST /notification/realtime[/...]``: only Bayeux meta messages (handshake, connect,
   subscribe, unsubscribe, disconnect), which change no data; a publish is refused.
-- ``POST /notification2/subscriptions``: only an ``mo`` subscription on a managed object the run
-  created (its subscriptions go with it when cleanup deletes it), named with the run's prefix
-  (without dashes), so no subscriber of another name starts receiving it.
+- ``POST /notification2/subscriptions``: only named with the run's prefix (without dashes), so no
+  subscriber of another name starts receiving it, and either in the ``tenant`` context or an
+  ``mo`` subscription on a managed object the run created; cleanup deletes the run's
+  subscriptions by id (an ``mo`` one also goes with its managed object).
 - ``DELETE /notification2/subscriptions/{id}``: only of a subscription the run created (its id
   learnt from the target's 2xx answer, :func:`created_subscription`);
   ``DELETE /notification2/subscriptions``: only with a ``source`` (every one the run's, checked
@@ -78,9 +79,10 @@ def refusal(
         name = doc.get("subscription") if isinstance(doc, dict) else None
         if not (own_name and isinstance(name, str) and name.startswith(own_name)):
             return f"{where} names subscription {name!r}, which is not the run's."
-        if isinstance(doc, dict) and doc.get("context") == "mo" and owns_managed_object(str(source_id)):
+        context = doc.get("context") if isinstance(doc, dict) else None
+        if context == "tenant" or (context == "mo" and owns_managed_object(str(source_id))):
             return None
-        return f"{where} is not an mo subscription on a managed object the run created."
+        return f"{where} is neither a tenant subscription nor an mo one on a managed object of the run's."
     if method == "DELETE" and path.startswith(SUBSCRIPTIONS + "/"):
         sub_id = path[len(SUBSCRIPTIONS) + 1 :]
         if owns_subscription(sub_id):

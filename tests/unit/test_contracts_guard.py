@@ -368,10 +368,11 @@ def subscription(name: str, source: str = "100", context: str = "mo") -> dict[st
     ("body", "words"),
     [
         (subscription("theirs"), "names subscription 'theirs'"),
-        (subscription("ctXa", source="1"), "not an mo subscription on a managed object the run created"),
-        (subscription("ctXa", context="tenant"), "not an mo subscription"),
+        (subscription("ctXa", source="1"), "nor an mo one on a managed object of the run's"),
+        ({"subscription": "ctXa", "context": "mo"}, "nor an mo one"),
+        (subscription("theirs", context="tenant"), "names subscription 'theirs'"),
     ],
-    ids=["foreign-name", "foreign-source", "tenant-context"],
+    ids=["foreign-name", "foreign-source", "no-source", "tenant-context-foreign-name"],
 )
 def test_a_subscription_is_created_only_by_the_runs_name_on_the_runs_object(
     guard: Guard, body: dict[str, Any], words: str
@@ -380,6 +381,7 @@ def test_a_subscription_is_created_only_by_the_runs_name_on_the_runs_object(
     assert reason is not None
     assert words in reason
     assert guard.refusal(req("POST", SUBS, body=subscription("ctXa"))) is None
+    assert guard.refusal(req("POST", SUBS, body=subscription("ctXa", context="tenant"))) is None
 
 
 def test_a_subscription_is_deleted_only_when_the_run_created_it(guard: Guard) -> None:
