@@ -59,6 +59,16 @@ ROWS: list[tuple[str, str, str, str, str]] = [
         "/paths",
     ),
     (
+        "RT-COMETD-6",
+        "realtime-cometd",
+        "When the handshake lists websocket among the supported connection types, the websocket "
+        "transport serves the same session: handshake, subscribe and connects as text-frame batches on "
+        "ws(s)://host/notification/realtime, each created measurement of the subscribed device arriving "
+        "once, in order, as {realtimeAction: CREATE, data: <the measurement>}, also on a held connect.",
+        _A,
+        "/info/description",
+    ),
+    (
         "RT-N2-1",
         "realtime-n2",
         "A consumer of an mo subscription receives each create and delete of that managed object's "

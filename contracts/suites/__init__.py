@@ -13,6 +13,7 @@ from contracts.suites import (  # noqa: F401
     paging,
     queries,
     realtime,
+    realtime_websocket,
     schema,
     series,
     series_queries,
