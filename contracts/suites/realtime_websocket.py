@@ -151,6 +151,11 @@ def the_websocket_transport_delivers_what_long_polling_does(ctx: RunContext) -> 
         raise NotRun(
             f"not applicable: the handshake does not offer the websocket transport (it offers {types})"
         )
+    if not ext_token(ctx):
+        raise NotRun(
+            "not applicable: a websocket handshake authenticates by the ext token, which needs Basic "
+            "credentials (--user/--password), not --token"
+        )
     source = new_source(ctx, "rt-websocket")
     url = websocket_url(ctx.client.base_url, REALTIME)
     try:

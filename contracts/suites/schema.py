@@ -167,11 +167,13 @@ def run_schema(ctx: RunContext, spec_file: str) -> None:
         first, *others = findings.failures.values()
         first.others = others
         raise first
-    if findings.judged == 0:
+    if findings.judged == 0 and findings.refused:
         raise NotRun(
             f"refused by the safety guard: none of the {findings.scenarios} Schemathesis scenarios of "
             f"{spec_file} reached the target ({findings.refused} requests answered by the guard)"
         )
+    if findings.judged == 0:
+        raise NotRun(f"time budget: Schemathesis judged no answer of the target for {spec_file}")
     if ctx.time_left() <= 0 and budget < ctx.profile.schema_time:
         raise NotRun(
             f"time budget: the run's --max-time left {max(budget, 0):.0f} s of the profile's "
