@@ -14,7 +14,7 @@ CONTRACT_ARGS ?=
 CORPUS_JOBS ?= 2
 CORPUS_ONLY ?=
 
-.PHONY: install mock test lint contracts contracts-seeds safety bench corpus mutations generate clean inventory-variants
+.PHONY: install mock test lint contracts contracts-seeds safety variants bench corpus mutations generate clean inventory-variants
 
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -63,6 +63,10 @@ inventory-variants: $(STAMP)
 # The harness against a mock holding foreign data: every profile with 5 seeds (long; not in `make test`).
 safety: $(STAMP)
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/contracts/test_contracts_safety.py -m slow -p no:randomly
+
+# The broken harness variants marked slow (tests/contracts/harness_variants_schema.py), beside those `make test` runs.
+variants: $(STAMP)
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/contracts/test_contracts_variants.py -m slow -p no:randomly
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

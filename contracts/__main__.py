@@ -52,7 +52,10 @@ one row per requirement id with the spec sentence it enforces. MEAS-ROLE-2 and D
 TENANT-3 (tenant isolation, --api tenant with the login suite) need --other-tenant/--other-user/
 --other-password (an admin of a second tenant); without them they do not run, never pass.
 The realtime suites (--api realtime) need CometD at /notification/realtime and Notification
-2.0; --api measurement, inventory or dtm leaves them out.
+2.0; --api measurement, inventory or dtm leaves them out. RT-COMETD-6 checks the CometD
+websocket when the handshake offers it (otherwise: not applicable). The schema suite runs
+Schemathesis over every spec, alarm.yaml and notification2.yaml included (SCHEMA-ALARM-1,
+SCHEMA-N2-1); an API the target does not serve is not run, never passed.
 
 Safety: every request passes one guard, which never sends a write that could reach data the run
 did not create (see README). Everything a run creates is named with a unique prefix (ct<run id>)

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 
 from contracts.client import Client
 from contracts.failures import ContractFailure, CouldNotTest, NotRun, RequestTimedOut
-from contracts.guard import Ownership
+from contracts.ownership import Ownership
 from contracts.profiles import Profile
 from contracts.requirements import REQUIREMENTS, Requirement
 
@@ -88,6 +88,8 @@ class Tracker:
             if not pending:
                 break
         problems += [f"Asset model {m} could not be deleted (still in use)." for m in pending]
+        for subscription in sorted(self.ownership.subscriptions):  # 404 when gone with its object
+            attempt("DELETE", f"/notification2/subscriptions/{subscription}")
         for mo in reversed(sources):
             status = attempt("DELETE", f"/inventory/managedObjects/{mo}")
             if status not in (204, 200, 404, 409, 0):

@@ -9,8 +9,9 @@ reach data the run did not create:
 - a write to a path it does not know (and any method other than GET, HEAD, OPTIONS, POST, PUT and
   DELETE);
 - a collection DELETE of measurements or alarms, or a bulk alarm update (PUT of the alarm
-  collection), scoped neither by a ``source`` the run created nor by a ``type`` carrying the
-  run's unique prefix (and any with a source the run did not create);
+  collection), scoped neither by a ``source`` the run created nor by a ``type`` whose every
+  comma-separated entry carries the run's unique prefix (and any with a source the run did not
+  create);
 - a PUT or DELETE of a managed object, measurement, alarm, asset model or asset instance the run
   did not create;
 - a write that names, in its query, JSON body or CSV cells, a managed object, source, parent,
@@ -18,6 +19,8 @@ reach data the run did not create:
   instance that the run did not create; a JSON body it cannot read (or with a key given twice);
 - an identity write other than the run's own external ids (rules in :mod:`contracts.guard_identity`);
   a CSV device cell may name a managed object of the run's or an external id the run created;
+- the Notification 2.0 writes that :mod:`contracts.guard_realtime` does not allow (subscriptions
+  of other names or on others' managed objects, others' subscriptions deleted);
 - a CSV import without a ``parent`` of the run's whose ``path`` starts at a name that is neither a
   root row above it in the file nor a name carrying the run's unique prefix.
 
@@ -38,13 +41,13 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from contracts import guard_identity, guard_realtime
+from contracts.ownership import DIGITS, Ownership
 
-DIGITS = re.compile(r"^\d+$")
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 MO = "/inventory/managedObjects"
 MEAS = "/measurement/measurements"
@@ -116,64 +119,6 @@ class Refusal:
     reason: str
 
 
-@dataclass
-class Ownership:
-    """What the run created on the target, learnt from the target's own answers."""
-
-    managed_objects: list[str] = field(default_factory=list)
-    measurements: set[str] = field(default_factory=set)
-    alarms: set[str] = field(default_factory=set)
-    models: list[str] = field(default_factory=list)
-    model_names: dict[str, str] = field(default_factory=dict)
-    """model id -> name."""
-    model_references: dict[str, set[str]] = field(default_factory=dict)
-    """model id -> keys of its own REFERENCE properties; ``extends`` adds the base's."""
-    model_bases: dict[str, str] = field(default_factory=dict)
-    instances: list[str] = field(default_factory=list)
-    instance_models: dict[str, str] = field(default_factory=dict)
-    external_ids: set[tuple[str, str]] = field(default_factory=set)
-    """(type, externalId) pairs the run created (contracts.guard_identity)."""
-
-    def owns(self, family: str, value: Any) -> bool:
-        key = str(value)
-        return {
-            "managed object": key in self.managed_objects,
-            "measurement": key in self.measurements,
-            "alarm": key in self.alarms,
-            "asset model": key in self.model_names or key in self.models,
-            "asset instance": key in self.instances,
-        }[family]
-
-    def add(self, family: str, value: Any) -> None:
-        key = str(value)
-        if not DIGITS.match(key) or self.owns(family, key):
-            return
-        if family == "managed object":
-            self.managed_objects.append(key)
-        elif family == "measurement":
-            self.measurements.add(key)
-        elif family == "alarm":
-            self.alarms.add(key)
-        elif family == "asset model":
-            self.models.append(key)
-        else:
-            self.instances.append(key)
-
-    def reference_keys(self, model: str) -> set[str]:
-        """REFERENCE property keys of a model of the run's, inherited ones included."""
-        keys: set[str] = set()
-        seen: set[str] = set()
-        current: str | None = model
-        while current is not None and current not in seen:
-            seen.add(current)
-            keys |= self.model_references.get(current, set())
-            current = self.model_bases.get(current)
-        return keys
-
-    def model_named(self, name: str) -> str | None:
-        return next((mid for mid, known in self.model_names.items() if known == name), None)
-
-
 def read_json(body: bytes | None) -> Any:
     """The JSON document of a body; raises ValueError when it is not JSON or repeats a key."""
 
@@ -217,9 +162,13 @@ class Guard:
         """The run's unique name prefix (``ct<run id>``); a ``type`` that starts with it is the run's."""
 
     def owning_filter(self, query: tuple[tuple[str, str], ...]) -> bool:
-        """Whether a collection query is scoped to the run: a source of its own, or a type of its own."""
+        """Whether a collection query is scoped to the run: a source of its own, or types of its own.
+
+        Alarm ``type`` is a comma-separated list: every entry of every ``type`` must carry the prefix.
+        """
+        types = [t for name, value in query if name == "type" for t in value.split(",") if t.strip()]
         return any(name == "source" for name, _ in query) or bool(
-            self.prefix and any(name == "type" and value.startswith(self.prefix) for name, value in query)
+            self.prefix and types and all(t.startswith(self.prefix) for t in types)
         )
 
     def check(self, request: Outgoing) -> str | None:
@@ -273,6 +222,7 @@ class Guard:
                 request.body,
                 prefix=self.prefix,
                 owns_managed_object=lambda id: self.ownership.owns("managed object", id),
+                owns_subscription=self.ownership.subscriptions.__contains__,
             )
         if (method, path) in SESSION_WRITES:
             return None
@@ -380,6 +330,8 @@ class Guard:
             answer = None
         sent = self.sent_document(request)
         path = request.path
+        if subscription := guard_realtime.created_subscription(request.method, path, status, body):
+            self.ownership.subscriptions.add(subscription)
         if request.method == "POST" and path in FAMILY:
             new_id = location.rstrip("/").rsplit("/", 1)[-1] if location else None
             if new_id:

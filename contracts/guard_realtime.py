@@ -2,8 +2,15 @@
 
 - ``POST /notification/realtime[/...]``: only Bayeux meta messages (handshake, connect,
   subscribe, unsubscribe, disconnect), which change no data; a publish is refused.
-- ``POST /notification2/subscriptions``: only an ``mo`` subscription on a managed object the run
-  created (its subscriptions go with it when cleanup deletes it).
+- ``POST /notification2/subscriptions``: only named with the run's prefix (without dashes), so no
+  subscriber of another name starts receiving it, and either in the ``tenant`` context or an
+  ``mo`` subscription on a managed object the run created; cleanup deletes the run's
+  subscriptions by id (an ``mo`` one also goes with its managed object).
+- ``DELETE /notification2/subscriptions/{id}``: only of a subscription the run created (its id
+  learnt from the target's 2xx answer, :func:`created_subscription`);
+  ``DELETE /notification2/subscriptions``: only with a ``source`` (every one the run's, checked
+  by the guard's query rule) and no ``context=tenant``; without a source it deletes every
+  subscription of the tenant.
 - ``POST /notification2/token`` and ``/notification2/unsubscribe``: only for a subscription
   whose name starts with the run's prefix (without dashes); the token's payload names it.
 - anything else under ``/notification``: refused as unknown.
@@ -18,6 +25,7 @@ from typing import Any
 
 REALTIME = "/notification/realtime"
 NOTIFICATION2 = "/notification2/"
+SUBSCRIPTIONS = "/notification2/subscriptions"
 
 
 def _json(body: bytes | None) -> Any:
@@ -36,6 +44,15 @@ def _token_subscription(token: str) -> str:
     return str(claims.get("subscription", "")) if isinstance(claims, dict) else ""
 
 
+def created_subscription(method: str, path: str, status: int, body: bytes) -> str | None:
+    """The id of the subscription a 2xx answer to the run's ``POST /notification2/subscriptions`` created."""
+    if method != "POST" or path != SUBSCRIPTIONS or not 200 <= status < 300:
+        return None
+    doc = _json(body)
+    sub_id = doc.get("id") if isinstance(doc, dict) else None
+    return str(sub_id) if isinstance(sub_id, (str, int)) and str(sub_id) else None
+
+
 def refusal(
     method: str,
     path: str,
@@ -44,6 +61,7 @@ def refusal(
     *,
     prefix: str,
     owns_managed_object: Callable[[str], bool],
+    owns_subscription: Callable[[str], bool],
 ) -> str | None:
     """The reason a realtime write must not be sent, or None; only called for paths under /notification."""
     where = f"{method} {path}"
@@ -58,9 +76,22 @@ def refusal(
         doc = _json(body)
         source = doc.get("source") if isinstance(doc, dict) else None
         source_id = source.get("id") if isinstance(source, dict) else None
-        if isinstance(doc, dict) and doc.get("context") == "mo" and owns_managed_object(str(source_id)):
+        name = doc.get("subscription") if isinstance(doc, dict) else None
+        if not (own_name and isinstance(name, str) and name.startswith(own_name)):
+            return f"{where} names subscription {name!r}, which is not the run's."
+        context = doc.get("context") if isinstance(doc, dict) else None
+        if context == "tenant" or (context == "mo" and owns_managed_object(str(source_id))):
             return None
-        return f"{where} is not an mo subscription on a managed object the run created."
+        return f"{where} is neither a tenant subscription nor an mo one on a managed object of the run's."
+    if method == "DELETE" and path.startswith(SUBSCRIPTIONS + "/"):
+        sub_id = path[len(SUBSCRIPTIONS) + 1 :]
+        if owns_subscription(sub_id):
+            return None
+        return f"{where} targets subscription {sub_id!r}, which the run did not create."
+    if method == "DELETE" and path == SUBSCRIPTIONS:
+        if any(k == "source" for k, _ in query) and ("context", "tenant") not in query:
+            return None
+        return f"{where} has no source of the run's (or has context=tenant): it could delete others'."
     if method == "POST" and path == NOTIFICATION2 + "token":
         doc = _json(body)
         name = doc.get("subscription") if isinstance(doc, dict) else None

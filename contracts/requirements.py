@@ -681,11 +681,19 @@ API_OF_SUITE = {
 }
 
 
+# The --api a SCHEMA-* requirement belongs to, by the spec Schemathesis runs over.
+SCHEMA_API_OF_SPEC = {
+    _M: "measurement",
+    _I: "inventory",
+    _D: "dtm",
+    "alarm.yaml": "alarm",
+    "notification2.yaml": "realtime",
+}
+
+
 def api_of(requirement: Requirement) -> str:
     if requirement.id.startswith("SCHEMA-"):
-        return {"SCHEMA-MEAS-1": "measurement", "SCHEMA-INV-1": "inventory", "SCHEMA-DTM-1": "dtm"}[
-            requirement.id
-        ]
+        return SCHEMA_API_OF_SPEC[requirement.spec]
     if requirement.id == "LINK-MEAS-1":
         return "measurement"
     return API_OF_SUITE[requirement.suite]

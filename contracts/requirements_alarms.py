@@ -105,6 +105,15 @@ ALARM_ROWS: list[tuple[str, str, str, str, str]] = [
         "/components/responses/NotFound",
     ),
     (
+        "SCHEMA-ALARM-1",
+        "schema",
+        "Every alarm operation answers with documented status codes, media types and bodies matching "
+        "the schema, errors in the Cumulocity shape (Schemathesis, through the safety guard: bulk "
+        "updates and deletes only scoped to a source of the run's).",
+        _A,
+        "/paths",
+    ),
+    (
         "DTM-ALARM-1",
         "dtm-alarms",
         "rollup/alarms lists the alarms of the instance's and every descendant's managed object, with "

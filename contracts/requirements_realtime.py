@@ -58,6 +58,25 @@ ROWS: list[tuple[str, str, str, str, str]] = [
         "/channels/~1meta~1unsubscribe",
     ),
     (
+        "SCHEMA-N2-1",
+        "schema",
+        "Every Notification 2.0 subscription and token operation answers with documented status codes, "
+        "media types and bodies matching the schema, errors in the Cumulocity shape (Schemathesis, "
+        "through the safety guard: subscriptions only of the run's names on its managed objects).",
+        _N,
+        "/paths",
+    ),
+    (
+        "RT-COMETD-6",
+        "realtime-cometd",
+        "When the handshake lists websocket among the supported connection types, the websocket "
+        "transport serves the same session: handshake, subscribe and connects as text-frame batches on "
+        "ws(s)://host/notification/realtime, each created measurement of the subscribed device arriving "
+        "once, in order, as {realtimeAction: CREATE, data: <the measurement>}, also on a held connect.",
+        _A,
+        "/info/description",
+    ),
+    (
         "RT-N2-1",
         "realtime-n2",
         "A consumer of an mo subscription receives each create and delete of that managed object's "

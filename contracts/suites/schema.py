@@ -1,13 +1,15 @@
 """Schema conformance of every operation with Schemathesis 4 (its engine, all phases that apply).
 
-The spec is loaded from ``--spec-dir`` with the target as base URL; credentials come from the CLI.
-Positive and negative data, Schemathesis's default checks plus ours (Cumulocity error bodies).
-Safety on a real tenant does not depend on this module: Schemathesis sends through
-:class:`contracts.relay.Relay`, so every request of every phase passes the guard
-(:mod:`contracts.guard`), which refuses writes that could reach data the run did not create. A
-``map_case`` hook only keeps coverage up: it points writes at resources the run created (PUT/DELETE
-path ids, measurement sources, instance parents, collection DELETEs scoped to a source of the
-run's) so fewer of them are refused; the examples phase skips it, the guard does not.
+The spec is loaded from ``--spec-dir``; credentials come from the CLI. Positive and negative data,
+Schemathesis's default checks plus ours (Cumulocity error bodies). Safety on a real tenant does
+not depend on this module: Schemathesis sends through :class:`contracts.relay.Relay`, so every
+request of every phase passes the guard (:mod:`contracts.guard`), which refuses writes that could
+reach data the run did not create. A ``map_case`` hook (:mod:`contracts.suites.schema_targets`)
+only keeps coverage up by pointing writes at resources the run created.
+
+A spec whose API the target does not serve (its probe path answers 404), or a run in which no
+answer of the target could be judged (every request answered by the guard), is ``not run``,
+never ``passed``.
 """
 
 from __future__ import annotations
@@ -27,94 +29,8 @@ from contracts.checks import RunContext, check
 from contracts.failures import ContractFailure, NotRun, RecordedRequest
 from contracts.relay import MARKER, Relay
 from contracts.suites.common import ERROR_TYPE, new_source
+from contracts.suites.schema_targets import Owned, sanitize
 from contracts.transport import STOP
-
-NOWHERE = "999999999999999999"
-DIGITS = re.compile(r"^\d+$")
-FAMILY_OF_PATH = [
-    ("/measurement/measurements/", "measurements"),
-    ("/inventory/managedObjects/", "managed_objects"),
-    ("/service/dtm/asset-models/", "models"),
-    ("/service/dtm/asset-instances/", "instances"),
-]
-
-
-class Owned:
-    """Where the schema run's writes are pointed (the guard refuses the rest, see the module docstring)."""
-
-    def __init__(self, ctx: RunContext, source: str | None, delete_source: str | None) -> None:
-        self.ctx = ctx
-        self.source = source
-        self.delete_source = delete_source
-        self.ownership = ctx.client.guard.ownership
-        self.families: dict[str, list[str]] = {
-            "measurements": [],
-            "managed_objects": self.ownership.managed_objects,
-            "models": self.ownership.models,
-            "instances": self.ownership.instances,
-        }
-
-    def pick(self, family: str) -> str:
-        """An id of the run's own for a write to an id the run does not own (the newest one).
-
-        The two sources the suite writes to are never picked; with nothing of its own the write
-        keeps an id that exists nowhere, which the guard refuses.
-        """
-        if family == "measurements":
-            candidates = sorted(self.ownership.measurements, key=int)
-        else:
-            candidates = [i for i in self.families[family] if i not in (self.source, self.delete_source)]
-        return candidates[-1] if candidates else NOWHERE
-
-
-def is_id(value: Any) -> bool:
-    """A value that could address an existing resource (digits as a string or a JSON integer)."""
-    return (isinstance(value, int) and not isinstance(value, bool)) or (
-        isinstance(value, str) and DIGITS.match(value) is not None
-    )
-
-
-def same_type(original: Any, owned_id: str) -> Any:
-    """The owned id in the JSON type of the value it replaces (a type violation stays a violation)."""
-    return int(owned_id) if isinstance(original, int) else owned_id
-
-
-def sanitize(owned: Owned, case: Any) -> Any:
-    """Point every write at the run's own resources (see the module docstring)."""
-    method = case.operation.method.upper()
-    path = case.operation.path
-    if method in ("PUT", "DELETE") and case.path_parameters:
-        for prefix, family in FAMILY_OF_PATH:
-            if path.startswith(prefix) and DIGITS.match(str(case.path_parameters.get("id", ""))):
-                if str(case.path_parameters["id"]) not in owned.families[family] + sorted(
-                    owned.ownership.measurements
-                ):
-                    case.path_parameters["id"] = owned.pick(family)
-    if method == "DELETE" and path == "/measurement/measurements":
-        # A source of its own that nothing is written to: fuzzed DELETEs touch no data at all,
-        # not even the run's (deleting the run's measurements would break the stateful links).
-        if owned.delete_source is not None:
-            case.query = {**(case.query or {}), "source": owned.delete_source}
-    body = case.body
-    if method in ("POST", "PUT") and isinstance(body, dict):
-        items: list[Any] = body["measurements"] if isinstance(body.get("measurements"), list) else [body]
-        for item in items:
-            if (
-                isinstance(item, dict)
-                and isinstance(item.get("source"), dict)
-                and is_id(item["source"].get("id"))
-            ):
-                item["source"]["id"] = same_type(item["source"]["id"], owned.source or NOWHERE)
-        if path.startswith("/service/dtm/asset-instances"):
-            if is_id(body.get("parent")) and str(body["parent"]) not in owned.families["instances"]:
-                body["parent"] = same_type(body["parent"], owned.pick("instances"))
-            if is_id(body.get("managedObjectId")) and str(body["managedObjectId"]) != owned.source:
-                body["managedObjectId"] = same_type(body["managedObjectId"], owned.source or NOWHERE)
-        if path == "/inventory/managedObjects" or path.startswith("/service/dtm/asset-models"):
-            name = body.get("name")
-            if isinstance(name, str) and 0 < len(name) <= 254 - len(owned.ctx.prefix) - 1:
-                body["name"] = f"{owned.ctx.prefix}-{name}"  # never turns an invalid name into a valid one
-    return case
 
 
 @schemathesis.check
@@ -137,7 +53,17 @@ def cumulocity_error_body(
     return None
 
 
-def config_for(ctx: RunContext) -> SchemathesisConfig:
+# The two specs checked last get a share of the profile's per-spec budget, so that the ci run stays
+# near its 120 s; the alarm and realtime suites check their semantics besides.
+BUDGET_SHARE = {"alarm.yaml": 0.6, "notification2.yaml": 0.4}
+
+
+def budget_of(ctx: RunContext, spec_file: str) -> float:
+    """Seconds Schemathesis may spend on one spec (at least 5; never more than the run has left)."""
+    return min(ctx.time_left(), max(5.0, ctx.profile.schema_time * BUDGET_SHARE.get(spec_file, 1.0)))
+
+
+def config_for(ctx: RunContext, spec_file: str = "") -> SchemathesisConfig:
     profile = ctx.profile
     config = SchemathesisConfig.from_dict(
         {
@@ -161,7 +87,7 @@ def config_for(ctx: RunContext) -> SchemathesisConfig:
             "checks": {
                 "positive_data_acceptance": {"enabled": False},
                 "unsupported_method": {"enabled": False},
-                # Writes to ids the run cannot prove it created are redirected (see sanitize), so a
+                # Writes to ids the run cannot prove it created are redirected (schema_targets), so a
                 # stateful step may legitimately meet 404; the LINK-* walks check availability instead.
                 "ensure_resource_availability": {"enabled": False},
             },
@@ -169,7 +95,7 @@ def config_for(ctx: RunContext) -> SchemathesisConfig:
             "workers": 1,
         }
     )
-    config.update(max_failures=None, max_time=int(max(3, min(ctx.time_left(), ctx.profile.schema_time))))
+    config.update(max_failures=None, max_time=int(max(3, budget_of(ctx, spec_file))))
     return config
 
 
@@ -187,9 +113,31 @@ def owned_for(ctx: RunContext, spec_file: str) -> Owned:
     return owned
 
 
+# Per spec: a collection whose GET tells whether the target serves that API at all.
+PROBES = {
+    "measurement.yaml": "/measurement/measurements",
+    "inventory.yaml": "/inventory/managedObjects",
+    "dtm.yaml": "/service/dtm/asset-models",
+    "alarm.yaml": "/alarm/alarms",
+    "notification2.yaml": "/notification2/subscriptions",
+}
+
+
+def require_api(ctx: RunContext, spec_file: str) -> None:
+    """Not run (not applicable) when the target answers 404 to the spec's collection."""
+    path = PROBES[spec_file]
+    response = ctx.client.get(path, params={"pageSize": "1"})
+    if response.status == 404:
+        raise NotRun(
+            f"not applicable: the target does not serve {spec_file} (GET {path} answered 404), "
+            "so Schemathesis has nothing to check"
+        )
+
+
 def run_schema(ctx: RunContext, spec_file: str) -> None:
+    require_api(ctx, spec_file)
     owned = owned_for(ctx, spec_file)
-    config = config_for(ctx)
+    config = config_for(ctx, spec_file)
     schema = schemathesis.openapi.from_path(f"{ctx.spec_dir}/{spec_file}", config=config)
     # No base URL: Schemathesis reaches the target only through the relay (and so the guard).
     schema.app = relay = Relay(ctx.client)
@@ -219,6 +167,13 @@ def run_schema(ctx: RunContext, spec_file: str) -> None:
         first, *others = findings.failures.values()
         first.others = others
         raise first
+    if findings.judged == 0 and findings.refused:
+        raise NotRun(
+            f"refused by the safety guard: none of the {findings.scenarios} Schemathesis scenarios of "
+            f"{spec_file} reached the target ({findings.refused} requests answered by the guard)"
+        )
+    if findings.judged == 0:
+        raise NotRun(f"time budget: Schemathesis judged no answer of the target for {spec_file}")
     if ctx.time_left() <= 0 and budget < ctx.profile.schema_time:
         raise NotRun(
             f"time budget: the run's --max-time left {max(budget, 0):.0f} s of the profile's "
@@ -236,6 +191,8 @@ class Findings:
         self.failures: dict[str, ContractFailure] = {}
         self.scenarios = 0
         self.refused = 0
+        self.judged = 0
+        """Answers of the target (not of the guard) that Schemathesis's checks judged."""
         self.last_report = time.monotonic()
         self.label = ""
 
@@ -260,6 +217,7 @@ class Findings:
             if interaction is not None and guard_answer(interaction.response):
                 self.refused += 1
                 continue  # the guard answered, not the target: nothing to judge
+            self.judged += interaction is not None
             for node in nodes:
                 self.judge(recorder, case_id, node)
         self.progress()
@@ -366,3 +324,13 @@ def inventory_operations_conform_to_the_schema(ctx: RunContext) -> None:
 @check("SCHEMA-DTM-1")
 def dtm_operations_conform_to_the_schema(ctx: RunContext) -> None:
     run_schema(ctx, "dtm.yaml")
+
+
+@check("SCHEMA-ALARM-1")
+def alarm_operations_conform_to_the_schema(ctx: RunContext) -> None:
+    run_schema(ctx, "alarm.yaml")
+
+
+@check("SCHEMA-N2-1")
+def notification2_operations_conform_to_the_schema(ctx: RunContext) -> None:
+    run_schema(ctx, "notification2.yaml")

@@ -3,6 +3,8 @@ the domain (``mockserver/realtime``), through pytest's monkeypatch, in the test 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from harness_faults import Fault
@@ -130,3 +132,83 @@ REALTIME_FAULTS = [
         patch=token_not_revoked,
     ),
 ]
+
+
+# CometD over its websocket (RT-COMETD-6): the handshake keeps offering "websocket" in every variant.
+def websocket_upgrade_refused(monkeypatch: Any) -> None:
+    """The handshake lists websocket, but the upgrade at /notification/realtime is refused."""
+    from starlette.websockets import WebSocket
+
+    from mockserver.http.cometd import CometdTransport
+
+    async def refuse(self: CometdTransport, socket: WebSocket) -> None:
+        await socket.close(code=1008)  # before accept: the server answers the upgrade with 403
+
+    monkeypatch.setattr(CometdTransport, "websocket", refuse)
+
+
+def rewrite_cometd_frames(monkeypatch: Any, rewrite: Callable[[list[Any]], list[Any]]) -> None:
+    """Rewrite every batch the mock sends on a CometD websocket (long-polling is untouched)."""
+    from starlette.websockets import WebSocket
+
+    original = WebSocket.send_text
+
+    async def send_text(self: WebSocket, data: str) -> None:
+        if self.scope.get("path", "").startswith("/notification/realtime"):
+            data = json.dumps(rewrite(json.loads(data)))
+        await original(self, data)
+
+    monkeypatch.setattr(WebSocket, "send_text", send_text)
+
+
+def is_data(message: Any) -> bool:
+    return isinstance(message, dict) and not str(message.get("channel", "")).startswith("/meta/")
+
+
+def websocket_loses_data(monkeypatch: Any) -> None:
+    rewrite_cometd_frames(monkeypatch, lambda batch: [m for m in batch if not is_data(m)])
+
+
+def websocket_repeats_data(monkeypatch: Any) -> None:
+    def twice(batch: list[Any]) -> list[Any]:
+        return [n for m in batch for n in ([m, m] if is_data(m) else [m])]
+
+    rewrite_cometd_frames(monkeypatch, twice)
+
+
+def websocket_sends_the_bare_measurement(monkeypatch: Any) -> None:
+    """Data messages over the websocket carry the measurement without its realtimeAction envelope."""
+
+    def unwrap(batch: list[Any]) -> list[Any]:
+        return [{**m, "data": m["data"].get("data")} if is_data(m) else m for m in batch]
+
+    rewrite_cometd_frames(monkeypatch, unwrap)
+
+
+WEBSOCKET_FAULTS = [
+    Fault(
+        "CometD websocket offered but refused",
+        "RT-COMETD-6",
+        "WebsocketTransportRefused",
+        patch=websocket_upgrade_refused,
+    ),
+    Fault(
+        "CometD websocket loses data messages",
+        "RT-COMETD-6",
+        "CreateNotNotifiedOverWebsocket",
+        patch=websocket_loses_data,
+    ),
+    Fault(
+        "CometD websocket repeats data messages",
+        "RT-COMETD-6",
+        "NotificationDuplicated",
+        patch=websocket_repeats_data,
+    ),
+    Fault(
+        "CometD websocket drops the realtimeAction envelope",
+        "RT-COMETD-6",
+        "WrongNotificationPayload",
+        patch=websocket_sends_the_bare_measurement,
+    ),
+]
+REALTIME_FAULTS += WEBSOCKET_FAULTS

@@ -34,6 +34,7 @@ EXAMPLE_TIMES = [
     "2024-03-02T00:00:00.000Z",
 ]
 FOREIGN_TYPE = "c8y_TemperatureMeasurement"
+FOREIGN_ALARM_TYPES = ["c8y_UnavailabilityAlarm", "c8y_TemperatureAlarm"]
 FOREIGN_MODELS = {"1": "Site", "2": "Pump", "3": "Pump (legacy)"}
 FOREIGN_INSTANCES = ["10", "11", "12"]
 SEED: dict[str, Any] = {
@@ -49,6 +50,18 @@ SEED: dict[str, Any] = {
         }
         for source in ("1", "7", "12345")
         for t in EXAMPLE_TIMES
+    ],
+    "alarms": [  # where spec/alarm.yaml's examples point: its example sources and types
+        {
+            "source": {"id": source},
+            "type": kind,
+            "text": "foreign",
+            "severity": "MAJOR",
+            "time": "2024-03-01T12:03:27.845Z",  # the example alarm's time
+            **({"status": "ACKNOWLEDGED"} if kind == FOREIGN_ALARM_TYPES[1] else {}),
+        }
+        for source in ("1", "7", "12345")
+        for kind in FOREIGN_ALARM_TYPES
     ],
     "assetModels": [
         {
@@ -114,6 +127,8 @@ def snapshot(url: str) -> dict[str, Any]:
             out[f"mo/{mo}"] = client.get(f"/inventory/managedObjects/{mo}").json()
             page = client.get("/measurement/measurements", params={"source": mo, "pageSize": "2000"}).json()
             out[f"measurements/{mo}"] = page["measurements"]
+            alarms = client.get("/alarm/alarms", params={"source": mo, "pageSize": "2000"}).json()
+            out[f"alarms/{mo}"] = alarms["alarms"]
         for model in FOREIGN_MODELS:
             out[f"model/{model}"] = client.get(f"/service/dtm/asset-models/{model}").json()
             listing = client.get("/service/dtm/asset-instances", params={"model": model, "pageSize": "2000"})
@@ -125,8 +140,9 @@ def snapshot(url: str) -> dict[str, Any]:
         client.close()
 
 
-def foreign_measurement_ids(before: dict[str, Any]) -> set[str]:
-    return {str(m["id"]) for mo in FOREIGN_MOS for m in before[f"measurements/{mo}"]}
+def foreign_ids(before: dict[str, Any], family: str) -> set[str]:
+    """The ids of the foreign measurements or alarms in a snapshot."""
+    return {str(m["id"]) for mo in FOREIGN_MOS for m in before[f"{family}/{mo}"]}
 
 
 def leaves(value: Any) -> Iterator[str]:
@@ -152,16 +168,27 @@ def references(value: Any) -> Iterator[tuple[str, str]]:
             yield from references(item)
 
 
-def forbidden(entry: dict[str, Any], measurements: set[str]) -> str | None:
+def unscoped(query: list[tuple[str, str]], foreign_types: list[str]) -> bool:
+    """A collection write that can reach foreign data: a foreign source, or no source and no type
+    list free of foreign types (alarm `type` is a comma-separated list; empty entries are dropped)."""
+    sources = [v for k, v in query if k == "source"]
+    types = [t for k, v in query if k == "type" for t in v.split(",") if t.strip()]
+    return bool(set(sources) & set(FOREIGN_MOS)) or not (
+        sources or (types and not set(types) & set(foreign_types))
+    )
+
+
+def forbidden(entry: dict[str, Any], measurements: set[str], alarms: set[str]) -> str | None:
     """Why a request that reached the mock could have changed foreign data (None: it could not)."""
-    method, path = entry["method"], entry["path"]
+    method = entry["method"]
+    path = re.sub("/+", "/", entry["path"]).rstrip("/")  # as the mock serves /alarm/alarms//7
     if method in ("GET", "HEAD", "OPTIONS"):
         return None
     foreign = {"mo": set(FOREIGN_MOS), "model": set(FOREIGN_MODELS), "instance": set(FOREIGN_INSTANCES)}
     query = parse_qsl(entry["query"], keep_blank_values=True)
     item = re.fullmatch(
         r"/(inventory/managedObjects|service/dtm/asset-models|service/dtm/asset-instances|"
-        r"measurement/measurements)/([^/]+)",
+        r"measurement/measurements|alarm/alarms)/([^/]+)",
         path,
     )
     if item:
@@ -170,14 +197,15 @@ def forbidden(entry: dict[str, Any], measurements: set[str]) -> str | None:
             "service/dtm/asset-models": "model",
             "service/dtm/asset-instances": "instance",
         }.get(item[1])
-        owned_elsewhere = measurements if family is None else foreign[family]
-        if item[2] in owned_elsewhere:
+        elsewhere = foreign[family] if family else alarms if item[1] == "alarm/alarms" else measurements
+        if item[2] in elsewhere:
             return f"{method} of the foreign {item[1]} {item[2]}"
-    if method == "DELETE" and path == "/measurement/measurements":
-        sources = [v for k, v in query if k == "source"]
-        types = [v for k, v in query if k == "type"]
-        if set(sources) & foreign["mo"] or not (sources or (types and FOREIGN_TYPE not in types)):
-            return "a measurement DELETE scoped neither to a source nor to a type of the run's"
+    if method == "DELETE" and path == "/measurement/measurements" and unscoped(query, [FOREIGN_TYPE]):
+        return "a measurement DELETE scoped neither to a source nor to a type of the run's"
+    if method in ("PUT", "DELETE") and path == "/alarm/alarms" and unscoped(query, FOREIGN_ALARM_TYPES):
+        return f"an alarm bulk {method} scoped neither to a source nor to types of the run's"
+    if method == "DELETE" and path == "/notification2/subscriptions" and not dict(query).get("source"):
+        return "a subscription DELETE without a source: it deletes every subscription of the tenant"
     for key, value in query:
         if key in ("source", "parent", "model") and value in foreign[REFERENCES.get(key, "model")]:
             return f"query {key}={value}"
@@ -200,7 +228,7 @@ def run_and_check(
 ) -> subprocess.CompletedProcess[str]:
     before = snapshot(url)
     logged_before = len(log.read_text().splitlines())
-    measurements = foreign_measurement_ids(before)
+    measurements, alarms = foreign_ids(before, "measurements"), foreign_ids(before, "alarms")
     done = subprocess.run(
         [
             sys.executable,
@@ -225,7 +253,7 @@ def run_and_check(
     )
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     entries = [json.loads(line) for line in log.read_text().splitlines()]
-    bad = [(reason, e) for e in entries if (reason := forbidden(e, measurements))]
+    bad = [(reason, e) for e in entries if (reason := forbidden(e, measurements, alarms))]
     assert bad == [], bad[:5]
     # Every request that reached the mock left through the guard's transport, and no other way.
     sent = re.search(r"contracts: (\d+) requests sent to the target", done.stderr)

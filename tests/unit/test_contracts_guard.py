@@ -391,3 +391,67 @@ def test_a_csv_device_cell_may_name_an_external_id_of_the_run(guard: Guard) -> N
     assert guard.refusal(req("POST", IMPORTS, body=ok.encode())) is None
     wrong_type = "model,name,managedObjectId\r\nctX-m,a,ctX-imei\r\n"
     assert guard.refusal(req("POST", IMPORTS, body=wrong_type.encode())) is not None
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["type=ctX_a,c8y_UnavailabilityAlarm", "type=ctX_a&type=c8y_Foreign", "type=,", "type=%2C%20"],
+    ids=["list-with-a-foreign-type", "repeated-with-a-foreign-type", "only-empty-entries", "blank-entries"],
+)
+@pytest.mark.parametrize("method", ["DELETE", "PUT"])
+def test_an_alarm_type_list_scopes_a_bulk_write_only_when_every_entry_is_the_runs(
+    guard: Guard, method: str, query: str
+) -> None:
+    """Alarm `type` is a comma-separated list (spec/alarm.yaml): one foreign entry reaches foreign alarms."""
+    assert guard.refusal(req(method, ALARMS, query, {"status": "CLEARED"} if method == "PUT" else None))
+
+
+def test_an_alarm_type_list_of_the_runs_types_scopes_a_bulk_write(guard: Guard) -> None:
+    assert guard.refusal(req("DELETE", ALARMS, "type=ctX_a,ctX_b,")) is None
+    assert guard.refusal(req("PUT", ALARMS, "type=ctX_a", {"status": "CLEARED"})) is None
+
+
+SUBS = "/notification2/subscriptions"
+
+
+def subscription(name: str, source: str = "100", context: str = "mo") -> dict[str, Any]:
+    return {"subscription": name, "context": context, "source": {"id": source}}
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (subscription("theirs"), "names subscription 'theirs'"),
+        (subscription("ctXa", source="1"), "nor an mo one on a managed object of the run's"),
+        ({"subscription": "ctXa", "context": "mo"}, "nor an mo one"),
+        (subscription("theirs", context="tenant"), "names subscription 'theirs'"),
+    ],
+    ids=["foreign-name", "foreign-source", "no-source", "tenant-context-foreign-name"],
+)
+def test_a_subscription_is_created_only_by_the_runs_name_on_the_runs_object(
+    guard: Guard, body: dict[str, Any], words: str
+) -> None:
+    reason = guard.refusal(req("POST", SUBS, body=body))
+    assert reason is not None
+    assert words in reason
+    assert guard.refusal(req("POST", SUBS, body=subscription("ctXa"))) is None
+    assert guard.refusal(req("POST", SUBS, body=subscription("ctXa", context="tenant"))) is None
+
+
+def test_a_subscription_is_deleted_only_when_the_run_created_it(guard: Guard) -> None:
+    assert guard.refusal(req("DELETE", f"{SUBS}/5"))
+    guard.learn(req("POST", SUBS, body=subscription("ctXa")), 201, b'{"id": "5"}', None)
+    guard.learn(req("POST", SUBS, body=subscription("ctXb")), 409, b'{"id": "6"}', None)
+    assert guard.refusal(req("DELETE", f"{SUBS}/5")) is None
+    assert guard.refusal(req("DELETE", f"{SUBS}/6"))
+
+
+@pytest.mark.parametrize(
+    "query", ["", "context=mo", "context=tenant", "source=1", "source=100&context=tenant"], ids=str
+)
+def test_subscriptions_are_deleted_by_source_only_for_the_runs_objects(guard: Guard, query: str) -> None:
+    assert guard.refusal(req("DELETE", SUBS, query))
+
+
+def test_subscriptions_of_the_runs_object_are_deleted_by_source(guard: Guard) -> None:
+    assert guard.refusal(req("DELETE", SUBS, "source=100&context=mo")) is None

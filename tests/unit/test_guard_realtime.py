@@ -14,7 +14,15 @@ PREFIX = "ct1a2b-"
 
 def check(method: str, path: str, body: object = None, query: tuple[tuple[str, str], ...] = ()) -> str | None:
     raw = None if body is None else json.dumps(body).encode()
-    return refusal(method, path, query, raw, prefix=PREFIX, owns_managed_object=lambda id: id == "7")
+    return refusal(
+        method,
+        path,
+        query,
+        raw,
+        prefix=PREFIX,
+        owns_managed_object=lambda id: id == "7",
+        owns_subscription=lambda id: id == "5",
+    )
 
 
 def token_for(subscription: str) -> str:
@@ -32,13 +40,16 @@ def test_bayeux_meta_messages_are_sent_and_a_publish_is_refused() -> None:
 @pytest.mark.parametrize(
     ("body", "sent"),
     [
-        ({"context": "mo", "source": {"id": "7"}}, True),
-        ({"context": "mo", "source": {"id": "8"}}, False),
-        ({"context": "tenant"}, False),
+        ({"subscription": "ct1a2bx", "context": "mo", "source": {"id": "7"}}, True),
+        ({"subscription": "ct1a2bx", "context": "mo", "source": {"id": "8"}}, False),
+        ({"subscription": "ct1a2bx", "context": "tenant"}, True),
+        ({"subscription": "theirs", "context": "mo", "source": {"id": "7"}}, False),
     ],
-    ids=["own-source", "foreign-source", "tenant-context"],
+    ids=["own-source", "foreign-source", "tenant-context-own-name", "foreign-name"],
 )
-def test_only_mo_subscriptions_on_the_runs_managed_objects_are_sent(body: object, sent: bool) -> None:
+def test_only_the_runs_subscriptions_on_its_managed_objects_or_tenant_are_sent(
+    body: object, sent: bool
+) -> None:
     assert (check("POST", "/notification2/subscriptions", body) is None) is sent
 
 
@@ -51,3 +62,5 @@ def test_tokens_and_unsubscribes_only_for_the_runs_subscriptions() -> None:
 
 def test_other_notification_writes_are_refused() -> None:
     assert check("DELETE", "/notification2/subscriptions") is not None
+    assert check("DELETE", "/notification2/subscriptions/6") is not None
+    assert check("DELETE", "/notification2/subscriptions/5") is None
