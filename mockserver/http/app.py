@@ -26,6 +26,7 @@ from mockserver.http.auth import AccessPolicy
 from mockserver.http.config import MockConfig
 from mockserver.http.fast import FastRoutes, fast_path_enabled
 from mockserver.http.handlers import build_handlers
+from mockserver.http.heap import frozen_start_up_heap
 from mockserver.http.problems import ERROR_HANDLERS
 from mockserver.http.realtime import RealtimeEndpoints
 from mockserver.http.resolver import HandlerResolver
@@ -123,6 +124,7 @@ def create_app(state: MockState | None = None, *, config: MockConfig | None = No
     app = AsyncApp(
         __name__,
         middlewares=stack,
+        lifespan=frozen_start_up_heap,
         pythonic_params=True,
         validator_map=validator_map(),
         validate_responses=config.validate_responses,
