@@ -13,13 +13,13 @@ import os
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockserver.http.app import create_app
-
 PROFILE_ENV = "BENCH_PROFILE_TO"
 DUMP_PATH = "/_bench/profile"
 
 
 def profiled_app() -> ASGIApp:
+    from mockserver.http.app import create_app  # only in the server: the bench client never needs it
+
     app = create_app()
     profile = cProfile.Profile()
     path = os.environ[PROFILE_ENV]

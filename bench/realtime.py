@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import gc
 import signal
 import statistics
 import sys
@@ -161,6 +162,7 @@ async def latency_table(bench: Bench, rounds: int, counts: list[int]) -> list[st
         for count in counts:
             source = await bench.device()
             subs = await bench.subscribers(protocol, source, count)
+            gc.freeze()  # the client's own full collections (~100 ms) would delay a whole round
             try:
                 latencies, rate = await bench.rounds(
                     source, count, rounds if count < 1000 else max(5, rounds // 3)

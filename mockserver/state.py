@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mockserver.alarms import AlarmStore
+from mockserver.alarms.store import child_ids
 from mockserver.dtm.store import DtmStore
 from mockserver.events import Action, EventBus
 from mockserver.inventory import InventoryStore
@@ -33,7 +34,23 @@ class MockState:
         self.alarms = AlarmStore(self.inventory)
         self.alarms.subscribe(self._publish_alarm)
         self.dtm = DtmStore(self.inventory, self.measurements, self.alarms)
-        self.realtime = RealtimeHub(self.events, self.users, self.inventory.exists)
+        self.realtime = RealtimeHub(
+            self.events, self.users, self.inventory.exists, children_of=self._child_devices
+        )
+
+    def _child_devices(self, id: str) -> frozenset[str]:
+        """The child devices of managed object ``id``, at any depth (``childDevices`` references)."""
+        found: set[str] = set()
+        stack = [id]
+        while stack:
+            current = stack.pop()
+            if not self.inventory.exists(current):
+                continue
+            for child in child_ids(self.inventory.get(current), "childDevices"):
+                if child not in found and child != id:
+                    found.add(child)
+                    stack.append(child)
+        return frozenset(found)
 
     def _publish_measurement(self, action: str, doc: Mapping[str, Any]) -> None:
         source = doc.get("source", {}).get("id", "*") if isinstance(doc.get("source"), Mapping) else "*"

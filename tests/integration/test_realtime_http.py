@@ -287,3 +287,40 @@ def test_the_consumer_sends_the_platform_frame_and_takes_acks(
         connect(url, open_timeout=WAIT_S)
     assert refused.value.response.status_code == 401
     rest.delete(f"/inventory/managedObjects/{source}")
+
+
+def test_two_consumers_of_a_shared_subscriber_each_receive_a_disjoint_part(
+    mock_server_url: str, rest: httpx.Client
+) -> None:
+    source = str(
+        rest.post("/inventory/managedObjects", json={"name": "sh"}, headers={"Accept": "*/*"}).json()["id"]
+    )
+    body = {"subscription": "sharedFrames", "context": "mo", "source": {"id": source}}
+    assert rest.post("/notification2/subscriptions", json=body).status_code == 201
+    request = {"subscriber": "pool", "subscription": "sharedFrames", "shared": True}
+    token = rest.post("/notification2/token", json=request).json()["token"]
+    url = ws_url(mock_server_url, f"/notification2/consumer/?token={token}")
+    measurement = {"source": {"id": source}, "time": "2024-01-01T00:00:00Z", "type": "t"}
+    with (
+        connect(f"{url}&consumer=left", open_timeout=WAIT_S) as left,
+        connect(f"{url}&consumer=right", open_timeout=WAIT_S) as right,
+    ):
+        deadline = time.monotonic() + WAIT_S
+        while rest.get("/_mock/state").json()["counts"]["notificationConsumers"] < 2:
+            assert time.monotonic() < deadline, "the two consumers never counted as connected"
+            time.sleep(0.02)  # polling interval of a bounded readiness probe
+        created = [
+            rest.post("/measurement/measurements", json=measurement, headers={"Accept": "*/*"}).json()["id"]
+            for _ in range(6)
+        ]
+        got: dict[str, list[str]] = {"left": [], "right": []}
+        while len(got["left"]) + len(got["right"]) < len(created):
+            for name, socket in (("left", left), ("right", right)):
+                if len(got["left"]) + len(got["right"]) < len(created) and len(got[name]) < 3:
+                    frame = socket.recv(timeout=WAIT_S)
+                    socket.send(frame.split("\n", 1)[0])
+                    got[name].append(json.loads(frame.split("\n")[-1])["id"])
+    assert set(got["left"]).isdisjoint(got["right"])
+    assert sorted(got["left"] + got["right"]) == sorted(created)
+    rest.post(f"/notification2/unsubscribe?token={token}", json={})
+    rest.delete(f"/inventory/managedObjects/{source}")
