@@ -13,7 +13,8 @@ parsing (at 1,000 subscribers, the last of a round waits for the 999 before it).
   with 100 idle CometD subscribers and 100 idle Notification 2.0 consumers, against none,
   measured round-robin ``--repeat`` times; goal within 10% of the figure without them.
 
-    python -m bench.realtime [--rounds 30] [--repeat 3] [--seconds 3]
+    python -m bench.realtime [--rounds 30] [--repeat 3] [--seconds 3] [--subscribers 1,100,1000]
+                             [--only memory,latency,rest] [--profile mock.prof]
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import gc
 import signal
 import statistics
 import sys
@@ -30,14 +32,17 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvloop
 
 from bench._loadgen import drive
+from bench._profiled import DUMP_PATH, PROFILE_ENV
 from bench._realtime_clients import CometdSubscriber, Notification2Subscriber
 from bench._servers import Server, start_uvicorn
 
 AUTH = "Basic " + base64.b64encode(b"t100/admin:admin").decode()
 GOAL_P99_MS_AT_100 = 20.0
 GOAL_REST_RATIO = 0.9
+STEPS = ("memory", "latency", "rest")
 SETTLE_S = 0.05  # after a round: let every subscriber's next connect reach the server
 Subscriber = CometdSubscriber | Notification2Subscriber
 
@@ -146,16 +151,18 @@ async def post_alone(bench: Bench, rounds: int) -> tuple[float, float]:
     return percentile(times, 50), percentile(times, 99)
 
 
-async def latency_table(bench: Bench, rounds: int) -> list[str]:
+async def latency_table(bench: Bench, rounds: int, counts: list[int]) -> list[str]:
     floor50, floor99 = await post_alone(bench, rounds)
     lines = [
         f"POST /measurement/measurements alone (the floor): p50 {floor50:.2f} ms, p99 {floor99:.2f} ms",
-        f"{'protocol':<14}{'subscribers':>12}{'p50 ms':>10}{'p99 ms':>10}{'deliveries/s':>14}",
+        f"{'protocol':<14}{'subscribers':>12}{'p50 ms':>10}{'p99 ms':>10}{'deliveries/s':>14}"
+        f"{'p50/floor':>11}{'p99/floor':>11}",
     ]
     for protocol in ("cometd", "notification2"):
-        for count in (1, 100, 1000):
+        for count in counts:
             source = await bench.device()
             subs = await bench.subscribers(protocol, source, count)
+            gc.freeze()  # the client's own full collections (~100 ms) would delay a whole round
             try:
                 latencies, rate = await bench.rounds(
                     source, count, rounds if count < 1000 else max(5, rounds // 3)
@@ -168,7 +175,10 @@ async def latency_table(bench: Bench, rounds: int) -> list[str]:
             if count == 100:
                 met = "PASS" if p99 <= GOAL_P99_MS_AT_100 else "FAIL"
                 verdict = f"  (goal p99 <= {GOAL_P99_MS_AT_100:g} ms) {met}"
-            lines.append(f"{protocol:<14}{count:>12}{p50:>10.2f}{p99:>10.2f}{rate:>14.0f}{verdict}")
+            lines.append(
+                f"{protocol:<14}{count:>12}{p50:>10.2f}{p99:>10.2f}{rate:>14.0f}"
+                f"{p50 / floor50:>10.2f}x{p99 / floor99:>10.2f}x{verdict}"
+            )
     return lines
 
 
@@ -229,14 +239,17 @@ async def run(args: argparse.Namespace, server: Server) -> list[str]:
         base_url=server.base_url, headers={"Authorization": AUTH}, limits=limits
     ) as http:
         bench = Bench(server, http)
-        steps: list[Callable[[], Awaitable[list[str]]]] = [
-            lambda: idle_memory(bench, 1000),  # first: later rows leave freed memory behind
-            lambda: latency_table(bench, args.rounds),
-            lambda: rest_with_idle(bench, args.repeat, args.seconds),
-        ]
+        steps: dict[str, Callable[[], Awaitable[list[str]]]] = {
+            "memory": lambda: idle_memory(bench, 1000),  # first: later rows leave freed memory behind
+            "latency": lambda: latency_table(bench, args.rounds, args.subscribers),
+            "rest": lambda: rest_with_idle(bench, args.repeat, args.seconds),
+        }
         lines: list[str] = []
-        for step in steps:
-            lines += await step()
+        for name, step in steps.items():
+            if name in args.only:
+                lines += await step()
+        if args.profile:
+            (await http.post(DUMP_PATH)).raise_for_status()
         return lines
 
 
@@ -249,14 +262,46 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--repeat", type=int, default=3, help="round-robin repetitions of the REST comparison"
     )
     parser.add_argument("--seconds", type=float, default=3.0, help="seconds of load per REST measurement")
+    parser.add_argument(
+        "--subscribers", type=_counts, default=[1, 100, 1000], help="latency rows, e.g. 100 or 1,100,1000"
+    )
+    parser.add_argument(
+        "--only", type=_steps, default=list(STEPS), help=f"some of {','.join(STEPS)} (default: all)"
+    )
+    parser.add_argument(
+        "--mock-factory",
+        default="mockserver.http.app:create_app",
+        metavar="MODULE:FUNCTION",
+        help="the app factory uvicorn serves (another build of the mock, to compare)",
+    )
+    parser.add_argument(
+        "--profile", metavar="PATH", help="run the mock under cProfile and write its statistics to PATH"
+    )
     return parser.parse_args(argv)
+
+
+def _counts(text: str) -> list[int]:
+    return [int(part) for part in text.split(",")]
+
+
+def _steps(text: str) -> list[str]:
+    steps = text.split(",")
+    unknown = set(steps) - set(STEPS)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown step(s) {sorted(unknown)}; expected some of {STEPS}")
+    return steps
 
 
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     args = parse(argv)
-    with start_uvicorn("mock", "mockserver.http.app:create_app") as server:
-        lines: list[Any] = asyncio.run(run(args, server))
+    factory, env = args.mock_factory, None
+    if args.profile:
+        factory, env = "bench._profiled:profiled_app", {PROFILE_ENV: str(Path(args.profile).resolve())}
+    with start_uvicorn("mock", factory, env) as server:
+        # The subscribers run on uvloop, as the mock does under uvicorn: the one client process
+        # parsing every delivery is part of each latency, and should be as light as it can be.
+        lines: list[Any] = uvloop.run(run(args, server))
     print("\n".join(lines))
     return 1 if any(str(line).endswith("FAIL") for line in lines) else 0
 

@@ -9,6 +9,7 @@ equal to encoding the document).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from mockserver.alarms import StoredAlarm
 from mockserver.jsoncodec import dumps
@@ -20,6 +21,18 @@ MANAGED_OBJECTS = "/inventory/managedObjects"
 
 def alarm_url(base_url: str, id: int | str) -> str:
     return f"{base_url}{ALARMS}/{id}"
+
+
+def present_alarm(doc: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """An alarm document as GET answers it (the order :func:`alarms_json` writes): ``id``,
+    ``self``, ``source`` with its ``self``, then the rest; for realtime notifications."""
+    id = doc["id"]
+    answer: dict[str, Any] = {"id": id, "self": alarm_url(base_url, id)}
+    source = doc.get("source")
+    if isinstance(source, dict) and "id" in source:
+        answer["source"] = {**source, "self": f"{base_url}{MANAGED_OBJECTS}/{source['id']}"}
+    answer.update((key, value) for key, value in doc.items() if key not in answer)
+    return answer
 
 
 def alarms_json(stored: Sequence[StoredAlarm], base_url: str) -> list[bytes]:

@@ -30,6 +30,7 @@ from mockserver.http.double import DoubleSettings
 from mockserver.http.fast import FastRoutes, fast_path_enabled
 from mockserver.http.handlers import build_handlers
 from mockserver.http.handlers.double import DoubleHandlers
+from mockserver.http.heap import frozen_start_up_heap
 from mockserver.http.journal import Journal
 from mockserver.http.problems import ERROR_HANDLERS
 from mockserver.http.realtime import RealtimeEndpoints
@@ -151,6 +152,7 @@ def create_app(state: MockState | None = None, *, config: MockConfig | None = No
     app = AsyncApp(
         __name__,
         middlewares=_stack(config, state, policy, routes, double),
+        lifespan=frozen_start_up_heap,
         pythonic_params=True,
         validator_map=validator_map(),
         validate_responses=config.validate_responses,

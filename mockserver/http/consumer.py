@@ -5,7 +5,9 @@ subscription no longer exists, refuses the websocket handshake with HTTP 401 (or
 without the ASGI denial-response extension, a close before accept, which clients see as 403).
 Once open, the socket is sent the subscriber's backlog and then each new message as a text
 frame (format in :mod:`mockserver.realtime.consumers`); every text frame the client sends is
-an ``ackId``. ``&consumer=<name>`` names a consumer of a shared subscriber.
+an ``ackId``. ``&consumer=<name>`` names a consumer of a shared subscriber. A consumer that
+leaves a message unacknowledged past the acknowledgement timeout is closed with code 1008
+(``acknowledgement timeout``); see :mod:`mockserver.realtime.consumers`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from mockserver.realtime.consumers import Consumer, SubscriberKey
 
 CONSUMER_PATH = "/notification2/consumer"
 IDLE_WAKE_S = 30.0  # a sender wakes at least this often to notice a closed consumer
+POLICY_CLOSE = 1008  # the close code of a consumer reaped for not acknowledging
 
 
 class ConsumerTransport:
@@ -74,14 +77,18 @@ class ConsumerTransport:
         return subscriber.attach(name)
 
     async def send_frames(self, socket: WebSocket, consumer: Consumer) -> None:
+        """Write the consumer's frames as they come. A slow reader only makes this task wait
+        (the transport's flow control); the publisher and other consumers never do."""
         while not consumer.closed:
             for frame in consumer.take():
                 await socket.send_text(frame.text)
             if consumer.closed:
                 break
-            await consumer.signal.wait(IDLE_WAKE_S)
+            if not await consumer.signal.wait(IDLE_WAKE_S):
+                self.hub.deliveries.maybe_reap()  # reaping also runs when nothing is published
+        code, reason = (POLICY_CLOSE, consumer.close_reason) if consumer.close_reason else (1000, "")
         with contextlib.suppress(RuntimeError, WebSocketDisconnect):
-            await socket.close(code=1000)
+            await socket.close(code=code, reason=reason)
 
     async def refuse(self, socket: WebSocket, exc: MockError) -> None:
         if "websocket.http.response" in socket.scope.get("extensions", {}):

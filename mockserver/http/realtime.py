@@ -14,13 +14,18 @@ from typing import Any
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.events import Event
+from mockserver.http.alarm_answers import present_alarm
 from mockserver.http.cometd import COMETD_PATH, CometdTransport
 from mockserver.http.consumer import CONSUMER_PATH, ConsumerTransport
 from mockserver.http.links import present_managed_object, present_measurement
 from mockserver.realtime import RealtimeHub
 from mockserver.realtime.channels import family
 
-PRESENTERS = {"measurements": present_measurement, "managedobjects": present_managed_object}
+PRESENTERS = {
+    "measurements": present_measurement,
+    "managedobjects": present_managed_object,
+    "alarms": present_alarm,
+}
 
 
 def present(event: Event, base_url: str) -> dict[str, Any]:

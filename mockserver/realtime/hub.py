@@ -6,8 +6,9 @@ Deleting a managed object also deletes the Notification 2.0 subscriptions on it.
 ``MockState.realtime``; ``/_mock/reset`` forgets every client, subscription and backlog.
 
 Routing is generic: an event's channel is ``/<family>/<source id>`` for any family (the
-measurement, inventory and, later, alarm stores publish on their own), and nothing here
-lists the families.
+measurement, inventory and alarm stores publish on their own), and nothing here lists the
+families. ``children_of`` (the inventory's child devices of a managed object) widens the
+``alarmsWithChildren``/``eventsWithChildren`` subscriptions to a device's children.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from typing import Any
 from mockserver.events import COMETD_MODES, Event, EventBus
 from mockserver.realtime.bayeux import BayeuxEngine, BayeuxSettings
 from mockserver.realtime.channels import family, last_segment
-from mockserver.realtime.consumers import Deliveries
-from mockserver.realtime.subscriptions import Subscription, SubscriptionQuery, SubscriptionStore
+from mockserver.realtime.deliveries import Deliveries
+from mockserver.realtime.subscriptions import Children, Subscription, SubscriptionQuery, SubscriptionStore
 from mockserver.realtime.tokens import TokenIssuer
 from mockserver.users import UserDirectory
 
@@ -41,12 +42,14 @@ class RealtimeHub:
         users: UserDirectory,
         source_exists: Callable[[str], bool],
         settings: BayeuxSettings | None = None,
+        children_of: Children | None = None,
     ) -> None:
         self.bayeux = BayeuxEngine(users, settings)
         self.subscriptions = SubscriptionStore(source_exists)
         self.tokens = TokenIssuer()
         self.deliveries = Deliveries()
         self.present: Present = _as_is
+        self.children_of = children_of
         self._last_data: tuple[Event, str, dict[str, Any]] | None = None
         self.bayeux.render = self._bayeux_data
         self._unsubscribe = events.subscribe(self.publish)
@@ -54,7 +57,7 @@ class RealtimeHub:
     def publish(self, event: Event) -> None:
         if event.processing_mode in COMETD_MODES:
             self.bayeux.publish(event)
-        matching = self.subscriptions.matching(event)
+        matching = self.subscriptions.matching(event, self.children_of)
         if matching:
             self.deliveries.publish(event, matching, self._notification_body)
         if event.action == "DELETE" and family(event.channel) == "managedobjects":

@@ -54,6 +54,8 @@ STANDARD_PROPERTIES = frozenset(
     }
 )
 _QUOTED = re.compile(r"^'([^']*)'$")
+# The child devices of a managed object, at any depth (the inventory knows them).
+Children = Callable[[str], frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,26 @@ class Subscription:
             doc["fragmentsToCopy"] = list(self.fragments)
         return doc
 
-    def matches(self, event: Event) -> bool:
-        """Whether ``event`` (on ``/<api>/<source id>``) is one this subscription asked for."""
+    def matches(self, event: Event, children_of: Children | None = None) -> bool:
+        """Whether ``event`` (on ``/<api>/<source id>``) is one this subscription asked for.
+
+        An ``mo`` subscription hears its own managed object; with ``<api>WithChildren`` among
+        its apis (``alarmsWithChildren``, ``eventsWithChildren``) also that api's events of
+        every child device, at any depth, as ``children_of`` tells them.
+        """
         if event.tenant is not None and event.tenant != self.tenant:
             return False
         api = family(event.channel)
         if self.context == "mo" and last_segment(event.channel) != self.source_id:
-            return False
-        if (
+            if not (
+                children_of is not None
+                and self.apis is not None
+                and f"{api}WithChildren" in self.apis
+                and self.source_id is not None
+                and last_segment(event.channel) in children_of(self.source_id)
+            ):
+                return False
+        elif (
             self.apis is not None
             and "*" not in self.apis
             and not any(a == api or a == f"{api}WithChildren" for a in self.apis)
@@ -101,6 +115,10 @@ class Subscription:
         if self.types is not None and event.action != "DELETE":
             return event.payload.get("type") in self.types
         return True
+
+    @property
+    def wants_children(self) -> bool:
+        return self.context == "mo" and any(a.endswith("WithChildren") for a in self.apis or ())
 
     def copy_of(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """The payload with only the standard properties and ``fragmentsToCopy``, when set."""
@@ -244,10 +262,10 @@ class SubscriptionStore:
         with self._lock:
             return [s for s in self._items.values() if s.tenant == tenant and s.name == name]
 
-    def matching(self, event: Event) -> list[Subscription]:
+    def matching(self, event: Event, children_of: Children | None = None) -> list[Subscription]:
         with self._lock:
             items = list(self._items.values())
-        return [s for s in items if s.matches(event)]
+        return [s for s in items if s.matches(event, children_of if s.wants_children else None)]
 
     def delete(self, id: str, *, tenant: str | None = None) -> Subscription:
         """Remove the subscription ``id`` (of ``tenant`` when given) and return it."""

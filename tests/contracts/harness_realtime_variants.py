@@ -92,7 +92,7 @@ def token_not_revoked(monkeypatch: Any) -> None:
 
 
 def subscription_ignores_source(monkeypatch: Any) -> None:
-    def matches(self: Subscription, event: Event) -> bool:
+    def matches(self: Subscription, event: Event, children_of: Any = None) -> bool:
         return event.channel.startswith("/measurements/")
 
     monkeypatch.setattr(Subscription, "matches", matches)

@@ -2,7 +2,8 @@
 against the mock: ``tests/js/measurement_flow.js`` logs in, creates a device and measurements,
 pages through them, reads series and deletes, and exits non-zero on the first mismatch;
 ``tests/js/realtime_flow.js`` subscribes with ``client.realtime`` (CometD long-polling, as in
-Node) and checks the notifications of creates and deletes, device isolation and unsubscribe.
+Node) and checks the notifications of creates and deletes, device isolation and unsubscribe,
+and of an alarm created and acknowledged (``/alarms/<device>`` and ``/alarms/*``).
 
 ``make test`` installs the pinned package first (``npm ci --prefix tests/js``).
 """
@@ -66,4 +67,5 @@ def test_official_js_client_realtime_receives_creates_and_deletes_until_unsubscr
     result = run_flow(mock_server_url, REALTIME_SCRIPT)
 
     assert result.returncode == 0, f"{result.stderr}{result.stdout}"
-    assert result.stdout.startswith("ok: 4 notifications"), result.stdout
+    assert result.stdout.startswith("ok: 4 notifications, 4 alarm notifications"), result.stdout
+

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from c8y_api import CumulocityApi
-from c8y_api.model import Device, Measurement, Subscription
+from c8y_api.model import Alarm, Device, Measurement, Subscription
 from c8y_tk.notification2 import AsyncListener, Listener
 
 WAIT_S = 10.0  # upper bound of every wait for a notification; normally milliseconds
@@ -120,4 +120,44 @@ def test_async_listener_gets_again_what_it_did_not_acknowledge(
     first, again = asyncio.run(scenario())
     assert first.action == again.action == "CREATE"
     assert first.json == again.json
+    c8y.notification2_subscriptions.delete_by(context="mo", source=str(device.id))
+
+
+def test_listener_receives_an_alarm_created_and_acknowledged_through_the_alarm_api(
+    c8y: CumulocityApi, device: Device, mock_server_url: str
+) -> None:
+    Subscription(c8y, name="pyAlarms", context="mo", source_id=device.id, api_filter=["alarms"]).create()
+    received: queue.Queue[Listener.Message] = queue.Queue()
+    listener = Listener(c8y, "pyAlarms")
+    listener.start(received.put)
+    try:
+        consumers_connected(mock_server_url, 1)
+        alarm = Alarm(
+            c8y,
+            type="py_Overheat",
+            source=str(device.id),
+            text="Too hot",
+            severity=Alarm.Severity.MAJOR,
+            time="2024-05-01T10:00:00.000Z",
+        ).create()
+        created = received.get(timeout=WAIT_S)
+        assert (created.source, created.action) == (f"/t100/alarms/{device.id}", "CREATE")
+        assert (created.json["id"], created.json["status"], created.json["text"]) == (
+            alarm.id,
+            "ACTIVE",
+            "Too hot",
+        )
+        alarm.status = Alarm.Status.ACKNOWLEDGED
+        alarm.update()
+        updated = received.get(timeout=WAIT_S)
+        assert (updated.action, updated.json["id"], updated.json["status"]) == (
+            "UPDATE",
+            alarm.id,
+            "ACKNOWLEDGED",
+        )
+        assert received.empty()
+    finally:
+        listener.stop()
+    assert listener.wait(timeout=WAIT_S)
+    c8y.alarms.delete_by(source=str(device.id))
     c8y.notification2_subscriptions.delete_by(context="mo", source=str(device.id))

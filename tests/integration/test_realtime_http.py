@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -286,4 +287,99 @@ def test_the_consumer_sends_the_platform_frame_and_takes_acks(
     with pytest.raises(InvalidStatus) as refused:
         connect(url, open_timeout=WAIT_S)
     assert refused.value.response.status_code == 401
+    rest.delete(f"/inventory/managedObjects/{source}")
+
+
+def test_two_consumers_of_a_shared_subscriber_each_receive_a_disjoint_part(
+    mock_server_url: str, rest: httpx.Client
+) -> None:
+    source = str(
+        rest.post("/inventory/managedObjects", json={"name": "sh"}, headers={"Accept": "*/*"}).json()["id"]
+    )
+    body = {"subscription": "sharedFrames", "context": "mo", "source": {"id": source}}
+    assert rest.post("/notification2/subscriptions", json=body).status_code == 201
+    request = {"subscriber": "pool", "subscription": "sharedFrames", "shared": True}
+    token = rest.post("/notification2/token", json=request).json()["token"]
+    url = ws_url(mock_server_url, f"/notification2/consumer/?token={token}")
+    measurement = {"source": {"id": source}, "time": "2024-01-01T00:00:00Z", "type": "t"}
+    with (
+        connect(f"{url}&consumer=left", open_timeout=WAIT_S) as left,
+        connect(f"{url}&consumer=right", open_timeout=WAIT_S) as right,
+    ):
+        deadline = time.monotonic() + WAIT_S
+        while rest.get("/_mock/state").json()["counts"]["notificationConsumers"] < 2:
+            assert time.monotonic() < deadline, "the two consumers never counted as connected"
+            time.sleep(0.02)  # polling interval of a bounded readiness probe
+        created = [
+            rest.post("/measurement/measurements", json=measurement, headers={"Accept": "*/*"}).json()["id"]
+            for _ in range(6)
+        ]
+        got: dict[str, list[str]] = {"left": [], "right": []}
+        while len(got["left"]) + len(got["right"]) < len(created):
+            for name, socket in (("left", left), ("right", right)):
+                if len(got["left"]) + len(got["right"]) < len(created) and len(got[name]) < 3:
+                    frame = socket.recv(timeout=WAIT_S)
+                    socket.send(frame.split("\n", 1)[0])
+                    got[name].append(json.loads(frame.split("\n")[-1])["id"])
+    assert set(got["left"]).isdisjoint(got["right"])
+    assert sorted(got["left"] + got["right"]) == sorted(created)
+    rest.post(f"/notification2/unsubscribe?token={token}", json={})
+    rest.delete(f"/inventory/managedObjects/{source}")
+
+
+def stalled_consumer(base_url: str, path: str) -> socket.socket:
+    """A websocket consumer that completes the handshake and then never reads a byte."""
+    host, _, port = base_url.split("://", 1)[1].partition(":")
+    raw = socket.create_connection((host, int(port)), timeout=WAIT_S)
+    key = base64.b64encode(b"stalled-consumer").decode()
+    raw.sendall(
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+    )
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += raw.recv(1)  # byte by byte: nothing after the handshake's answer is read
+    assert head.startswith(b"HTTP/1.1 101"), head
+    return raw
+
+
+def test_a_consumer_that_stops_reading_delays_neither_the_rest_api_nor_another_consumer(
+    mock_server_url: str, rest: httpx.Client
+) -> None:
+    source = str(
+        rest.post("/inventory/managedObjects", json={"name": "slow"}, headers={"Accept": "*/*"}).json()["id"]
+    )
+    body = {"subscription": "slowAndFast", "context": "mo", "source": {"id": source}}
+    assert rest.post("/notification2/subscriptions", json=body).status_code == 201
+
+    def consumer_path(subscriber: str) -> str:
+        request = {"subscriber": subscriber, "subscription": "slowAndFast"}
+        token = rest.post("/notification2/token", json=request).json()["token"]
+        return f"/notification2/consumer/?token={token}"
+
+    big = {"v": {"value": 1}, "blob": "x" * 100_000}
+    stalled = stalled_consumer(mock_server_url, consumer_path("stalled"))
+    try:
+        with connect(ws_url(mock_server_url, consumer_path("reader")), open_timeout=WAIT_S) as reader:
+            deadline = time.monotonic() + WAIT_S
+            while rest.get("/_mock/state").json()["counts"]["notificationConsumers"] < 2:
+                assert time.monotonic() < deadline, "the two consumers never counted as connected"
+                time.sleep(0.02)  # polling interval of a bounded readiness probe
+            for _ in range(40):  # 4 MB for the stalled consumer, far beyond the socket buffers
+                measurement = {
+                    "source": {"id": source},
+                    "time": "2024-01-01T00:00:00Z",
+                    "type": "t",
+                    "f": big,
+                }
+                answer = rest.post("/measurement/measurements", json=measurement, headers={"Accept": "*/*"})
+                assert answer.status_code == 201
+                frame = reader.recv(timeout=WAIT_S)
+                reader.send(frame.split("\n", 1)[0])
+                assert json.loads(frame.split("\n")[-1])["id"] == answer.json()["id"]
+            counts = rest.get("/_mock/state").json()["counts"]
+            assert counts["notificationConsumers"] == 2
+            assert counts["notificationBacklog"] == 40  # the stalled subscriber's, none acknowledged
+    finally:
+        stalled.close()
     rest.delete(f"/inventory/managedObjects/{source}")

@@ -2,7 +2,8 @@
 // Drives a Cumulocity-compatible server's CometD realtime API with the official @c8y/client
 // package, as an application uses it (long-polling in Node): subscribe to one device's
 // measurement channel and to /measurements/*, receive a create and a delete, see nothing from
-// another device on the device channel, nothing after unsubscribing, then disconnect.
+// another device on the device channel, nothing after unsubscribing; then an alarm created and
+// acknowledged on /alarms/<device> and /alarms/*; then disconnect.
 //
 // Usage: node realtime_flow.js <baseUrl>. Credentials: C8Y_TENANT / C8Y_USER / C8Y_PASSWORD.
 // Exit status 0 when every notification arrived as expected; 1 with a message otherwise.
@@ -106,10 +107,45 @@ async function main() {
   expectEqual('each event once per subscription', all.messages.length, 4);
 
   client.realtime.unsubscribe(allSub);
+  const alarmCount = await alarmsFlow(client, source);
   await new Promise((resolve) => client.realtime.disconnect(() => resolve()));
   await client.inventory.delete(device.id);
   await client.inventory.delete(other.id);
-  process.stdout.write(`ok: ${all.messages.length} notifications\n`);
+  process.stdout.write(`ok: ${all.messages.length} notifications, ${alarmCount} alarm notifications\n`);
+}
+
+// Alarms (issue 13): a create and an acknowledgement through client.alarm reach both the
+// device's alarm channel and /alarms/*, as CREATE then UPDATE with the alarm as GET answers it.
+async function alarmsFlow(client, source) {
+  const own = inbox(`/alarms/${source}`);
+  const all = inbox('/alarms/*');
+  const ownSub = client.realtime.subscribe(`/alarms/${source}`, (msg) => own.push(msg));
+  const allSub = client.realtime.subscribe('/alarms/*', (msg) => all.push(msg));
+  await new Promise((resolve) => {
+    const handle = client.realtime.cometd.addListener('/meta/subscribe', (msg) => {
+      if (msg.subscription === '/alarms/*') { client.realtime.removeListener(handle); resolve(); }
+    });
+  });
+  const { data: alarm } = await client.alarm.create({
+    source: { id: source }, type: 'rt_Overheat', severity: 'MAJOR', text: 'Too hot', time: new Date().toISOString(),
+  });
+  await own.until(1, 'alarm create on the device alarm channel');
+  await all.until(1, 'alarm create on /alarms/*');
+  for (const [name, box] of [['device', own], ['all', all]]) {
+    expectEqual(`alarm create (${name}): channel`, box.messages[0].channel, `/alarms/${source}`);
+    expectEqual(`alarm create (${name}): realtimeAction`, box.messages[0].data.realtimeAction, 'CREATE');
+    expectEqual(`alarm create (${name}): data`, [String(box.messages[0].data.data.id), box.messages[0].data.data.status], [String(alarm.id), 'ACTIVE']);
+  }
+  await client.alarm.update({ id: alarm.id, status: 'ACKNOWLEDGED' });
+  await own.until(2, 'alarm update on the device alarm channel');
+  await all.until(2, 'alarm update on /alarms/*');
+  for (const [name, box] of [['device', own], ['all', all]]) {
+    expectEqual(`alarm update (${name}): realtimeAction`, box.messages[1].data.realtimeAction, 'UPDATE');
+    expectEqual(`alarm update (${name}): data`, [String(box.messages[1].data.data.id), box.messages[1].data.data.status], [String(alarm.id), 'ACKNOWLEDGED']);
+  }
+  client.realtime.unsubscribe(ownSub);
+  client.realtime.unsubscribe(allSub);
+  return own.messages.length + all.messages.length;
 }
 
 main().then(

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from mockserver.errors import Conflict, NotFound, Unauthorized, ValidationError
 from mockserver.events import Event
-from mockserver.realtime import consumers
-from mockserver.realtime.consumers import Deliveries, SubscriberKey
+from mockserver.realtime.consumers import DeliverySettings, SubscriberKey
+from mockserver.realtime.deliveries import Deliveries
 from mockserver.realtime.subscriptions import SubscriptionQuery, SubscriptionStore, parse_type_filter
 from mockserver.realtime.tokens import TokenIssuer, TokenRequest
 from mockserver.state import MockState
@@ -162,10 +162,12 @@ def test_a_bad_token_request_is_a_422(doc: Any) -> None:
         TokenRequest.parse(doc)
 
 
-def deliveries_with_subscriber(non_persistent: bool = False) -> tuple[Deliveries, Any, Any]:
+def deliveries_with_subscriber(
+    non_persistent: bool = False, settings: DeliverySettings | None = None
+) -> tuple[Deliveries, Any, Any]:
     subs = store()
     sub = subs.create(mo(), tenant="t")
-    deliveries = Deliveries()
+    deliveries = Deliveries(settings)
     subscriber = deliveries.subscriber(
         SubscriberKey("t", "s1", "me"), base_url="http://h", non_persistent=non_persistent, shared=False
     )
@@ -201,9 +203,8 @@ def test_what_was_not_acknowledged_is_sent_again_after_a_reconnect() -> None:
     assert [f.ack_id for f in again] == [second.ack_id]
 
 
-def test_a_full_backlog_drops_the_oldest_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(consumers, "BACKLOG_CAPACITY", 2)
-    deliveries, subscriber, sub = deliveries_with_subscriber()
+def test_a_full_backlog_drops_the_oldest_message() -> None:
+    deliveries, subscriber, sub = deliveries_with_subscriber(settings=DeliverySettings(backlog_capacity=2))
     for i in range(4):
         deliveries.publish(measurement("1", id=str(i)), [sub], render)
 
