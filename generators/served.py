@@ -92,10 +92,42 @@ def request_document(document: dict[str, Any]) -> dict[str, Any]:
     """The copy Connexion validates requests with in the generated mock.
 
     Connexion's validator does not know that a ``readOnly`` property is never sent, nor the
-    ``uuid`` format: ``readOnly`` names leave ``required`` lists, and uuid strings get the pattern
-    that says what a uuid is (so an empty string is refused). Responses are not validated by it.
+    ``uuid`` format, nor discriminators: ``readOnly`` names leave ``required`` lists, uuid strings
+    get the pattern that says what a uuid is (so an empty string is refused), and a ``oneOf``
+    with a ``discriminator`` is checked as ``anyOf`` (the discriminator's value chooses the
+    branch, so a body that also fits another branch is still valid). Responses are not
+    validated by it.
     """
-    return _for_requests(document)  # type: ignore[no-any-return]
+    return _form_objects(_for_requests(document))
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _form_objects(document: dict[str, Any]) -> dict[str, Any]:
+    """Form request bodies whose schema lists ``properties`` but no ``type`` get ``type: object``.
+
+    A form is always a set of named fields, so this accepts exactly the forms it did; Connexion
+    decodes the fields (``"false"`` -> ``false``, one value rather than a list) only for a
+    schema that says ``object``, and would refuse every form otherwise. A ``$ref`` schema is
+    copied inline (the shared schema may describe JSON elsewhere).
+    """
+    schemas = (document.get("components") or {}).get("schemas") or {}
+    for item in (document.get("paths") or {}).values():
+        for method in METHODS:
+            op = item.get(method) if isinstance(item, dict) else None
+            body = op.get("requestBody") if isinstance(op, dict) else None
+            content = body.get("content") if isinstance(body, dict) else None
+            for media_type, media in (content or {}).items() if isinstance(content, dict) else ():
+                if media_type.split(";")[0].strip().lower() not in FORM_TYPES or not isinstance(media, dict):
+                    continue
+                schema = media.get("schema")
+                ref = schema.get("$ref") if isinstance(schema, dict) else None
+                if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                    schema = schemas.get(ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~"))
+                if isinstance(schema, dict) and "properties" in schema and "type" not in schema:
+                    media["schema"] = {**schema, "type": "object"}
+    return document
 
 
 def _for_requests(node: Any) -> Any:
@@ -111,6 +143,9 @@ def _for_requests(node: Any) -> Any:
             out["required"] = [n for n in out["required"] if n not in read_only]
             if not out["required"]:
                 del out["required"]
+    chosen = isinstance(out.get("discriminator"), dict) and "anyOf" not in out
+    if chosen and isinstance(out.get("oneOf"), list):
+        out["anyOf"] = out.pop("oneOf")  # the discriminator picks the one branch, not the shape
     if out.get("format") == "uuid" and out.get("type") == "string" and "pattern" not in out:
         out["pattern"] = UUID_PATTERN
     return out

@@ -3,7 +3,7 @@
 A generated mock accepts any well-formed credentials, so the run sends fixed ones of the kind
 the spec asks for: HTTP basic, a bearer token (also for OAuth2 and OpenID Connect) and API
 keys in a header. ``suite_vars`` are the generated suite's make variables (``AUTH``,
-``TOKEN``, ``HEADERS``); ``st_args`` the same for plain ``st run``.
+``TOKEN``, ``HEADER``); ``st_args`` the same for plain ``st run``.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ class Credentials:
         found = [f"AUTH={self.basic}"] if self.basic else []
         if self.token and not self.basic:
             found.append(f"TOKEN={self.token}")
-        if self.headers:
-            found.append("HEADERS=" + " ".join(f"{name}:{value}" for name, value in self.headers))
+        if self.headers:  # the suite's Makefile takes one header (HEADER='Name: value')
+            name, value = self.headers[0]
+            found.append(f"HEADER={name}: {value}")
         return found
 
     def st_args(self) -> list[str]:
