@@ -12,10 +12,8 @@ generators skip Connexion's slow Python check of the whole document.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
-
-from jsonschema import Draft4Validator
-from jsonschema.validators import extend
 
 from generators.errors import pointer
 
@@ -24,17 +22,23 @@ ONE = frozenset({"items", "not", "additionalProperties"})
 LISTS = frozenset({"allOf", "anyOf", "oneOf"})
 DATA = frozenset({"example", "examples", "default", "enum"})
 
-_draft4_type = Draft4Validator.VALIDATORS["type"]
 
+@cache
+def _validator_class() -> Any:
+    """Draft 4 with ``type`` letting ``null`` past a schema marked ``nullable`` (as Connexion's
+    check of defaults does). Built on first use: jsonschema costs ~0.3 s of imports, and a spec
+    without defaults never needs it."""
+    from jsonschema import Draft4Validator
+    from jsonschema.validators import extend
 
-def _nullable_type(validator: Any, types: Any, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
-    """Draft 4 ``type``, letting ``null`` past a schema marked ``nullable`` (as Connexion does)."""
-    if instance is None and (schema.get("nullable") or schema.get("x-nullable") is True):
-        return
-    yield from _draft4_type(validator, types, instance, schema)
+    draft4_type = Draft4Validator.VALIDATORS["type"]
 
+    def nullable_type(validator: Any, types: Any, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
+        if instance is None and (schema.get("nullable") or schema.get("x-nullable") is True):
+            return
+        yield from draft4_type(validator, types, instance, schema)
 
-_Validator = extend(Draft4Validator, {"type": _nullable_type})
+    return extend(Draft4Validator, {"type": nullable_type})
 
 
 def _accepts(root: Any, schema: dict[str, Any]) -> bool:
@@ -47,7 +51,9 @@ def _accepts(root: Any, schema: dict[str, Any]) -> bool:
 
 def without_invalid_defaults(document: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
     """``document`` with every schema ``default`` its schema refuses left out, and a note per one."""
-    root = _Validator(document)
+    if not _has_default(document):
+        return document, ()
+    root = _validator_class()(document)
     notes: list[str] = []
 
     def schema(node: Any, where: str) -> Any:
@@ -86,8 +92,6 @@ def without_invalid_defaults(document: dict[str, Any]) -> tuple[dict[str, Any], 
                 out[key] = other(value, here)
         return out
 
-    if not _has_default(document):
-        return document, ()
     cleaned = other(document, "")
     return cleaned, tuple(notes)
 
@@ -115,5 +119,7 @@ def defaults_valid(document: dict[str, Any]) -> bool:
     Looks wider than Connexion (any mapping with a ``default`` key, not only schemas), so a yes
     is safe to trust; a no only means Connexion's own check has to decide.
     """
-    root = _Validator(document)
+    if not _has_default(document):
+        return True
+    root = _validator_class()(document)
     return all(_accepts(root, node) for node in _with_default(document))

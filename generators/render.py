@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from generators.credentials import security_needs
 from generators.crud import resource_rows
 from generators.links import derived_document
 from generators.model import Model
@@ -153,6 +154,7 @@ def contract_files(model: Model) -> list[OutputFile]:
         "model": model,
         "server_error_only": _server_error_only(json_only),
         "success_documented": _documents_success(json_only),
+        "security": security_needs(json_only),
         "links": model.links,
         "rows": rows,
         "notes": (*model.notes, *body_notes),

@@ -98,7 +98,52 @@ def request_document(document: dict[str, Any]) -> dict[str, Any]:
     branch, so a body that also fits another branch is still valid). Responses are not
     validated by it.
     """
-    return _form_objects(_for_requests(document))
+    return _typed_parameters(_form_objects(_for_requests(document)))
+
+
+def _typed(schema: Any, schemas: dict[str, Any]) -> Any:
+    """A parameter schema Connexion can coerce: it reads ``type`` (and an array's ``items.type``)
+    of every parameter and fails on a request when there is none (``oneOf: [string, array]``).
+    A schema without one is checked as it was, under the type its branches share (else
+    ``string``, the form a parameter arrives in)."""
+    resolved = _resolved(schema, schemas)
+    if not isinstance(resolved, dict):
+        return schema
+    if "type" not in resolved:
+        branches = [_resolved(b, schemas) for b in resolved.get("oneOf") or resolved.get("anyOf") or []]
+        kinds = {b.get("type") if isinstance(b, dict) else None for b in branches}
+        kind = next(iter(kinds)) if len(kinds) == 1 and None not in kinds else "string"
+        return {"type": kind, "allOf": [schema]}
+    items = _resolved(resolved.get("items"), schemas)
+    if resolved.get("type") == "array" and isinstance(items, dict) and "type" not in items:
+        return {**resolved, "items": {"type": "string", "allOf": [resolved["items"]]}}
+    return schema
+
+
+def _resolved(schema: Any, schemas: dict[str, Any]) -> Any:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        return schemas.get(ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~"))
+    return schema
+
+
+def _typed_parameters(document: dict[str, Any]) -> dict[str, Any]:
+    components = document.get("components") or {}
+    schemas = components.get("schemas") or {}
+    items = [item for item in (document.get("paths") or {}).values() if isinstance(item, dict)]
+    lists = [item.get("parameters") for item in items]
+    lists += [
+        op.get("parameters")
+        for item in items
+        for method in METHODS
+        if isinstance(op := item.get(method), dict)
+    ]
+    lists.append(list((components.get("parameters") or {}).values()))
+    for parameters in lists:
+        for parameter in parameters if isinstance(parameters, list) else ():
+            if isinstance(parameter, dict) and isinstance(parameter.get("schema"), dict):
+                parameter["schema"] = _typed(parameter["schema"], schemas)
+    return document
 
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

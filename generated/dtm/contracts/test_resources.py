@@ -17,7 +17,7 @@ import pytest
 import requests
 from hypothesis import assume, given, settings
 from hypothesis.errors import Unsatisfiable
-from suite_schema import HEADERS, schema
+from suite_schema import API_KEY, HEADERS, api_key_places, schema
 
 RESOURCES = [{'name': 'asset-models',
   'collection': '/service/dtm/asset-models',
@@ -104,6 +104,14 @@ def session() -> requests.Session:
     if os.environ.get("CONTRACT_AUTH"):
         user, _, password = os.environ["CONTRACT_AUTH"].partition(":")
         http.auth = (user, password)
+    if API_KEY:  # every API key place the spec names (the mock takes any; a server ignores extras)
+        for where, name in api_key_places():
+            if where == "header":
+                http.headers[name] = API_KEY
+            elif where == "query":
+                http.params = {**dict(http.params or {}), name: API_KEY}
+            else:
+                http.cookies.set(name, API_KEY)
     return http
 
 
