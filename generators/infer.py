@@ -197,7 +197,8 @@ def _canned(spec: Spec, schemas: Schemas, raw: RawOperation) -> tuple[Any, int, 
             return value, raw.status, media.media_type
     value = schemas.minimal(media.schema)
     if value is None:  # an untyped schema: answer a JSON value it accepts, not an empty body
-        value = next((v for v in ({}, [], "", 0) if not schemas.errors(media.schema, v)), None)
+        candidates: tuple[Any, ...] = ({}, [], "", 0)
+        value = next((v for v in candidates if not schemas.errors(media.schema, v)), None)
     problems = schemas.errors(media.schema, value)
     if problems:
         raise spec.error(
