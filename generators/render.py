@@ -17,6 +17,7 @@ from generators.credentials import security_needs
 from generators.crud import resource_rows
 from generators.links import derived_document
 from generators.model import Model
+from generators.required_params import required_params
 from generators.served import json_request_bodies, request_document
 from generators.writer import OutputFile
 from mockserver.generic import OperationSpec
@@ -90,6 +91,9 @@ def mock_files(model: Model) -> list[OutputFile]:
             "unknown_item_path": r.item_path.replace("{" + r.id_param + "}", UNKNOWN_IDS[r.spec.id_type]),
             "get_operation": next((o.operation_id for o in by_resource[r.name] if o.kind == "get"), None),
             "unknown_status": next((o.not_found_status for o in by_resource[r.name] if o.kind == "get"), 404),
+            "required": required_params(
+                model.document, [(o.path, o.method) for o in by_resource[r.name] if o.kind in ("list", "get")]
+            ),
         }
         for r in model.resources
         if not r.spec.parent_params

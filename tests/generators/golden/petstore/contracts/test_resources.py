@@ -40,7 +40,8 @@ RESOURCES = [{'name': 'pets',
             'get': {'method': 'GET',
                     'statuses': [200],
                     'request_envelope': None,
-                    'response_envelope': None}}}]
+                    'response_envelope': None}},
+  'required': {'header': {}, 'query': {}, 'cookie': {}}}]
 BASE_URL = os.environ["CONTRACT_BASE_URL"]
 MAX_PAGES = 50
 
@@ -125,6 +126,10 @@ def listed_ids(http: requests.Session, row: dict) -> tuple[list[str], bool]:
 
 def check_resource(row: dict, case: Any, seen: list[int]) -> None:
     http = session()
+    http.headers.update(row["required"]["header"])  # required parameters of its operations
+    http.params = {**dict(http.params or {}), **row["required"]["query"]}
+    for name, value in row["required"]["cookie"].items():
+        http.cookies.set(name, value)
     steps = row["steps"]
     created = case.call()
     seen.append(created.status_code)

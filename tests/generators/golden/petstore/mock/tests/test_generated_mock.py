@@ -2,7 +2,8 @@
 """Smoke tests of the generated mock, in-process: every list answers, unknown ids are not found
 (404, or the status the spec documents for it).
 
-Requests carry well-formed credentials where the spec requires them (the mock accepts any).
+Requests carry well-formed credentials where the spec requires them (the mock accepts any),
+and a value for every required header, query and cookie parameter.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ SMOKE = [{'resource': 'pets',
   'list_operation': 'listPets',
   'unknown_item_path': '/pets/999999999',
   'get_operation': 'showPetById',
-  'unknown_status': 404}]
+  'unknown_status': 404,
+  'required': {'header': {}, 'query': {}, 'cookie': {}}}]
 REQUIRED = requirements(load_document())
 
 
@@ -28,20 +30,20 @@ def client():
         yield test_client
 
 
-def call(client, path, operation_id):
+def call(client, path, operation_id, required):
     headers, query, cookies = sample_credentials(REQUIRED.get(operation_id or "", ()))
     client.cookies.clear()
-    for name, value in cookies.items():
+    for name, value in {**required["cookie"], **cookies}.items():
         client.cookies.set(name, value)
-    return client.get(path, headers=headers, params=query)
+    return client.get(path, headers={**required["header"], **headers}, params={**required["query"], **query})
 
 
 @pytest.mark.parametrize("case", [c for c in SMOKE if c["list_path"]], ids=lambda c: c["resource"])
 def test_list_answers_200(client, case):
-    assert call(client, case["list_path"], case["list_operation"]).status_code == 200
+    assert call(client, case["list_path"], case["list_operation"], case["required"]).status_code == 200
 
 
 @pytest.mark.parametrize("case", SMOKE, ids=lambda c: c["resource"])
 def test_unknown_id_answers_not_found(client, case):
-    answer = call(client, case["unknown_item_path"], case["get_operation"])
+    answer = call(client, case["unknown_item_path"], case["get_operation"], case["required"])
     assert answer.status_code == case["unknown_status"]
