@@ -95,10 +95,11 @@ def request_document(document: dict[str, Any]) -> dict[str, Any]:
     ``uuid`` format, nor discriminators: ``readOnly`` names leave ``required`` lists, uuid strings
     get the pattern that says what a uuid is (so an empty string is refused), and a ``oneOf``
     with a ``discriminator`` is checked as ``anyOf`` (the discriminator's value chooses the
-    branch, so a body that also fits another branch is still valid). Responses are not
-    validated by it.
+    branch, so a body that also fits another branch is still valid). Parameters and form fields
+    without a ``type`` get one, and concrete paths come before templated ones (Connexion's
+    needs, below). Responses are not validated by it.
     """
-    return _typed_parameters(_form_objects(_for_requests(document)))
+    return _concrete_first(_typed_parameters(_form_objects(_for_requests(document))))
 
 
 def _typed(schema: Any, schemas: dict[str, Any]) -> Any:
@@ -170,9 +171,22 @@ def _form_objects(document: dict[str, Any]) -> dict[str, Any]:
                 ref = schema.get("$ref") if isinstance(schema, dict) else None
                 if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
                     schema = schemas.get(ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~"))
-                if isinstance(schema, dict) and "properties" in schema and "type" not in schema:
-                    media["schema"] = {**schema, "type": "object"}
+                if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+                    continue
+                # Connexion decodes each field by its property's type, and fails on one without.
+                properties = {n: _typed(p, schemas) for n, p in schema["properties"].items()}
+                media["schema"] = {**schema, "type": schema.get("type", "object"), "properties": properties}
     return document
+
+
+def _concrete_first(document: dict[str, Any]) -> dict[str, Any]:
+    """Paths with fewer templated segments first: Connexion routes in document order, and
+    OpenAPI matches ``/numbers/Local.json`` before ``/numbers/{Sid}.json``."""
+    paths = document.get("paths")
+    if not isinstance(paths, dict):
+        return document
+    ordered = sorted(paths.items(), key=lambda entry: str(entry[0]).count("{"))
+    return {**document, "paths": dict(ordered)}
 
 
 def _for_requests(node: Any) -> Any:
