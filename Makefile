@@ -23,7 +23,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# swagger2openapi (pinned in generators/node), which the generators run to convert Swagger 2.0
+# specs; installed with the kit when npm is there (the generators name what to run otherwise).
+GEN_JS_STAMP := generators/node/node_modules/.stamp
+$(GEN_JS_STAMP): generators/node/package.json generators/node/package-lock.json
+	npm ci --no-audit --no-fund --prefix generators/node
+	@touch $@
+
+install: $(STAMP) $(if $(shell command -v npm),$(GEN_JS_STAMP))
 
 mock: $(STAMP)
 	$(BIN)/python -m mockserver --host $(HOST) --port $(PORT) $(if $(SEED),--seed $(SEED)) $(if $(USERS),--users $(USERS)) $(if $(FAULTS),--faults $(FAULTS)) $(MOCK_ARGS)
@@ -36,11 +43,13 @@ $(JS_STAMP): tests/js/package.json tests/js/package-lock.json
 
 # Prints branch coverage of the three packages (in-process code; the servers the tests start as
 # subprocesses are not measured, see ARCHITECTURE.md).
-test: $(STAMP) $(JS_STAMP)
-	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest -m "not slow" --cov --cov-report=term
+# Two workers (TEST_JOBS, pytest-xdist): every test picks its own ports and temporary directories.
+TEST_JOBS ?= 2
+test: $(STAMP) $(JS_STAMP) $(GEN_JS_STAMP)
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/python -m pytest -m "not slow" -n $(TEST_JOBS) --cov --cov-report=term
 
 # Every broken-mock variant of tests/generators/test_mutations.py (5 specs x 6 kinds; make test runs 6).
-mutations: $(STAMP)
+mutations: $(STAMP) $(GEN_JS_STAMP)
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/generators/test_mutations.py -m "slow or not slow"
 
 lint: $(STAMP)
@@ -73,7 +82,7 @@ bench: $(STAMP)
 
 # Every corpus spec (tests/data/corpus) generated, served by its own `make mock`, checked by its
 # own `make test` and plain `st run`; scoreboard and failures in build/corpus/.
-corpus: $(STAMP)
+corpus: $(STAMP) $(GEN_JS_STAMP)
 	$(BIN)/python -m bench.corpus run --jobs $(CORPUS_JOBS) $(if $(CORPUS_ONLY),--only $(CORPUS_ONLY))
 
 generate: $(STAMP)

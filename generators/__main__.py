@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m generators",
         description="Generate a runnable mock project or a contract suite from an OpenAPI 3.0, 3.1 or "
-        "3.2 spec (Swagger 2.0: convert it first with `npx swagger2openapi`). "
+        "3.2 spec, or a Swagger 2.0 one (converted by swagger2openapi, which `make install` installs). "
         "Every problem found is listed at once.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
@@ -52,11 +52,14 @@ def main(argv: list[str] | None = None) -> int:
         "contracts",
         help="write a Schemathesis contract suite for a spec",
         description="Write a pytest suite (schema checks, resource checks and, where links exist or can be "
-        "inferred, stateful link sequences against --base-url; credentials by --auth, --token, --header) "
+        "inferred, stateful link sequences against --base-url; credentials by --auth, --token, --api-key, "
+        "--header, each operation sent what its security asks for) "
         "and a derived copy of the spec with inferred links into --out.",
     )
     for sub in (mock, contracts):
-        sub.add_argument("--spec", required=True, type=Path, help="the OpenAPI 3.x document (YAML or JSON)")
+        sub.add_argument(
+            "--spec", required=True, type=Path, help="the OpenAPI 3.x or Swagger 2.0 document (YAML or JSON)"
+        )
         sub.add_argument("--out", required=True, type=Path, help="the output directory (created if missing)")
         sub.add_argument(
             "--force",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from generators.model import Model, Operation, Resource
+from generators.required_params import Required, required_params
 from generators.resources import PROBE_VALUE
 
 
@@ -39,6 +40,7 @@ class ResourceRow(TypedDict):
     probe_value: str
     not_found: int
     steps: dict[str, Step]
+    required: Required
 
 
 def _statuses(document: dict[str, Any], op: Operation) -> list[int]:
@@ -87,6 +89,7 @@ def _row(model: Model, resource: Resource) -> ResourceRow | None:
         probe_value=PROBE_VALUE,
         not_found=get.not_found_status,
         steps=steps,
+        required=required_params(model.document, [(o.path, o.method) for o in ops]),
     )
 
 

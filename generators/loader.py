@@ -15,7 +15,9 @@ from typing import Any
 
 import yaml
 
+from generators import swagger2
 from generators.compat30 import compatible
+from generators.defaults import without_invalid_defaults
 from generators.errors import GenerationError, pointer
 from generators.openapi31 import as_openapi30
 from generators.operation_ids import with_operation_ids
@@ -66,14 +68,9 @@ class Spec:
             ) from exc
         if not isinstance(document, dict):
             raise GenerationError(shown, "", "The spec is not a mapping.", "Pass an OpenAPI 3 document.")
+        converted_note = ""
         if "swagger" in document:
-            raise GenerationError(
-                shown,
-                "/swagger",
-                f"The spec is Swagger {document['swagger']}; the generators read OpenAPI 3.0, 3.1 and 3.2.",
-                f"Convert it first: `npx swagger2openapi {path} -o {path.stem}.openapi3.yaml` "
-                "(no well-kept converter exists on PyPI).",
-            )
+            document, converted_note = swagger2.converted(path, document, shown)
         version = str(document.get("openapi", ""))
         if not version.startswith(("3.0", "3.1", "3.2")):
             raise GenerationError(
@@ -88,9 +85,10 @@ class Spec:
         if not isinstance(document["paths"], dict):
             raise GenerationError(shown, "/paths", "The spec's paths are not a mapping.", "Fix the document.")
         document, note = as_openapi30(_json_compatible(document), shown)
-        document, id_notes = with_operation_ids(compatible(document))
+        document, default_notes = without_invalid_defaults(compatible(document))
+        document, id_notes = with_operation_ids(document)
         document, served_notes = served_document(document)
-        notes = ((note,) if note else ()) + id_notes + served_notes
+        notes = tuple(n for n in (converted_note, note) if n) + default_notes + id_notes + served_notes
         return cls(document=document, name=shown, text=text, notes=notes)
 
     def error(self, where: str, message: str, hint: str) -> GenerationError:

@@ -7,7 +7,11 @@ conversion rewrites what 3.0 can say another way and drops pure annotations:
 * ``const: v`` -> ``enum: [v]``; a schema ``examples`` list -> ``example`` (its first value);
 * numeric ``exclusiveMinimum``/``exclusiveMaximum`` -> ``minimum``/``maximum`` with the 3.0 flag;
 * annotations 3.0 lacks (``$schema``, ``$id``, ``$comment``, ``contentMediaType`` ...) and
-  siblings of ``$ref`` are dropped; ``webhooks`` (calls the API makes) are left out.
+  siblings of ``$ref`` are dropped; ``webhooks`` (calls the API makes) are left out;
+* keywords no JSON Schema vocabulary defines (typos such as ``max_items``), which 3.1 ignores
+  and 3.0 refuses, are left out and named in the note;
+* ``$recursiveRef: "#"`` and ``$dynamicRef: "#name"`` become a ``$ref`` to the enclosing schema
+  carrying the matching anchor (a filter whose items are filters: plain recursion).
 
 Values under ``x-`` extensions are copied as they are, never read. Keywords with no 3.0 form
 (``if``/``then``/``else``, ``prefixItems``, ``unevaluatedProperties`` ...) are left out, which
@@ -31,8 +35,6 @@ NO_30_FORM = frozenset(
         "if",
         "then",
         "else",
-        "$dynamicRef",
-        "$dynamicAnchor",
         "contains",
         "minContains",
         "maxContains",
@@ -46,6 +48,8 @@ DROPPED = frozenset(
         "$anchor",
         "$comment",
         "$vocabulary",
+        "$recursiveAnchor",
+        "$dynamicAnchor",
         "contentMediaType",
         "contentEncoding",
         "contentSchema",
@@ -53,6 +57,17 @@ DROPPED = frozenset(
         "patternProperties",
     }
 )
+# The fields of a 3.0 Schema Object: any other keyword (a 3.1 annotation, a typo such as
+# ``max_items``) is ignored by 3.1 validators and refused by 3.0, so it is left out.
+SCHEMA_30 = frozenset(
+    {
+        "title", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
+        "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxProperties",
+        "minProperties", "required", "enum", "type", "allOf", "oneOf", "anyOf", "not", "items",
+        "properties", "additionalProperties", "description", "format", "default", "nullable",
+        "discriminator", "readOnly", "writeOnly", "xml", "externalDocs", "example", "deprecated",
+    }
+)  # fmt: skip
 REF_ANNOTATIONS = frozenset({"description", "summary", "example", "title"})
 # Where a mapping's values are schemas (or lists of them) in the document.
 SCHEMA_MAPS = frozenset({"properties", "schemas"})
@@ -88,6 +103,12 @@ def as_openapi30(document: dict[str, Any], spec: str) -> tuple[dict[str, Any], s
         )
     else:
         dropped_note = ""
+    if converter.unknown:
+        shown = ", ".join(f"`{w}`" for w in converter.unknown[:5])
+        more = f" and {len(converter.unknown) - 5} more" if len(converter.unknown) > 5 else ""
+        dropped_note += (
+            f" Keywords no JSON Schema defines (ignored by 3.1, refused by 3.0) are left out: {shown}{more}."
+        )
     note = f"The spec declares OpenAPI {version}; it is served as 3.0.3, converted in one step."
     if "webhooks" in dropped:
         note += " Its webhooks (calls the API makes, not requests it serves) are left out."
@@ -111,6 +132,8 @@ class _Converter:
         self.spec = spec
         self.problems = problems
         self.dropped: list[str] = []
+        self.unknown: list[str] = []
+        self.anchors: list[tuple[str | None, str]] = []
 
     def node(self, node: Any, where: str, *, schema: bool) -> Any:
         if isinstance(node, list):
@@ -135,6 +158,25 @@ class _Converter:
             return node
         if "$ref" in node:
             return {"$ref": node["$ref"]}
+        if "$recursiveRef" in node or "$dynamicRef" in node:
+            return self.recursive_ref(node, where)
+        anchored = node.get("$recursiveAnchor") is True or isinstance(node.get("$dynamicAnchor"), str)
+        if anchored:
+            self.anchors.append((node.get("$dynamicAnchor"), where))
+        try:
+            out = self.keywords(node, where)
+        finally:
+            if anchored:
+                self.anchors.pop()
+        if "$defs" in node and _refers_to_defs(node):
+            self.problems.append(_unsupported(self.spec, f"{where}/$defs", "references into `$defs`"))
+        kind = out.get("type")
+        if isinstance(kind, list) or kind == "null":
+            out.pop("type")
+            out.update(_type_list(kind if isinstance(kind, list) else [kind]))
+        return out
+
+    def keywords(self, node: dict[str, Any], where: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in node.items():
             here = f"{where}{pointer(key)}"
@@ -159,15 +201,26 @@ class _Converter:
                 bound = "minimum" if key == "exclusiveMinimum" else "maximum"
                 out[bound] = value
                 out[key] = True
-            else:
+            elif key in SCHEMA_30:
                 out[key] = value
-        if "$defs" in node and _refers_to_defs(node):
-            self.problems.append(_unsupported(self.spec, f"{where}/$defs", "references into `$defs`"))
-        kind = out.get("type")
-        if isinstance(kind, list) or kind == "null":
-            out.pop("type")
-            out.update(_type_list(kind if isinstance(kind, list) else [kind]))
+            else:
+                self.unknown.append(here)
         return out
+
+    def recursive_ref(self, node: dict[str, Any], where: str) -> dict[str, Any]:
+        """``$recursiveRef: "#"`` / ``$dynamicRef: "#name"`` as a ``$ref`` to the enclosing anchor.
+
+        3.0 has no dynamic references; what specs mean by them is recursion into the schema that
+        declares the anchor (a filter whose items are filters), which a plain ``$ref`` says.
+        Without such an anchor in scope the reference is left out (checked less strictly).
+        """
+        dynamic = node.get("$dynamicRef")
+        name = dynamic[1:] if isinstance(dynamic, str) and dynamic.startswith("#") else None
+        for anchor, target in reversed(self.anchors):
+            if (dynamic is None and anchor is None) or (dynamic is not None and anchor == name):
+                return {"$ref": "#" + target}
+        self.dropped.append(f"{where}/{'$dynamicRef' if dynamic is not None else '$recursiveRef'}")
+        return {}
 
 
 def _type_list(kinds: list[Any]) -> dict[str, Any]:

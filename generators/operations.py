@@ -7,20 +7,13 @@ generated mock cannot serve (no operationId, no success response).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-# Connexion (imported for its parameter-name rules) imports Starlette's test client, which warns
-# about its HTTP backend on import; that has nothing to do with generating files.
-warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-
-from connexion.decorators.parameter import sanitized  # noqa: E402
-
-from generators.errors import GenerationError, pointer  # noqa: E402
-from generators.loader import Spec  # noqa: E402
-from generators.operation_ids import synthesized_id  # noqa: E402
-from mockserver.http.resolver import snake_case  # noqa: E402
+from generators.errors import GenerationError, pointer
+from generators.loader import Spec
+from generators.operation_ids import synthesized_id
+from mockserver.names import argument_name, snake_case
 
 # Client errors that say something other than "no such item".
 NOT_MISSING = frozenset({400, 401, 403, 405, 406, 409, 411, 413, 414, 415, 429})
@@ -178,7 +171,7 @@ def _params(spec: Spec, raw: Any, where: str) -> list[Param]:
             Param(
                 name=param["name"],
                 location=param["in"],
-                arg=sanitized(param["name"]),
+                arg=argument_name(param["name"]),
                 schema=schema_where,
                 required=bool(param.get("required")),
                 has_default="default" in (schema if isinstance(schema, dict) else {}),

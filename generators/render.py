@@ -13,9 +13,11 @@ from typing import Any
 import jinja2
 import yaml
 
+from generators.credentials import security_needs
 from generators.crud import resource_rows
 from generators.links import derived_document
 from generators.model import Model
+from generators.required_params import required_params
 from generators.served import json_request_bodies, request_document
 from generators.writer import OutputFile
 from mockserver.generic import OperationSpec
@@ -89,6 +91,9 @@ def mock_files(model: Model) -> list[OutputFile]:
             "unknown_item_path": r.item_path.replace("{" + r.id_param + "}", UNKNOWN_IDS[r.spec.id_type]),
             "get_operation": next((o.operation_id for o in by_resource[r.name] if o.kind == "get"), None),
             "unknown_status": next((o.not_found_status for o in by_resource[r.name] if o.kind == "get"), 404),
+            "required": required_params(
+                model.document, [(o.path, o.method) for o in by_resource[r.name] if o.kind in ("list", "get")]
+            ),
         }
         for r in model.resources
         if not r.spec.parent_params
@@ -151,6 +156,9 @@ def contract_files(model: Model) -> list[OutputFile]:
     context = {
         "provenance": line,
         "model": model,
+        "server_error_only": _server_error_only(json_only),
+        "success_documented": _documents_success(json_only),
+        "security": security_needs(json_only),
         "links": model.links,
         "rows": rows,
         "notes": (*model.notes, *body_notes),
@@ -175,6 +183,31 @@ def contract_files(model: Model) -> list[OutputFile]:
     if _declares_links(derived):
         files.append(OutputFile("test_stateful.py", _render("contracts/test_stateful.py.j2", **context)))
     return files
+
+
+def _server_error_only(document: dict[str, Any]) -> list[dict[str, str]]:
+    """Operations whose only documented answers are 5xx: answering one is what the spec says."""
+    found = []
+    for path, item in (document.get("paths") or {}).items():
+        for method, op in (item or {}).items() if isinstance(item, dict) else ():
+            if not isinstance(op, dict) or not isinstance(op.get("responses"), dict):
+                continue
+            codes = [str(code).upper() for code in op["responses"]]
+            if codes and all(code.startswith("5") for code in codes):
+                found.append({"path": path, "method": method.upper()})
+    return found
+
+
+def _documents_success(document: dict[str, Any]) -> bool:
+    """Whether any operation documents a 2xx (or ``2XX``, or ``default``) answer."""
+    for item in (document.get("paths") or {}).values():
+        for op in (item or {}).values() if isinstance(item, dict) else ():
+            responses = op.get("responses") if isinstance(op, dict) else None
+            if isinstance(responses, dict) and any(
+                str(code).startswith("2") or str(code) == "default" for code in responses
+            ):
+                return True
+    return False
 
 
 def _declares_links(document: dict[str, Any]) -> bool:

@@ -10,9 +10,6 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
-import openapi_schema_validator as osv
-from hypothesis import find, settings
-from hypothesis import strategies as st
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
@@ -60,6 +57,10 @@ class Schemas:
 
     def errors(self, where: str, instance: Any) -> list[str]:
         """Why ``instance`` does not validate against the schema at ``where`` (empty: it does)."""
+        # Imported here: openapi-schema-validator's settings cost ~0.5 s of every start-up, and
+        # only specs with examples or required fields to fill in get here.
+        import openapi_schema_validator as osv
+
         cls = osv.OAS31Validator if self.v31 else osv.OAS30Validator
         checker = osv.oas31_format_checker if self.v31 else osv.oas30_format_checker
         validator = cls({"$ref": f"urn:spec#{where}"}, registry=self._registry, format_checker=checker)
@@ -185,6 +186,9 @@ class Schemas:
 @cache
 def _simplest_match(pattern: str, min_length: int) -> str | None:
     """The simplest non-empty string matching ``pattern`` (Hypothesis shrinks it), or None."""
+    from hypothesis import find, settings  # only for patterned strings: ~0.4 s of imports
+    from hypothesis import strategies as st
+
     try:
         strategy = st.from_regex(pattern, fullmatch=True)
         return str(

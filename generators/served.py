@@ -92,10 +92,101 @@ def request_document(document: dict[str, Any]) -> dict[str, Any]:
     """The copy Connexion validates requests with in the generated mock.
 
     Connexion's validator does not know that a ``readOnly`` property is never sent, nor the
-    ``uuid`` format: ``readOnly`` names leave ``required`` lists, and uuid strings get the pattern
-    that says what a uuid is (so an empty string is refused). Responses are not validated by it.
+    ``uuid`` format, nor discriminators: ``readOnly`` names leave ``required`` lists, uuid strings
+    get the pattern that says what a uuid is (so an empty string is refused), and a ``oneOf``
+    with a ``discriminator`` is checked as ``anyOf`` (the discriminator's value chooses the
+    branch, so a body that also fits another branch is still valid). Parameters and form fields
+    without a ``type`` get one, and concrete paths come before templated ones (Connexion's
+    needs, below). Responses are not validated by it.
     """
-    return _for_requests(document)  # type: ignore[no-any-return]
+    return _concrete_first(_typed_parameters(_form_objects(_for_requests(document))))
+
+
+def _typed(schema: Any, schemas: dict[str, Any]) -> Any:
+    """A parameter schema Connexion can coerce: it reads ``type`` (and an array's ``items.type``)
+    of every parameter and fails on a request when there is none (``oneOf: [string, array]``).
+    A schema without one is checked as it was, under the type its branches share (else
+    ``string``, the form a parameter arrives in)."""
+    resolved = _resolved(schema, schemas)
+    if not isinstance(resolved, dict):
+        return schema
+    if "type" not in resolved:
+        branches = [_resolved(b, schemas) for b in resolved.get("oneOf") or resolved.get("anyOf") or []]
+        kinds = {b.get("type") if isinstance(b, dict) else None for b in branches}
+        kind = next(iter(kinds)) if len(kinds) == 1 and None not in kinds else "string"
+        return {"type": kind, "allOf": [schema]}
+    items = _resolved(resolved.get("items"), schemas)
+    if resolved.get("type") == "array" and isinstance(items, dict) and "type" not in items:
+        return {**resolved, "items": {"type": "string", "allOf": [resolved["items"]]}}
+    return schema
+
+
+def _resolved(schema: Any, schemas: dict[str, Any]) -> Any:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        return schemas.get(ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~"))
+    return schema
+
+
+def _typed_parameters(document: dict[str, Any]) -> dict[str, Any]:
+    components = document.get("components") or {}
+    schemas = components.get("schemas") or {}
+    items = [item for item in (document.get("paths") or {}).values() if isinstance(item, dict)]
+    lists = [item.get("parameters") for item in items]
+    lists += [
+        op.get("parameters")
+        for item in items
+        for method in METHODS
+        if isinstance(op := item.get(method), dict)
+    ]
+    lists.append(list((components.get("parameters") or {}).values()))
+    for parameters in lists:
+        for parameter in parameters if isinstance(parameters, list) else ():
+            if isinstance(parameter, dict) and isinstance(parameter.get("schema"), dict):
+                parameter["schema"] = _typed(parameter["schema"], schemas)
+    return document
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _form_objects(document: dict[str, Any]) -> dict[str, Any]:
+    """Form request bodies whose schema lists ``properties`` but no ``type`` get ``type: object``.
+
+    A form is always a set of named fields, so this accepts exactly the forms it did; Connexion
+    decodes the fields (``"false"`` -> ``false``, one value rather than a list) only for a
+    schema that says ``object``, and would refuse every form otherwise. A ``$ref`` schema is
+    copied inline (the shared schema may describe JSON elsewhere).
+    """
+    schemas = (document.get("components") or {}).get("schemas") or {}
+    for item in (document.get("paths") or {}).values():
+        for method in METHODS:
+            op = item.get(method) if isinstance(item, dict) else None
+            body = op.get("requestBody") if isinstance(op, dict) else None
+            content = body.get("content") if isinstance(body, dict) else None
+            for media_type, media in (content or {}).items() if isinstance(content, dict) else ():
+                if media_type.split(";")[0].strip().lower() not in FORM_TYPES or not isinstance(media, dict):
+                    continue
+                schema = media.get("schema")
+                ref = schema.get("$ref") if isinstance(schema, dict) else None
+                if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                    schema = schemas.get(ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~"))
+                if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+                    continue
+                # Connexion decodes each field by its property's type, and fails on one without.
+                properties = {n: _typed(p, schemas) for n, p in schema["properties"].items()}
+                media["schema"] = {**schema, "type": schema.get("type", "object"), "properties": properties}
+    return document
+
+
+def _concrete_first(document: dict[str, Any]) -> dict[str, Any]:
+    """Paths with fewer templated segments first: Connexion routes in document order, and
+    OpenAPI matches ``/numbers/Local.json`` before ``/numbers/{Sid}.json``."""
+    paths = document.get("paths")
+    if not isinstance(paths, dict):
+        return document
+    ordered = sorted(paths.items(), key=lambda entry: str(entry[0]).count("{"))
+    return {**document, "paths": dict(ordered)}
 
 
 def _for_requests(node: Any) -> Any:
@@ -111,6 +202,9 @@ def _for_requests(node: Any) -> Any:
             out["required"] = [n for n in out["required"] if n not in read_only]
             if not out["required"]:
                 del out["required"]
+    chosen = isinstance(out.get("discriminator"), dict) and "anyOf" not in out
+    if chosen and isinstance(out.get("oneOf"), list):
+        out["anyOf"] = out.pop("oneOf")  # the discriminator picks the one branch, not the shape
     if out.get("format") == "uuid" and out.get("type") == "string" and "pattern" not in out:
         out["pattern"] = UUID_PATTERN
     return out

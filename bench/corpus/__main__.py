@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     recorder.add_argument("--scoreboard", type=Path, default=DEFAULT_OUT / "scoreboard.json")
     args = parser.parse_args(argv)
     if args.command == "run":
+        args.out = args.out.resolve()  # the stages run in other directories (st's HAR path)
         return run(args)
     if args.command == "record-known":
         entries = manifest.with_known_failures(manifest.load(), args.scoreboard)

@@ -3,7 +3,7 @@
 A generated mock accepts any well-formed credentials, so the run sends fixed ones of the kind
 the spec asks for: HTTP basic, a bearer token (also for OAuth2 and OpenID Connect) and API
 keys in a header. ``suite_vars`` are the generated suite's make variables (``AUTH``,
-``TOKEN``, ``HEADERS``); ``st_args`` the same for plain ``st run``.
+``TOKEN``, ``API_KEY``); ``st_args`` the same for plain ``st run``.
 """
 
 from __future__ import annotations
@@ -24,20 +24,25 @@ class Credentials:
     basic: str | None = None
     token: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
+    api_key: bool = False
+    # Whether a token is required more often than Basic (st sends one Authorization kind).
+    token_first: bool = False
 
     def suite_vars(self) -> list[str]:
-        """``make test`` variables of the generated contract suite (one Authorization kind)."""
+        """``make test`` variables of the generated contract suite (it sends each operation the
+        kind its security asks for)."""
         found = [f"AUTH={self.basic}"] if self.basic else []
-        if self.token and not self.basic:
+        if self.token:
             found.append(f"TOKEN={self.token}")
-        if self.headers:
-            found.append("HEADERS=" + " ".join(f"{name}:{value}" for name, value in self.headers))
+        if self.api_key:  # every apiKey scheme, wherever it says (header, query or cookie)
+            found.append(f"API_KEY={KEY}")
         return found
 
     def st_args(self) -> list[str]:
-        """``st run`` options: basic wins over a token (both would be one Authorization header)."""
-        found = ["--auth", self.basic] if self.basic else []
-        if self.token and not self.basic:
+        """``st run`` options: one Authorization kind, the one the spec requires most."""
+        use_token = bool(self.token) and (self.token_first or not self.basic)
+        found = ["--auth", self.basic] if self.basic and not use_token else []
+        if use_token:
             found += ["--header", f"Authorization: Bearer {self.token}"]
         for name, value in self.headers:
             found += ["--header", f"{name}: {value}"]
@@ -63,6 +68,7 @@ def required_first(document: dict[str, Any]) -> list[Any]:
 
 def for_spec(document: dict[str, Any]) -> Credentials:
     basic = token = None
+    token_first = False
     headers: list[tuple[str, str]] = []
     for scheme in required_first(document):
         if not isinstance(scheme, dict):
@@ -70,11 +76,15 @@ def for_spec(document: dict[str, Any]) -> Credentials:
         kind = str(scheme.get("type", "")).lower()
         http_scheme = str(scheme.get("scheme", "")).lower()
         if kind == "basic" or (kind == "http" and http_scheme == "basic"):
-            basic = basic or (None if token else USER)
+            basic = USER
         elif kind in ("oauth2", "openidconnect") or (kind == "http" and http_scheme == "bearer"):
-            token = token or (None if basic else TOKEN)
+            token_first = token_first or basic is None
+            token = TOKEN
         elif kind == "apikey" and scheme.get("in") == "header" and str(scheme.get("name", "")):
             name = str(scheme["name"])
             if name.lower() != "authorization" and name not in dict(headers):
                 headers.append((name, KEY))
-    return Credentials(basic, token, tuple(headers))
+    api_key = any(
+        isinstance(s, dict) and str(s.get("type", "")).lower() == "apikey" for s in schemes(document).values()
+    )
+    return Credentials(basic, token, tuple(headers), api_key, token_first)

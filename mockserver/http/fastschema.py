@@ -45,10 +45,17 @@ class _Unsupported(Exception):
     """The schema uses something the compiled check cannot be trusted with."""
 
 
-def _translate(schema: Any) -> None:
-    """Rewrite ``schema`` (a private copy) in place into plain Draft 4; raise if unsupported."""
+def _translate(schema: Any, inside: frozenset[int] = frozenset()) -> None:
+    """Rewrite ``schema`` (a private copy) in place into plain Draft 4; raise if unsupported.
+
+    ``inside`` holds the schemas being translated around this one: a schema inside itself is
+    a recursive ``$ref`` that Connexion resolved into a cycle, which jsonschema-rs cannot take.
+    """
     if not isinstance(schema, dict):
         return  # a boolean schema (additionalProperties: false), or a dependency's name list
+    if id(schema) in inside:
+        raise _Unsupported("recursive schema")
+    inside = inside | {id(schema)}
     if "$ref" in schema:
         raise _Unsupported("$ref")
     if isinstance(schema.get("format"), str) and schema["format"] in PYTHON_FORMATS:
@@ -62,15 +69,15 @@ def _translate(schema: Any) -> None:
         if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
             schema["enum"] = [*schema["enum"], None]
     for keyword in _ONE:
-        _translate(schema.get(keyword))
+        _translate(schema.get(keyword), inside)
     for keyword in _LIST:
         if isinstance(schema.get(keyword), list):
             for item in schema[keyword]:
-                _translate(item)
+                _translate(item, inside)
     for keyword in _MAP:
         if isinstance(schema.get(keyword), dict):
             for item in schema[keyword].values():
-                _translate(item)
+                _translate(item, inside)
 
 
 def plain_draft4(schema: dict[str, Any]) -> dict[str, Any] | None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from jsonschema import Draft4Validator
 
-from mockserver.http.resolver import snake_case
+from mockserver.names import snake_case
 
 SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
 LOCATIONS = ("path", "query")

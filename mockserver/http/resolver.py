@@ -11,21 +11,13 @@ the spec it came from.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from connexion.exceptions import ResolverError
 from connexion.resolver import Resolution, Resolver
 
-_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-
-
-def snake_case(operation_id: str) -> str:
-    """``getMeasurementApiResource`` -> ``get_measurement_api_resource``; ``getCSVImport`` ->
-    ``get_csv_import``; separators other than letters and digits become ``_``."""
-    words = re.sub(r"[^0-9A-Za-z]+", "_", operation_id)
-    return _BOUNDARY.sub("_", words).lower().strip("_")
+from mockserver.names import snake_case
 
 
 class HandlerResolver(Resolver):  # type: ignore[misc]

@@ -65,9 +65,8 @@ def credential_args(suite: Path) -> list[str]:
     args = ["--auth", "admin:admin"] if any(c.kind == "basic" for c in found) else []
     if any(c.kind == "bearer" for c in found):
         args += ["--token", "suite-token"]
-    for cred in found:
-        if cred.kind == "apiKey" and cred.location == "header" and cred.name.lower() != "authorization":
-            args += ["--header", f"{cred.name}: suite-key"]
+    if any(c.kind == "apiKey" for c in found):
+        args += ["--api-key", "suite-key"]
     return args or ["--auth", "admin:admin"]
 
 

@@ -45,7 +45,7 @@ def item_api(id_schema: dict[str, Any], list_schema: dict[str, Any] | None = Non
 
 
 CASES = {
-    "swagger 2.0": ({"swagger": "2.0", "info": {}, "paths": {}}, "#/swagger", "npx swagger2openapi"),
+    "swagger 1.2": ({"swagger": "1.2", "info": {}, "paths": {}}, "#/swagger", "Swagger 2.0 or OpenAPI 3"),
     "external reference": (
         spec_with({"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "other.yaml#/R"}}}}}),
         "#/paths/~1a/get/responses/200/$ref",

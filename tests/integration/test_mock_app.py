@@ -18,7 +18,8 @@ from mock_http import ADMIN, make_mock
 
 from mockserver.http.app import create_app
 from mockserver.http.config import DEFAULT_SPEC_DIR, MockConfig
-from mockserver.http.resolver import HandlerResolver, snake_case
+from mockserver.http.resolver import HandlerResolver
+from mockserver.names import snake_case
 from mockserver.state import MockState
 
 REPO = Path(__file__).resolve().parents[2]

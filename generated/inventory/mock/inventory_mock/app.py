@@ -24,6 +24,7 @@ from mockserver.generic.security import Accepted
 from mockserver.http.resolver import HandlerResolver
 from mockserver.http.spec_guard import ContentTypeGuardMiddleware, SpecRoutes
 from mockserver.http.spec_security import SpecSecurityMiddleware, without_security
+from mockserver.http.validation import spec_validator_map
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
@@ -75,7 +76,7 @@ def create_app(stores: dict[str, ResourceStore] | None = None, accepted: Accepte
     credentials it takes (any well-formed ones by default)."""
     stores = create_stores() if stores is None else stores
     document = load_document()
-    app = AsyncApp(__name__, specification_dir=SPEC.parent)
+    app = AsyncApp(__name__, specification_dir=SPEC.parent, validator_map=spec_validator_map())
     resolver = HandlerResolver(
         UserHooks(stores),
         GeneratedHandlers(stores),

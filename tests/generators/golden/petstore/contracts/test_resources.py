@@ -17,7 +17,7 @@ import pytest
 import requests
 from hypothesis import assume, given, settings
 from hypothesis.errors import Unsatisfiable
-from suite_schema import HEADERS, schema
+from suite_schema import API_KEY, HEADERS, api_key_places, schema
 
 RESOURCES = [{'name': 'pets',
   'collection': '/pets',
@@ -40,7 +40,8 @@ RESOURCES = [{'name': 'pets',
             'get': {'method': 'GET',
                     'statuses': [200],
                     'request_envelope': None,
-                    'response_envelope': None}}}]
+                    'response_envelope': None}},
+  'required': {'header': {}, 'query': {}, 'cookie': {}}}]
 BASE_URL = os.environ["CONTRACT_BASE_URL"]
 MAX_PAGES = 50
 
@@ -58,6 +59,14 @@ def session() -> requests.Session:
     if os.environ.get("CONTRACT_AUTH"):
         user, _, password = os.environ["CONTRACT_AUTH"].partition(":")
         http.auth = (user, password)
+    if API_KEY:  # every API key place the spec names (the mock takes any; a server ignores extras)
+        for where, name in api_key_places():
+            if where == "header":
+                http.headers[name] = API_KEY
+            elif where == "query":
+                http.params = {**dict(http.params or {}), name: API_KEY}
+            else:
+                http.cookies.set(name, API_KEY)
     return http
 
 
@@ -117,6 +126,10 @@ def listed_ids(http: requests.Session, row: dict) -> tuple[list[str], bool]:
 
 def check_resource(row: dict, case: Any, seen: list[int]) -> None:
     http = session()
+    http.headers.update(row["required"]["header"])  # required parameters of its operations
+    http.params = {**dict(http.params or {}), **row["required"]["query"]}
+    for name, value in row["required"]["cookie"].items():
+        http.cookies.set(name, value)
     steps = row["steps"]
     created = case.call()
     seen.append(created.status_code)
