@@ -26,7 +26,7 @@ UNREADABLE = [
     "$filter=(n gt 1e999)",
     "$filter=(frobnicate(name))",
     "$orderby=name sideways",
-    "x" * 8200,
+    "$filter=(name eq )",
 ]
 
 

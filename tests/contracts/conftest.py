@@ -111,10 +111,15 @@ def run_harness(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> Callable[.
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``slow`` run only when asked for (``-m slow``, as ``make safety`` does)."""
+    """Tests marked ``slow`` run only when asked for (``-m slow``, as the targets below do)."""
     if "slow" in (config.getoption("-m") or ""):
         return
-    skip = pytest.mark.skip(reason="slow: `make safety` runs it (every profile with 5 seeds)")
+    targets = {
+        "test_contracts_safety.py": "make safety",
+        "test_contracts_inventory_variants.py": "make inventory-variants",
+        "test_contracts_variants.py": "make variants",
+    }
     for item in items:
         if item.get_closest_marker("slow"):
-            item.add_marker(skip)
+            target = targets.get(item.path.name, "pytest -m slow")
+            item.add_marker(pytest.mark.skip(reason=f"slow: `{target}` runs it"))
