@@ -18,8 +18,8 @@ that 3-5x), which is no work of ours. ``-s`` prints both.
 from __future__ import annotations
 
 import asyncio
-import gc
 import base64
+import gc
 import time
 from collections.abc import Callable, Coroutine, Generator
 from datetime import UTC, datetime, timedelta
