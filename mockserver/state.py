@@ -20,11 +20,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from mockserver.alarms import AlarmStore
-from mockserver.alarms.store import child_ids
 from mockserver.dtm.store import DtmStore
 from mockserver.events import Action, EventBus, ProcessingMode
 from mockserver.ids import IdFactory
 from mockserver.inventory import InventoryStore
+from mockserver.inventory.children import reachable
 from mockserver.inventory.identity import IdentityStore
 from mockserver.measurements import MeasurementStore
 from mockserver.realtime import RealtimeHub
@@ -94,18 +94,7 @@ class MockState:
     def _child_devices(self, id: str) -> frozenset[str]:
         """The child devices of managed object ``id``, at any depth (``childDevices`` references),
         in the tenant the current event is delivered for."""
-        inventory = self.inventory
-        found: set[str] = set()
-        stack = [id]
-        while stack:
-            current = stack.pop()
-            if not inventory.exists(current):
-                continue
-            for child in child_ids(inventory.get(current), "childDevices"):
-                if child not in found and child != id:
-                    found.add(child)
-                    stack.append(child)
-        return frozenset(found)
+        return frozenset(reachable(self.inventory, [id], ["childDevices"]) - {id})
 
     def world(self, tenant: str | None = None) -> World:
         """The stores of ``tenant`` (default: the tenant of the current request), made on first use."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple, Protocol
 
 from mockserver.alarms.filters import AlarmFilter
@@ -35,6 +35,7 @@ from mockserver.alarms.model import (
 )
 from mockserver.errors import NotFound, ValidationError
 from mockserver.ids import IdFactory, is_server_id
+from mockserver.inventory.children import reachable
 from mockserver.paging import PageRequest
 from mockserver.timeutil import now_utc, to_epoch_us
 
@@ -65,18 +66,6 @@ def _stored(record: AlarmRecord) -> StoredAlarm:
 
 def _now_us() -> int:
     return to_epoch_us(now_utc())
-
-
-def child_ids(mo: Mapping[str, Any], fragment: str) -> list[str]:
-    """The managed-object ids in ``mo[fragment].references[*].managedObject.id``."""
-    refs = mo.get(fragment, {}).get("references", []) if isinstance(mo.get(fragment), Mapping) else []
-    out = []
-    for ref in refs if isinstance(refs, list) else []:
-        target = ref.get("managedObject") if isinstance(ref, Mapping) else None
-        value = target.get("id") if isinstance(target, Mapping) else None
-        if isinstance(value, str | int) and not isinstance(value, bool):
-            out.append(str(value))
-    return out
 
 
 class AlarmStore:
@@ -306,18 +295,12 @@ class AlarmStore:
         """The sources ``f`` selects, widened to child assets and devices when asked."""
         if f.sources is None:
             return None
-        wanted = [name for flag, name in ((f.with_assets, "assets"), (f.with_devices, "devices")) if flag]
-        found, stack = set(f.sources), list(f.sources)
-        while wanted and stack:
-            current = stack.pop()
-            if not self._inventory.exists(current):
-                continue
-            mo = self._inventory.get(current)
-            for child in (c for name in wanted for c in child_ids(mo, CHILD_FRAGMENTS[name])):
-                if child not in found:
-                    found.add(child)
-                    stack.append(child)
-        return found
+        wanted = [
+            CHILD_FRAGMENTS[name]
+            for flag, name in ((f.with_assets, "assets"), (f.with_devices, "devices"))
+            if flag
+        ]
+        return reachable(self._inventory, f.sources, wanted)
 
     def _matching(self, f: AlarmFilter) -> Iterator[AlarmRecord]:
         """The matches in list order."""
