@@ -46,7 +46,8 @@ INVENTORY_ROWS: list[tuple[str, str, str, str, str]] = [
     (
         "INV-FILTER-1",
         "inventory-query",
-        "type (exact), fragmentType (a top-level key), owner, text (substring of name), ids (a list; answer "
+        "type (exact), fragmentType (a top-level key), owner, text (a string value at any depth equal to it, "
+        "never a part of one nor a number), ids (a list; answer "
         "still by id) select exactly the matching managed objects, AND-ed; withTotalElements and "
         "withTotalPages add the totals to statistics.",
         _I,

@@ -13,7 +13,8 @@ ROWS: list[tuple[str, str, str, str, str]] = [
         "LOGIN-1",
         "login",
         "GET /tenant/loginOptions needs no credentials and lists BASIC and OAUTH2_INTERNAL; the "
-        "OAUTH2_INTERNAL option's initRequest is the absolute URL of /tenant/oauth?tenant_id=<tenant>.",
+        "OAUTH2_INTERNAL option's initRequest is the absolute URL of /tenant/oauth?tenant_id=<tenant>; "
+        "management together with tenantId is a 400.",
         _T,
         "/paths/~1tenant~1loginOptions/get",
     ),

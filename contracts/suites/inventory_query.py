@@ -170,6 +170,11 @@ def q_is_the_query_restricted_to_devices(ctx: RunContext) -> None:
     )
 
 
+def _model(document: dict[str, Any]) -> Any:
+    hardware = document.get("c8y_Hardware")
+    return hardware.get("model") if isinstance(hardware, dict) else None
+
+
 def _filter_cases(prefix: str, documents: list[dict[str, Any]]) -> list[tuple[dict[str, str], list[str]]]:
     """(query parameters, expected ids) for each documented filter, scoped to the run's fleet."""
     scoped = {"query": f"$filter=({oracle.render(scope(prefix))})"}
@@ -182,7 +187,10 @@ def _filter_cases(prefix: str, documents: list[dict[str, Any]]) -> list[tuple[di
             {**scoped, "owner": str(documents[0]["owner"])},
             [d["id"] for d in documents if d["owner"] == documents[0]["owner"]],
         ),
-        ({"text": f"{prefix}-invq1-"}, [d["id"] for d in documents if f"{prefix}-invq1-" in d["name"]]),
+        ({"text": documents[1]["name"]}, [documents[1]["id"]]),
+        ({**scoped, "text": "X2"}, [d["id"] for d in documents if _model(d) == "X2"]),  # nested
+        ({**scoped, "text": f"{prefix}-invq1-"}, []),  # a part of a name is not equal to it
+        ({**scoped, "text": "flat"}, [d["id"] for d in documents if d.get("c8y_Hardware") == "flat"]),
         ({"ids": ",".join(reversed(some))}, some),
         (
             {"type": f"{prefix}_kind0", "fragmentType": "flag"},

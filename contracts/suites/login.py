@@ -140,6 +140,14 @@ def login_options_offer_basic_and_the_oauth_internal_login(ctx: RunContext) -> N
             repr(init),
             request=response.request,
         )
+    both = ctx.client.get(OPTIONS, params={"tenantId": tenant, "management": "true"}, auth=False)
+    if both.status != 400:
+        raise ContractFailure(
+            "ManagementWithTenantIdAccepted",
+            f"GET {OPTIONS}?management=true&tenantId={tenant}: 400 (the two exclude each other)",
+            f"HTTP {both.status}",
+            request=both.request,
+        )
 
 
 @check("LOGIN-2")

@@ -28,6 +28,27 @@ def resolve(document: Mapping[str, Any], path: Sequence[str]) -> Any:
     return value
 
 
+def has_string_value(document: Mapping[str, Any], text: str) -> bool:
+    """The ``text`` filter: some string value of the document, at any depth, equals ``text``.
+
+    Cumulocity's OpenAPI (Inventory API, GET /inventory/managedObjects, parameter ``text``):
+    "Search for managed objects where any property value is equal to the given one. Only
+    string values are supported." Keys, numbers and booleans never match. An explicit stack,
+    not recursion, so a deeply nested document cannot exhaust the interpreter's stack.
+    """
+    stack: list[Any] = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if value == text:
+                return True
+        elif isinstance(value, Mapping):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def wildcard_match(pattern: str, text: str) -> bool:
     """``*`` matches any run of characters (also none); linear, no backtracking."""
     parts = pattern.split("*")

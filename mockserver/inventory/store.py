@@ -49,11 +49,7 @@ class InventoryFilter:
             return False
         if self.owner is not None and mo.get("owner") != self.owner:
             return False
-        if self.text is not None:
-            name = mo.get("name")
-            if not isinstance(name, str) or self.text not in name:
-                return False
-        return True
+        return self.text is None or matching.has_string_value(mo, self.text)
 
     @staticmethod
     def parse_ids(value: str | None) -> frozenset[str] | None:

@@ -25,6 +25,12 @@ def init_request_without_tenant(ex: Exchange) -> None:
                 option["initRequest"] = option["initRequest"].split("?")[0]
 
 
+def management_dropped(ex: Exchange) -> None:
+    """A mock that ignores ``management`` and so accepts it beside ``tenantId``."""
+    if ex.path == "/tenant/loginOptions" and ex.param("management") is not None:
+        ex.drop("management")
+
+
 def no_xsrf_cookie(ex: Exchange) -> None:
     if ex.path == "/tenant/oauth" and ex.answer_headers is not None:
         ex.answer_headers = [
@@ -78,6 +84,12 @@ def one_dtm_for_every_tenant(monkeypatch: Any) -> None:
 LOGIN_FAULTS = [
     Fault("loginOptions without OAUTH2_INTERNAL", "LOGIN-1", "LoginOptionMissing", after=only_basic_offered),
     Fault("initRequest without tenant_id", "LOGIN-1", "WrongInitRequest", after=init_request_without_tenant),
+    Fault(
+        "management beside tenantId accepted",
+        "LOGIN-1",
+        "ManagementWithTenantIdAccepted",
+        before=management_dropped,
+    ),
     Fault("oauth login sets no XSRF-TOKEN", "LOGIN-2", "LoginCookiesMissing", after=no_xsrf_cookie),
     Fault("oauth login accepts any password", "LOGIN-2", "WrongStatus", before=any_password_logs_in),
     Fault(

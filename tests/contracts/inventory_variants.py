@@ -2,10 +2,10 @@
 spec/identity.yaml in one observable way; the harness must report it with the expected title.
 
 The rules broken are the documented ones: `*` wildcards in `eq`, `or`, `$orderby`, refusing an
-unreadable query, `q` meaning devices only, the fragmentType and ids filters, the totals; one
-pair one managed object, deleted external ids gone, external ids deleted with their managed
-object. ``IN_MAKE_TEST`` names the variants `make test` runs (one per rule family, to keep its
-time); `make inventory-variants` runs them all.
+unreadable query, `q` meaning devices only, the fragmentType, ids and text filters (`text` is
+equality with a string value), the totals; one pair one managed object, deleted external ids
+gone, external ids deleted with their managed object. ``IN_MAKE_TEST`` names the variants
+`make test` runs (one per rule family, to keep its time); `make inventory-variants` runs them all.
 """
 
 from __future__ import annotations
@@ -59,6 +59,15 @@ def exact_eq(monkeypatch: Any) -> None:
     from mockserver.inventory import matching
 
     monkeypatch.setattr(matching, "wildcard_match", lambda pattern, text: pattern == text)
+
+
+def text_as_name_substring(monkeypatch: Any) -> None:
+    """The mock's old reading of ``text``: a case-sensitive substring of ``name``."""
+    from mockserver.inventory import matching
+
+    monkeypatch.setattr(
+        matching, "has_string_value", lambda document, text: text in str(document.get("name", ""))
+    )
 
 
 def lenient_parser(monkeypatch: Any) -> None:
@@ -119,6 +128,7 @@ FILTER_FAULTS = [
         before=on_list(lambda ex: ex.drop("fragmentType")),
     ),
     Fault("ids-ignored", "INV-FILTER-1", "InventoryFilterWrong", before=on_list(lambda ex: ex.drop("ids"))),
+    Fault("text-as-name-substring", "INV-FILTER-1", "InventoryFilterWrong", patch=text_as_name_substring),
     Fault("total-elements-off-by-one", "INV-FILTER-1", "WrongTotals", after=totals_off_by_one),
 ]
 IDENTITY_FAULTS = [
@@ -139,6 +149,7 @@ IN_MAKE_TEST = {
     "orderby-ignored",
     "unreadable-query-ignored",
     "ids-ignored",
+    "text-as-name-substring",
     "external-id-kept-after-its-managed-object",
     "duplicate-external-ids-accepted",
 }

@@ -87,7 +87,9 @@ def test_delete_then_get_returns_404_and_keeps_the_measurements(mock: Mock) -> N
     [
         ("type=c8y_Pump", ["p1", "p2"]),
         ("fragmentType=c8y_IsDevice", ["p1", "s1"]),
-        ("text=Pump", ["p1", "p2"]),
+        ("text=Pump%20A", ["p1", "s1"]),  # any string value, at any depth, equal to the text
+        ("text=Pump", []),  # a part of a value is not equal to it
+        ("text=7.25", []),  # numbers are not string values
         ("ids={p2},{s1}", ["p2", "s1"]),
         ("owner=icreator", ["s1"]),
         ("type=c8y_Pump&fragmentType=c8y_IsDevice", ["p1"]),
@@ -99,7 +101,7 @@ def test_collection_filters(mock: Mock, query: str, expected: list[str]) -> None
         "p2": mock.device(type="c8y_Pump", name="Pump B"),
         "s1": mock.client.post(
             "/inventory/managedObjects",
-            json={"name": "Sensor", "c8y_IsDevice": {}},
+            json={"name": "Sensor", "c8y_IsDevice": {}, "c8y_Hardware": {"serial": ["Pump A"], "rev": 7.25}},
             headers=basic("icreator", "pw"),
         ).json()["id"],
     }

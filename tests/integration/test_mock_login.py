@@ -30,6 +30,22 @@ def test_login_options_need_no_credentials_and_name_the_tenant_in_init_request(m
     assert mock.client.get("/tenant/loginOptions").json()["loginOptions"][1]["initRequest"].endswith("=t100")
 
 
+def test_login_options_carry_the_platforms_fields_and_management_excludes_tenant_id(mock: Mock) -> None:
+    basic_option, oauth = mock.client.get("/tenant/loginOptions?management=true").json()["loginOptions"]
+    for option in (basic_option, oauth):
+        assert option["enforceStrength"] is False
+        assert option["strengthValidity"] is False
+        assert option["greenMinLength"] == 8
+        assert option["loginRedirectDomain"] == "testserver"
+        assert "tfaStrategy" not in option
+    assert basic_option["authenticationRestrictions"] == {"forbiddenClients": [], "trustedUserAgents": []}
+    assert "authenticationRestrictions" not in oauth
+    assert "grantType" not in basic_option
+    assert oauth["grantType"] == "PASSWORD"
+    refused = mock.client.get("/tenant/loginOptions?management=true&tenantId=t100")
+    assert_error(refused, 400, "tenant/Bad Request")
+
+
 def test_the_oauth_login_sets_a_jwt_cookie_and_its_xsrf_cookie(mock: Mock) -> None:
     response = mock.client.post("/tenant/oauth?tenant_id=t100", data=FORM)
     mock.client.cookies.clear()

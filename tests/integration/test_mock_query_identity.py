@@ -50,7 +50,12 @@ def test_q_is_the_query_restricted_to_devices(fleet: Mock) -> None:
 def test_query_is_anded_with_the_other_filters_and_counted_in_statistics(fleet: Mock) -> None:
     response = fleet.client.get(
         MOS,
-        params={"query": "name eq 'Pump*'", "type": "c8y_Linux", "withTotalElements": "true", "text": "2"},
+        params={
+            "query": "name eq 'Pump*'",
+            "type": "c8y_Linux",
+            "withTotalElements": "true",
+            "text": "Pump 2",
+        },
         auth=("t100/admin", "admin"),
     )
     assert [mo["name"] for mo in response.json()["managedObjects"]] == ["Pump 2"]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from starlette.responses import Response
 
-from mockserver.errors import Unauthorized
+from mockserver.errors import BadRequest, Unauthorized
 from mockserver.http.auth import RequestCredentials
 from mockserver.http.media import current_request, json_response, vendor
 from mockserver.state import MockState
@@ -18,15 +19,30 @@ COOKIE_PATH = "Path=/; SameSite=Lax"
 
 
 def login_options(base_url: str, tenant: str) -> dict[str, Any]:
-    """The tenant's login options as the platform lists them: BASIC, then OAUTH2_INTERNAL."""
+    """The tenant's login options as the platform lists them: BASIC, then OAUTH2_INTERNAL.
+
+    The fields are those of the platform's ``LoginOption`` (Cumulocity OpenAPI, Tenant API >
+    Login options: ``authenticationRestrictions`` for BASIC only, ``enforceStrength``,
+    ``strengthValidity``, ``greenMinLength``, ``loginRedirectDomain``, ``grantType`` and
+    ``initRequest`` for the OAuth login); the mock enforces no password strength and restricts
+    no client, and its users have no two-factor authentication, so ``tfaStrategy`` is absent.
+    """
     collection = f"{base_url}/tenant/loginOptions"
+    common = {
+        "userManagementSource": "INTERNAL",
+        "visibleOnLoginPage": True,
+        "enforceStrength": False,
+        "strengthValidity": False,
+        "greenMinLength": 8,
+        "loginRedirectDomain": urlsplit(base_url).netloc,
+    }
     return {
         "loginOptions": [
             {
                 "id": "basic",
                 "type": "BASIC",
-                "userManagementSource": "INTERNAL",
-                "visibleOnLoginPage": True,
+                **common,
+                "authenticationRestrictions": {"forbiddenClients": [], "trustedUserAgents": []},
                 "self": f"{collection}/basic",
             },
             {
@@ -34,8 +50,7 @@ def login_options(base_url: str, tenant: str) -> dict[str, Any]:
                 "type": "OAUTH2_INTERNAL",
                 "grantType": "PASSWORD",
                 "initRequest": f"{base_url}/tenant/oauth?tenant_id={tenant}",
-                "userManagementSource": "INTERNAL",
-                "visibleOnLoginPage": True,
+                **common,
                 "self": f"{collection}/oauth2_internal",
             },
         ],
@@ -70,8 +85,13 @@ class LoginHandlers:
     def __init__(self, state: MockState) -> None:
         self.users = state.users
 
-    async def get_login_option_collection_resource(self, tenant_id: str | None = None) -> Response:
+    async def get_login_option_collection_resource(
+        self, tenant_id: str | None = None, management: bool | None = None
+    ) -> Response:
         request = current_request()
+        if management is not None and tenant_id is not None:
+            # The platform's Tenant API: tenantId must not be sent with management (a 400).
+            raise BadRequest("The parameters management and tenantId exclude each other.", resource="tenant")
         body = login_options(request.base_url, tenant_id or DEFAULT_TENANT)
         return json_response(body, media_type=request.answer_type(LOGIN_OPTIONS))
 
