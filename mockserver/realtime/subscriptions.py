@@ -201,9 +201,13 @@ class SubscriptionStore:
         source = doc.get("source")
         source_id = source.get("id") if isinstance(source, dict) else None
         if context == "mo":
-            if source_id is None or not self._source_exists(str(source_id)):
-                raise _invalid(
-                    "source.id", f"Field source.id is {source_id!r}; expected an existing managed object."
+            if source_id is None:
+                raise _invalid("source.id", "Field source.id is missing; an mo subscription needs one.")
+            if not self._source_exists(str(source_id)):
+                # The platform's OpenAPI: "404 Managed object not found"; another tenant's is not found.
+                raise NotFound(
+                    f"No managed object {source_id!r} exists in this tenant to subscribe to.",
+                    resource=RESOURCE,
                 )
             source_id = str(source_id)
         else:

@@ -79,7 +79,30 @@ def test_another_tenants_subscription_answers_404(mock: Mock) -> None:
     assert mock.client.delete(f"/notification2/subscriptions/{sub}", auth=ADMIN).status_code == 404
     assert mock.client.get(f"/notification2/subscriptions/{sub}", auth=OTHER).status_code == 200
     mine = mock.client.post("/notification2/subscriptions", json=body, auth=ADMIN)
-    assert mine.status_code == 422, mine.text  # t200's device is no managed object of t100
+    assert_error(mine, 404, "notification2/Not Found", theirs)  # t200's device is none of t100's
+
+
+def cometd_client(mock: Mock, auth: tuple[str, str], *channels: str) -> str:
+    handshake = [
+        {"channel": "/meta/handshake", "version": "1.0", "supportedConnectionTypes": ["long-polling"]}
+    ]
+    client_id = str(
+        mock.client.post("/notification/realtime", json=handshake, auth=auth).json()[0]["clientId"]
+    )
+    subscribe = [{"channel": "/meta/subscribe", "clientId": client_id, "subscription": c} for c in channels]
+    answers = mock.client.post("/notification/realtime", json=subscribe, auth=auth).json()
+    assert all(answer["successful"] for answer in answers), answers
+    return client_id
+
+
+def test_no_cometd_subscriber_hears_another_tenants_measurements(mock: Mock) -> None:
+    ours, theirs = device(mock, ADMIN), device(mock, OTHER)
+    listening = cometd_client(mock, OTHER, "/measurements/*", f"/measurements/{ours}")
+    create(mock, "/measurement/measurements", measurement(ours), ADMIN)
+    own = create(mock, "/measurement/measurements", measurement(theirs))
+    queued = mock.state.realtime.bayeux.clients[listening].queue.drain()
+    assert [(event.tenant, event.channel) for event in queued] == [("t200", f"/measurements/{theirs}")]
+    assert [str(event.payload["id"]) for event in queued] == [own]
 
 
 @pytest.mark.parametrize("auth", [ADMIN, OTHER], ids=["t100", "t200"])

@@ -47,7 +47,7 @@ def test_the_same_name_context_and_source_twice_is_a_conflict() -> None:
     [
         mo(name="has space"),
         {"subscription": "s", "context": "device"},
-        mo(source="404"),
+        {"subscription": "s", "context": "mo"},
         {"subscription": "s", "context": "tenant", "subscriptionFilter": {"apis": ["measurements"]}},
         mo(subscriptionFilter={"apis": ["nothing"]}),
         mo(subscriptionFilter={"apis": []}),
@@ -59,7 +59,7 @@ def test_the_same_name_context_and_source_twice_is_a_conflict() -> None:
     ids=[
         "bad-name",
         "bad-context",
-        "unknown-source",
+        "no-source",
         "tenant-measurements",
         "unknown-api",
         "no-apis",
@@ -72,6 +72,11 @@ def test_the_same_name_context_and_source_twice_is_a_conflict() -> None:
 def test_a_subscription_breaking_a_rule_is_a_422(doc: Any) -> None:
     with pytest.raises(ValidationError):
         store().create(doc, tenant="t100")
+
+
+def test_a_source_that_names_no_managed_object_of_the_tenant_is_a_404() -> None:
+    with pytest.raises(NotFound):
+        store().create(mo(source="404"), tenant="t100")
 
 
 def test_a_mo_subscription_matches_its_source_its_apis_and_its_types() -> None:
