@@ -44,12 +44,13 @@ Suites for --only: errors, roles, create, writes, get, filters, dates, order, pa
 delete, api, series, statemachine, links, schema, dtm-models, dtm-properties, dtm-hierarchy,
 dtm-smart, dtm-csv, dtm-delete, dtm-errors, dtm-roles, dtm-writes, dtm-queries, dtm-machine,
 alarm-create, alarm-dedup, alarm-status, alarm-filters, alarm-writes, dtm-alarms, realtime-cometd,
-realtime-n2, login, tenants (or any requirement id prefix such as MEAS-PAGING, ALARM-, DTM-, RT- or
-LOGIN-). Reports list
+realtime-n2, realtime-tenants, login, tenants (or any requirement id prefix such as MEAS-PAGING,
+ALARM-, DTM-, RT- or LOGIN-). Reports list
 one row per requirement id with the spec sentence it enforces. MEAS-ROLE-2 and DTM-ROLE-2 need
 --readonly-user/--readonly-password
 (a user with read roles only); without them they do not run (not applicable). TENANT-1 to
-TENANT-3 (tenant isolation, --api tenant with the login suite) need --other-tenant/--other-user/
+TENANT-3 (tenant isolation, --api tenant with the login suite) and RT-TENANT-1 (no realtime
+subscriber hears another tenant, --api realtime) need --other-tenant/--other-user/
 --other-password (an admin of a second tenant); without them they do not run, never pass.
 The realtime suites (--api realtime) need CometD at /notification/realtime and Notification
 2.0; --api measurement, inventory or dtm leaves them out. RT-COMETD-6 checks the CometD

@@ -100,6 +100,15 @@ ROWS: list[tuple[str, str, str, str, str]] = [
         _N,
         "/paths/~1notification2~1unsubscribe/post",
     ),
+    (
+        "RT-TENANT-1",
+        "realtime-tenants",
+        "No realtime subscriber hears another tenant's measurements: not a CometD client on "
+        "/measurements/* or on the other tenant's device channel, not a Notification 2.0 consumer; a "
+        "Notification 2.0 subscription to the other tenant's device is a 404 (needs --other-tenant).",
+        _A,
+        "/info/description",
+    ),
 ]
 
-SUITES = {"realtime-cometd": "realtime", "realtime-n2": "realtime"}
+SUITES = {"realtime-cometd": "realtime", "realtime-n2": "realtime", "realtime-tenants": "realtime"}

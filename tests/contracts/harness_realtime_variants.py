@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from harness_faults import Fault
@@ -98,6 +99,37 @@ def subscription_ignores_source(monkeypatch: Any) -> None:
     monkeypatch.setattr(Subscription, "matches", matches)
 
 
+def cometd_hears_every_tenant(monkeypatch: Any) -> None:
+    """Every matching client gets the event, whichever tenant it belongs to."""
+
+    def publish(self: BayeuxEngine, event: Event) -> int:
+        targets = self.index.match(event.channel)
+        for client_id in targets:
+            client = self.clients.get(client_id)
+            if client is not None:
+                client.queue.put(event)
+                client.signal.fire()
+        return len(targets)
+
+    monkeypatch.setattr(BayeuxEngine, "publish", publish)
+
+
+def n2_subscribes_any_tenants_device(monkeypatch: Any) -> None:
+    """A subscription's source may be any tenant's managed object, and it then hears that tenant."""
+    from mockserver.state import MockState
+
+    def source_exists(self: MockState, source: str) -> bool:
+        return any(self.world(tenant).inventory.exists(source) for tenant in ("t100", "t200"))
+
+    monkeypatch.setattr(MockState, "_source_exists", source_exists)
+    original = Subscription.matches
+
+    def matches(self: Subscription, event: Event, children_of: Any = None) -> bool:
+        return original(self, replace(event, tenant=None), children_of)
+
+    monkeypatch.setattr(Subscription, "matches", matches)
+
+
 REALTIME_FAULTS = [
     Fault("CometD deletes not notified", "RT-COMETD-3", "DeleteNotNotified", patch=deletes_not_published),
     Fault("QUIESCENT and CEP on CometD", "RT-MODE-1", "QuiescentNotified", patch=every_mode_on_cometd),
@@ -125,6 +157,18 @@ REALTIME_FAULTS = [
     ),
     Fault("Notification 2.0 no redelivery", "RT-N2-2", "UnacknowledgedNotRedelivered", patch=no_redelivery),
     Fault("Notification 2.0 acks ignored", "RT-N2-2", "AcknowledgedRedelivered", patch=acks_ignored),
+    Fault(
+        "CometD hears every tenant",
+        "RT-TENANT-1",
+        "ForeignMeasurementNotified",
+        patch=cometd_hears_every_tenant,
+    ),
+    Fault(
+        "Notification 2.0 subscribes another tenant's device",
+        "RT-TENANT-1",
+        "ForeignSourceSubscribed",
+        patch=n2_subscribes_any_tenants_device,
+    ),
     Fault(
         "Notification 2.0 token valid after unsubscribe",
         "RT-N2-3",

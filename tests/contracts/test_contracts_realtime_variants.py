@@ -9,14 +9,27 @@ import pytest
 from harness_faults import Fault
 from harness_realtime_variants import REALTIME_FAULTS
 
+from contracts.__main__ import main
+
 
 def test_the_mock_passes_the_realtime_suite(serve_mock: Any, run_harness: Any) -> None:
     with serve_mock() as url:
-        status, out = run_harness(
-            url, "--profile", "quick", "--api", "realtime", "--only", "realtime-cometd,realtime-n2"
-        )
+        families = "realtime-cometd,realtime-n2,realtime-tenants"
+        status, out = run_harness(url, "--profile", "quick", "--api", "realtime", "--only", families)
     assert status == 0, out
-    assert out.strip().splitlines()[-1] == "10 passed, 0 failed, 0 skipped"
+    assert out.strip().splitlines()[-1] == "11 passed, 0 failed, 0 skipped"
+
+
+def test_without_a_second_tenant_realtime_isolation_is_not_run(
+    serve_mock: Any, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with serve_mock() as url:
+        args = ["run", "--base-url", url, "--report-dir", str(tmp_path), "--api", "realtime"]
+        status = main([*args, "--only", "RT-TENANT-1"])
+    out = capsys.readouterr().out
+    assert status == 2, out
+    assert out.strip().splitlines()[-1] == "0 passed, 0 failed, 1 skipped", out
+    assert "no --other-tenant" in out
 
 
 @pytest.mark.parametrize("fault", REALTIME_FAULTS, ids=str)
