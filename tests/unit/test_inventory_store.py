@@ -138,8 +138,19 @@ filters = st.builds(
     fragment_type=st.none() | st.sampled_from(["c8y_IsDevice", "c8y_Hardware", "name"]),
     ids=st.none() | st.frozensets(st.integers(1, 15).map(str), max_size=5),
     owner=st.none() | st.sampled_from(["admin", "bob"]),
-    text=st.none() | st.sampled_from(["pump", "Pump", "p", "valve tank", ""]),
+    text=st.none() | st.sampled_from(["pump", "Pump", "p", "valve tank", "", "x", "c8y_Pump", "bob", "3"]),
 )
+
+
+def strings_in(value: Any) -> list[str]:
+    """Every string value of a JSON document, at any depth (keys excluded)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings_in(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings_in(v)]
+    return []
 
 
 def reference_select(mos: list[dict[str, Any]], f: InventoryFilter) -> list[str]:
@@ -149,7 +160,7 @@ def reference_select(mos: list[dict[str, Any]], f: InventoryFilter) -> list[str]
             and (f.fragment_type is None or f.fragment_type in mo)
             and (f.ids is None or mo["id"] in f.ids)
             and (f.owner is None or mo["owner"] == f.owner)
-            and (f.text is None or ("name" in mo and f.text in mo["name"]))
+            and (f.text is None or f.text in strings_in(mo))
         )
 
     return sorted((mo["id"] for mo in mos if keep(mo)), key=int)
