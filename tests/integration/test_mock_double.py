@@ -250,6 +250,27 @@ def test_a_yaml_seed_nested_50000_levels_is_422(mock: Mock) -> None:
     assert_error(answer, 422, "mock/validationError", "nests too deeply")
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("managedObjects:\n- id: " + "9" * 5000 + "\n", "cannot be read"),
+        ("managedObjects:\n- name: x\n  v: .inf\n", "finite numbers only"),
+        ("managedObjects:\n- name: x\n  v: [1, .nan]\n", "finite numbers only"),
+        ('{"managedObjects": [{"name": "x", "v": 1e400}]}', "finite numbers only"),
+        ("managedObjects:\n- name: x\n  v: " + "9" * 4100 + "\n", "more than 4000 digits"),
+    ],
+    ids=["yaml-id-of-5000-digits", "yaml-inf", "yaml-nan", "json-text-1e400", "yaml-integer-of-4100-digits"],
+)
+def test_a_yaml_seed_with_a_number_no_answer_can_carry_is_422_and_loads_nothing(
+    mock: Mock, text: str, message: str
+) -> None:
+    before = mock.client.get("/_mock/state", headers=TOKEN).json()["counts"]
+    headers = {**TOKEN, "Content-Type": "application/yaml"}
+    answer = mock.client.post("/_mock/seed", content=text, headers=headers)
+    assert_error(answer, 422, "mock/validationError", message)
+    assert mock.client.get("/_mock/state", headers=TOKEN).json()["counts"] == before
+
+
 def test_each_spec_document_names_the_server_it_is_served_from(mock: Mock) -> None:
     for name in ("measurement", "inventory", "dtm", "mock"):
         document = mock.client.get(f"/{name}-openapi.json").json()
