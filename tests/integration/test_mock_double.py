@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from mock_http import ADMIN, Mock, assert_error, fresh, make_mock, measurement
+from starlette.testclient import WebSocketDenialResponse
 
 from mockserver.http.config import MockConfig
 from mockserver.http.faults import FaultBook
@@ -16,6 +18,7 @@ from mockserver.http.faults import FaultBook
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 TOKEN = {"X-Mock-Admin-Token": "s3cret"}
+ADMIN_HEADERS = {"Authorization": "Basic " + base64.b64encode(b"t100/admin:admin").decode()}
 
 
 @pytest.fixture(scope="module")
@@ -303,3 +306,27 @@ def test_one_evaluation_reads_at_most_four_roll_up_series(mock: Mock) -> None:
     )
     assert made.json()["computed"] == {"f0": 0, "f1": 0, "f2": 0, "f3": 0, "f4": None}
     assert "at most 4 distinct roll-up series" in made.json()["computedErrors"]["f4"]
+
+
+def test_a_fault_rule_refuses_a_realtime_websocket_connect_with_its_status_once(mock: Mock) -> None:
+    rule = {"match": {"path": "/notification/realtime"}, "status": 503, "times": 1}
+    assert mock.client.post("/_mock/faults", json=rule, headers=TOKEN).status_code == 201
+    with pytest.raises(WebSocketDenialResponse) as refused:
+        with mock.client.websocket_connect("/notification/realtime", headers=ADMIN_HEADERS):
+            pass
+    assert refused.value.status_code == 503
+    assert json.loads(refused.value.content)["error"] == "realtime/Service Unavailable"
+    with mock.client.websocket_connect("/notification/realtime", headers=ADMIN_HEADERS):
+        pass  # the rule is spent: the next connect is accepted
+    query = {"path": "/notification/realtime"}
+    journal = mock.client.get("/_mock/journal", params=query, headers=TOKEN).json()
+    assert [entry["status"] for entry in journal["requests"]] == [503, 101]
+
+
+def test_a_fault_rule_with_a_body_answers_it_to_a_notification2_connect(mock: Mock) -> None:
+    rule = {"match": {"path": "/notification2/consumer/*"}, "status": 429, "body": {"why": "busy"}}
+    assert mock.client.post("/_mock/faults", json=rule, headers=TOKEN).status_code == 201
+    with pytest.raises(WebSocketDenialResponse) as refused:
+        with mock.client.websocket_connect("/notification2/consumer/?token=x"):
+            pass
+    assert (refused.value.status_code, json.loads(refused.value.content)) == (429, {"why": "busy"})
