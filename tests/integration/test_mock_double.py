@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from starlette.testclient import WebSocketDenialResponse
 
 from mockserver.http.config import MockConfig
 from mockserver.http.faults import FaultBook
+from mockserver.users import load_users_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -330,3 +332,19 @@ def test_a_fault_rule_with_a_body_answers_it_to_a_notification2_connect(mock: Mo
         with mock.client.websocket_connect("/notification2/consumer/?token=x"):
             pass
     assert (refused.value.status_code, json.loads(refused.value.content)) == (429, {"why": "busy"})
+
+
+def test_every_example_file_the_readme_names_exists() -> None:
+    named = set(re.findall(r"examples/[\w.-]+", (REPO_ROOT / "README.md").read_text()))
+    assert {"examples/seed.yaml", "examples/faults.yaml", "examples/users.yaml"} <= named
+    assert [name for name in sorted(named) if not (REPO_ROOT / name).is_file()] == []
+
+
+def test_the_example_users_file_gives_a_reader_a_token_and_makes_a_tenant() -> None:
+    directory = load_users_file(REPO_ROOT / "examples" / "users.yaml")
+    reader = directory.authenticate_token("reader-token")
+    assert reader is not None
+    assert (reader.tenant, reader.username) == ("t100", "reader")
+    assert "ROLE_MEASUREMENT_READ" in reader.roles
+    assert "ROLE_MEASUREMENT_ADMIN" not in reader.roles
+    assert any(user.tenant == "t200" for user in directory.users())
