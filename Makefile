@@ -14,7 +14,7 @@ CONTRACT_ARGS ?=
 CORPUS_JOBS ?= 2
 CORPUS_ONLY ?=
 
-.PHONY: install mock test lint contracts contracts-seeds safety variants bench corpus mutations generate clean inventory-variants
+.PHONY: install mock test lint contracts contracts-seeds safety variants stall bench corpus mutations generate clean inventory-variants
 
 # Re-installs only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -76,6 +76,10 @@ safety: $(STAMP)
 # The broken harness variants marked slow (tests/contracts/harness_variants_schema.py), beside those `make test` runs.
 variants: $(STAMP)
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/contracts/test_contracts_variants.py -m slow -p no:randomly
+
+# The longest event-loop step of each large request at the sizes the APIs admit (tests/integration/test_loop_steps.py, ~1 min).
+stall: $(STAMP)
+	$(BIN)/python -m pytest tests/integration/test_loop_steps.py tests/integration/test_dtm_stall.py -m "slow or not slow" -n 0 -s -p no:randomly
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -27,6 +27,7 @@ and ``POST /_mock/seed``.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +89,31 @@ def parse_seed_text(text: str | bytes, *, source: str = "the seed") -> dict[str,
             raise SeedError(f"{source} is neither valid JSON nor valid YAML: {exc}") from None
         except RecursionError:
             raise SeedError(f"{source} nests too deeply to be a seed document.") from None
+        except ValueError as exc:  # an integer longer than Python converts (4300 digits)
+            raise SeedError(f"{source} holds a number that cannot be read: {exc}.") from None
+    _refuse_unreadable_numbers(data, source)
     return check_seed(data, source=source)
+
+
+MAX_INT_DIGITS = 4000
+
+
+def _refuse_unreadable_numbers(data: Any, source: str) -> None:
+    """SeedError for a number no JSON answer can carry: not finite, or an integer over 4000 digits
+    (iterative, shared values visited once: a YAML alias bomb costs one visit per node)."""
+    stack, seen = [data], set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            raise SeedError(f"{source} holds the number {node}; a seed holds finite numbers only.")
+        if isinstance(node, int) and not isinstance(node, bool) and node.bit_length() > MAX_INT_BITS:
+            raise SeedError(f"{source} holds an integer of more than {MAX_INT_DIGITS} digits.")
+        if isinstance(node, dict | list) and id(node) not in seen:
+            seen.add(id(node))
+            stack.extend(node.values() if isinstance(node, dict) else node)
+
+
+MAX_INT_BITS = int(MAX_INT_DIGITS * 3.3219)  # log2(10) bits per digit
 
 
 def read_seed_file(path: Path) -> dict[str, Any]:

@@ -134,9 +134,17 @@ class MockState:
         Ids keep counting up across resets (never reused). All or nothing: the seed is first
         loaded into a scratch state, so a refused seed leaves this state as it was.
         """
+        self.try_reset(seed)
+        self.realtime.clear()
+        return self.reset_stores(seed)
+
+    def try_reset(self, seed: Mapping[str, Any] | None) -> None:
+        """Raise SeedError if :meth:`reset` would refuse ``seed``; changes nothing."""
         if seed:
             MockState(self._configured_directory()).load_seed(seed)
-        self.realtime.clear()
+
+    def reset_stores(self, seed: Mapping[str, Any] | None) -> dict[str, int]:
+        """The stores' part of :meth:`reset`, after :meth:`try_reset` (realtime clients are left)."""
         with self._lock:
             worlds, self._worlds = list(self._worlds.values()), {}
         for world in worlds:

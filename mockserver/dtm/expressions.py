@@ -247,6 +247,9 @@ class _Checker:
         value = node.value
         if isinstance(value, bool) or value is None or isinstance(value, str):
             return
+        if isinstance(value, int) and abs(value) > MAX_MAGNITUDE:  # compared exactly: no float of it
+            digits = len(str(value)) if value.bit_length() < 4000 else value.bit_length() * 3 // 10
+            raise _reject(node, f"an integer of {digits} digits, larger than {MAX_MAGNITUDE:g}")
         if isinstance(value, int | float):
             if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
                 raise _reject(node, f"the number {str(value)[:40]}, larger than {MAX_MAGNITUDE:g}")

@@ -7,7 +7,9 @@ In this order, for every HTTP request (and every websocket connect, for the real
 3. ``/_mock/*`` needs the admin token when one is configured (``X-Mock-Admin-Token: T`` or
    ``Authorization: Bearer T``), else 401; the hooks are never subject to fault rules;
 4. the global latency (``--latency``) and the first fault rule that fires
-   (:mod:`mockserver.http.faults`) delay, replace, drop or corrupt the answer;
+   (:mod:`mockserver.http.faults`) delay, replace, drop or corrupt the answer (a websocket
+   connect refused by a rule or an error gets its HTTP status and body where the server offers
+   the ``websocket.http.response`` extension, as uvicorn does; else a close);
 5. the request and its answer are recorded in the journal (:mod:`mockserver.http.journal`)
    and, with ``--access-log``, logged as one line on ``mockserver.access``.
 
@@ -194,7 +196,7 @@ class TestDouble:
         return allowing
 
     async def _error(self, exc: MockError, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket":
+        if scope["type"] == "websocket" and not _can_deny(scope):
             await send({"type": "websocket.close", "code": 1008, "reason": exc.message[:120]})
             return
         exc.resource = (
@@ -211,7 +213,7 @@ class TestDouble:
             if action.body is None:
                 message = f"Fault rule {action.rule_id} answers {action.status}."
                 await self._error(error_for_status(action.status, message), scope, receive, send)
-            elif scope["type"] == "websocket":
+            elif scope["type"] == "websocket" and not _can_deny(scope):
                 await send(
                     {"type": "websocket.close", "code": 1011, "reason": f"fault rule {action.rule_id}"}
                 )
@@ -237,6 +239,13 @@ class TestDouble:
                 entry["status"],
                 entry["durationMs"],
             )
+
+
+def _can_deny(scope: Scope) -> bool:
+    """Whether the server lets a websocket connect be refused with an HTTP answer (the ASGI
+    ``websocket.http.response`` extension, which uvicorn offers): then a fault's status and body
+    reach the client as they would over HTTP, not as the 403 of a bare close."""
+    return "websocket.http.response" in scope.get("extensions", {})
 
 
 async def _drop(scope: Scope, send: Send) -> None:
@@ -332,7 +341,7 @@ class _Recorder:
     def send(self, send: Send) -> Send:
         async def watched(message: Message) -> None:
             kind = message["type"]
-            if kind == "http.response.start":
+            if kind in ("http.response.start", "websocket.http.response.start"):
                 self.status = int(message["status"])
             elif kind == "websocket.accept":
                 self.status = 101

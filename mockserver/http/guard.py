@@ -13,7 +13,8 @@ shape:
   4000 digits, or nesting deeper than ``max_depth`` -> 400.
 
 A body that passes is parsed exactly once: the value is left in the Connexion context under
-``payload`` (handlers that declare a ``payload`` argument receive it) and the raw bytes are
+``payload`` (handlers that declare a ``payload`` argument receive it; ``raw_body`` holds the
+bytes, for the seed hooks' YAML), and the raw bytes are
 replayed to the app with an exact ``Content-Length`` (a chunked body would otherwise look
 missing to Connexion).
 """
@@ -27,11 +28,17 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.errors import BadRequest, MockError, PayloadTooLarge
+from mockserver.http.offload import off_loop
 from mockserver.http.problems import error_response, resource_for_path
 
 MAX_INT_DIGITS = 4000
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PAYLOAD_KEY = "payload"
+RAW_BODY_KEY = "raw_body"
+"""The body's bytes, for a handler that parses a text body itself (declaring ``body`` instead
+would make Connexion parse a JSON body a second time, on the event loop)."""
+INLINE_PARSE_BYTES = 64 * 1024
+"""Bodies up to this size are parsed on the event loop (a few ms at most); larger ones in a thread."""
 
 
 class _Reject(Exception):
@@ -123,10 +130,10 @@ class BodyGuard:
             raw = await self._read_body(scope, receive)
             headers = dict(scope["headers"])
             content_type = headers.get(b"content-type", b"").decode("latin-1")
+            context = scope.setdefault("extensions", {}).setdefault("connexion_context", {})
+            context[RAW_BODY_KEY] = raw
             if raw and is_json_media_type(content_type):
-                payload = parse_json_body(raw, max_depth=self.max_depth)
-                extensions = scope.setdefault("extensions", {})
-                extensions.setdefault("connexion_context", {})[PAYLOAD_KEY] = payload
+                context[PAYLOAD_KEY] = await self._parse(raw)
         except MockError as exc:
             exc.resource = resource_for_path(scope.get("path", ""))
             await error_response(exc, scope)(scope, receive, send)
@@ -147,6 +154,13 @@ class BodyGuard:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _parse(self, raw: bytes) -> Any:
+        """The body's JSON value; a large body is parsed in a worker thread (issue 15: about
+        1 s of CPU for 12 MB, which would hold the event loop; see mockserver/http/offload.py)."""
+        if len(raw) <= INLINE_PARSE_BYTES:
+            return parse_json_body(raw, max_depth=self.max_depth)
+        return await off_loop(lambda: parse_json_body(raw, max_depth=self.max_depth))
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
         limit = self.max_body_bytes
@@ -174,7 +188,13 @@ class BodyGuard:
                 break
         if declared is not None and size != declared:
             raise BadRequest(_cut_short(size, declared))
-        return b"".join(chunks)
+        return joined(chunks)
+
+
+def joined(chunks: list[bytes]) -> bytes:
+    """The chunks as one bytes object; a body that came in one chunk is not copied (16 MiB: ~10 ms)."""
+    parts = [chunk for chunk in chunks if chunk]
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _cut_short(size: int, declared: int | None) -> str:

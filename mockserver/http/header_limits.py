@@ -1,7 +1,8 @@
 """Limits on a request's header section, in the HTTP/1.1 protocol uvicorn serves the mock with.
 
-uvicorn's h11 protocol already bounds the size: a request line plus headers over
-``h11_max_incomplete_event_size`` bytes is a protocol error. It has no header *read* timeout:
+uvicorn's h11 protocol bounds the size of a header section only while it is incomplete
+(``h11_max_incomplete_event_size``): one that arrives whole in one read passes, so the bytes
+up to the blank line are counted here as well (400 over the limit). It has no header *read* timeout:
 its keep-alive timer only runs between requests and is cancelled by any byte received, so a
 client that sends a header section slowly (or never finishes it) holds its connection and
 buffer for ever. :class:`HeaderLimitedH11` is uvicorn's ``H11Protocol`` (handed to
@@ -39,12 +40,16 @@ class HeaderLimitedH11(H11Protocol):
 
     header_timeout: float = DEFAULT_HEADER_TIMEOUT_S
     deadline: asyncio.TimerHandle | None = None
+    header_bytes: int = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self.arm()
 
     def data_received(self, data: bytes) -> None:
+        if self.conn.their_state is h11.IDLE and self.header_section_too_long(data):
+            self.send_400_response("The request line and headers are too long.")
+            return
         super().data_received(data)
         if self.conn.their_state is not h11.IDLE:  # the request's headers are complete
             self.disarm()
@@ -64,7 +69,17 @@ class HeaderLimitedH11(H11Protocol):
         self.transport.write(raw_error(400, "Bad Request", message))
         self.transport.close()
 
+    def header_section_too_long(self, data: bytes) -> bool:
+        """Whether the header section being read, with ``data``, exceeds the limit. h11 only
+        bounds an *incomplete* section: one that arrives whole in one read (up to 64 KiB) would
+        pass, so the bytes up to the blank line are counted here."""
+        end = data.find(b"\r\n\r\n")
+        self.header_bytes += len(data) if end < 0 else end + 4
+        limit = self.config.h11_max_incomplete_event_size
+        return limit is not None and self.header_bytes > limit
+
     def arm(self) -> None:
+        self.header_bytes = 0
         self.disarm()
         self.deadline = self.loop.call_later(self.header_timeout, self.header_timed_out)
 

@@ -7,64 +7,29 @@ One model may declare at most 50 functions, so the 200 come through inheritance 
 distinct).
 
 The app runs in-process (httpx over ASGI, one event loop; each client yields to the loop after
-each request, as a socket would, so one step is about one request) and every task step is timed: a task
-factory wraps each task's coroutine so that each ``send``/``throw`` (one run of the task until
-it awaits again, during which nothing else runs on the loop) records the thread's CPU time and
-the wall time it took. The assertion is on CPU time: on this shared machine the wall time of a
-step also holds the time other processes had the core (load averages of 10 on 2 cores make
-that 3-5x), which is no work of ours. ``-s`` prints both.
+each request, as a socket would, so one step is about one request) and every task step is timed
+(``loop_steps.py``, shared with ``test_loop_steps.py``, which measures the other large requests).
+The assertion is on CPU time: on this shared machine the wall time of a step also holds the time
+other processes had the core (load averages of 10 on 2 cores make that 3-5x), which is no work of
+ours. ``-s`` prints both.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import gc
-import time
-from collections.abc import Callable, Coroutine, Generator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from loop_steps import STALL_LIMIT_S, Step, describe, longest, run_timed
 
 from mockserver.dtm.instances import READ_BUDGET_SPENT
 from mockserver.dtm.models import MAX_SMART_FUNCTIONS
-from mockserver.http.app import create_app
 from mockserver.state import MockState
 
-AUTH = {"Authorization": "Basic " + base64.b64encode(b"t100/admin:admin").decode(), "Accept": "*/*"}
 MODELS = "/service/dtm/asset-models"
 SERIES = [("c8y_A", "a"), ("c8y_B", "b"), ("c8y_C", "c"), ("c8y_D", "d")]
 FUNCTIONS = ["sum", "avg", "min", "max", "count"]
-STALL_LIMIT_S = 0.050
-Step = tuple[float, float]  # (thread CPU seconds, wall seconds)
-
-
-class TimedSteps(Coroutine[Any, Any, Any]):
-    """A task's coroutine, each step of it timed into ``record``."""
-
-    def __init__(self, coro: Coroutine[Any, Any, Any], record: Callable[[Step], None]) -> None:
-        self.coro = coro
-        self.record = record
-
-    def _timed(self, step: Callable[[], Any]) -> Any:
-        cpu, wall = time.thread_time(), time.perf_counter()
-        try:
-            return step()
-        finally:
-            self.record((time.thread_time() - cpu, time.perf_counter() - wall))
-
-    def send(self, value: Any) -> Any:
-        return self._timed(lambda: self.coro.send(value))
-
-    def throw(self, *args: Any) -> Any:
-        return self._timed(lambda: self.coro.throw(*args))
-
-    def close(self) -> None:
-        self.coro.close()
-
-    def __await__(self) -> Generator[Any, None, Any]:
-        return self.coro.__await__()
 
 
 def heavy_expression(seed: int) -> str:
@@ -133,32 +98,12 @@ async def attack(state: MockState, client: httpx.AsyncClient, steps: list[Step])
 
 
 def test_no_step_holds_the_loop_50_ms_under_the_smart_function_attack() -> None:
-    state = MockState()
-    steps: list[Step] = []
-
-    async def main() -> list[dict[str, Any]]:
-        asyncio.get_running_loop().set_task_factory(
-            lambda loop, coro, **kw: asyncio.Task(TimedSteps(coro, steps.append), loop=loop, **kw)
-        )
-        transport = httpx.ASGITransport(app=create_app(state))
-        async with httpx.AsyncClient(transport=transport, base_url="http://mock", headers=AUTH) as client:
-            return await asyncio.wait_for(attack(state, client, steps), 120)
-
-    # The served mock freezes its start-up heap in its lifespan (mockserver/http/heap.py), which
-    # ASGITransport does not run: do the same, or a full collection of the whole test process's
-    # heap (hundreds of ms in a pytest worker) lands in some step.
-    gc.collect()
-    gc.freeze()
-    try:
-        answers = asyncio.run(main())
-    finally:
-        gc.unfreeze()
-    longest_cpu = max(cpu for cpu, _ in steps)
-    longest_wall = max(wall for _, wall in steps)
-    print(f"\n{len(steps)} steps; longest {longest_cpu * 1000:.1f} ms CPU, {longest_wall * 1000:.1f} ms wall")
+    answers, steps = run_timed(attack)
+    print(f"\n{describe(steps)}")
     assert len(answers) == 24
     computed = answers[-1]["computed"]
     assert len(computed) == 4 * MAX_SMART_FUNCTIONS
     assert any(isinstance(value, float) for value in computed.values()), "the roll-ups ran"
     assert READ_BUDGET_SPENT in answers[-1]["computedErrors"].values(), "the read's budget was reached"
+    longest_cpu, _ = longest(steps)
     assert longest_cpu < STALL_LIMIT_S, f"a step took {longest_cpu * 1000:.1f} ms of CPU"

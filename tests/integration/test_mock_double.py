@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from mock_http import ADMIN, Mock, assert_error, fresh, make_mock, measurement
+from starlette.testclient import WebSocketDenialResponse
 
 from mockserver.http.config import MockConfig
 from mockserver.http.faults import FaultBook
+from mockserver.users import load_users_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 TOKEN = {"X-Mock-Admin-Token": "s3cret"}
+ADMIN_HEADERS = {"Authorization": "Basic " + base64.b64encode(b"t100/admin:admin").decode()}
 
 
 @pytest.fixture(scope="module")
@@ -250,6 +255,27 @@ def test_a_yaml_seed_nested_50000_levels_is_422(mock: Mock) -> None:
     assert_error(answer, 422, "mock/validationError", "nests too deeply")
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("managedObjects:\n- id: " + "9" * 5000 + "\n", "cannot be read"),
+        ("managedObjects:\n- name: x\n  v: .inf\n", "finite numbers only"),
+        ("managedObjects:\n- name: x\n  v: [1, .nan]\n", "finite numbers only"),
+        ('{"managedObjects": [{"name": "x", "v": 1e400}]}', "finite numbers only"),
+        ("managedObjects:\n- name: x\n  v: " + "9" * 4100 + "\n", "more than 4000 digits"),
+    ],
+    ids=["yaml-id-of-5000-digits", "yaml-inf", "yaml-nan", "json-text-1e400", "yaml-integer-of-4100-digits"],
+)
+def test_a_yaml_seed_with_a_number_no_answer_can_carry_is_422_and_loads_nothing(
+    mock: Mock, text: str, message: str
+) -> None:
+    before = mock.client.get("/_mock/state", headers=TOKEN).json()["counts"]
+    headers = {**TOKEN, "Content-Type": "application/yaml"}
+    answer = mock.client.post("/_mock/seed", content=text, headers=headers)
+    assert_error(answer, 422, "mock/validationError", message)
+    assert mock.client.get("/_mock/state", headers=TOKEN).json()["counts"] == before
+
+
 def test_each_spec_document_names_the_server_it_is_served_from(mock: Mock) -> None:
     for name in ("measurement", "inventory", "dtm", "mock"):
         document = mock.client.get(f"/{name}-openapi.json").json()
@@ -282,3 +308,43 @@ def test_one_evaluation_reads_at_most_four_roll_up_series(mock: Mock) -> None:
     )
     assert made.json()["computed"] == {"f0": 0, "f1": 0, "f2": 0, "f3": 0, "f4": None}
     assert "at most 4 distinct roll-up series" in made.json()["computedErrors"]["f4"]
+
+
+def test_a_fault_rule_refuses_a_realtime_websocket_connect_with_its_status_once(mock: Mock) -> None:
+    rule = {"match": {"path": "/notification/realtime"}, "status": 503, "times": 1}
+    assert mock.client.post("/_mock/faults", json=rule, headers=TOKEN).status_code == 201
+    with pytest.raises(WebSocketDenialResponse) as refused:
+        with mock.client.websocket_connect("/notification/realtime", headers=ADMIN_HEADERS):
+            pass
+    assert refused.value.status_code == 503
+    assert json.loads(refused.value.content)["error"] == "realtime/Service Unavailable"
+    with mock.client.websocket_connect("/notification/realtime", headers=ADMIN_HEADERS):
+        pass  # the rule is spent: the next connect is accepted
+    query = {"path": "/notification/realtime"}
+    journal = mock.client.get("/_mock/journal", params=query, headers=TOKEN).json()
+    assert [entry["status"] for entry in journal["requests"]] == [503, 101]
+
+
+def test_a_fault_rule_with_a_body_answers_it_to_a_notification2_connect(mock: Mock) -> None:
+    rule = {"match": {"path": "/notification2/consumer/*"}, "status": 429, "body": {"why": "busy"}}
+    assert mock.client.post("/_mock/faults", json=rule, headers=TOKEN).status_code == 201
+    with pytest.raises(WebSocketDenialResponse) as refused:
+        with mock.client.websocket_connect("/notification2/consumer/?token=x"):
+            pass
+    assert (refused.value.status_code, json.loads(refused.value.content)) == (429, {"why": "busy"})
+
+
+def test_every_example_file_the_readme_names_exists() -> None:
+    named = set(re.findall(r"examples/[\w.-]+", (REPO_ROOT / "README.md").read_text()))
+    assert {"examples/seed.yaml", "examples/faults.yaml", "examples/users.yaml"} <= named
+    assert [name for name in sorted(named) if not (REPO_ROOT / name).is_file()] == []
+
+
+def test_the_example_users_file_gives_a_reader_a_token_and_makes_a_tenant() -> None:
+    directory = load_users_file(REPO_ROOT / "examples" / "users.yaml")
+    reader = directory.authenticate_token("reader-token")
+    assert reader is not None
+    assert (reader.tenant, reader.username) == ("t100", "reader")
+    assert "ROLE_MEASUREMENT_READ" in reader.roles
+    assert "ROLE_MEASUREMENT_ADMIN" not in reader.roles
+    assert any(user.tenant == "t200" for user in directory.users())

@@ -193,6 +193,9 @@ def test_a_header_section_over_the_limit_gets_400_in_the_error_shape(tmp_path: P
         with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
             sock.sendall(b"GET / HTTP/1.1\r\nHost: mock\r\nX-Big: " + b"a" * 8192)
             answer = read_answer(sock)
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:  # whole, in one read
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: mock\r\nX-Big: " + b"a" * 8192 + b"\r\n\r\n")
+            whole = read_answer(sock)
         small = request(port, "GET", "/", headers={"X-Big": "a" * 1000})
     finally:
         stop(process)
@@ -200,4 +203,5 @@ def test_a_header_section_over_the_limit_gets_400_in_the_error_shape(tmp_path: P
     assert head.startswith(b"HTTP/1.1 400 ")
     assert b"content-type: application/vnd.com.nsn.cumulocity.error+json" in head.lower()
     assert "at most 4096 bytes" in json.loads(body)["message"]
+    assert whole.startswith(b"HTTP/1.1 400 ")
     assert small[0] == 200

@@ -98,6 +98,8 @@ def test_expression_evaluates_like_the_documented_semantics(
         ("min(x)", "expected 2 or more"),
         ("abs(1, 2)", "expected 1"),
         ("1e400", "larger than"),
+        ("1" + "0" * 309, "an integer of 310 digits, larger than 1e+300"),
+        ("-" + "9" * 301 + " + 1", "an integer of 301 digits"),
         ("", "empty"),
     ],
 )

@@ -27,6 +27,7 @@ from mockserver.http.links import (
     present_asset_model,
 )
 from mockserver.http.media import JSON, current_request, json_response
+from mockserver.http.offload import json_off_loop, off_loop
 from mockserver.measurements import MeasurementFilter, SeriesQuery
 from mockserver.paging import PageRequest, collection
 from mockserver.state import MockState
@@ -127,12 +128,19 @@ class DtmHandlers:
     ) -> Response:
         request = current_request()
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
-        found = search(self.store.list_instances(model=model, parent=parent, name=name), query)
-        items = found.then(lambda doc: present_asset_instance(doc, request.base_url))
-        body = collection(
-            "assetInstances", items, page, base_url=request.base_url + ASSET_INSTANCES, query=request.query
-        )
-        return json_response(body, media_type=JSON)
+
+        def answer() -> dict[str, Any]:
+            found = search(self.store.list_instances(model=model, parent=parent, name=name), query)
+            items = found.then(lambda doc: present_asset_instance(doc, request.base_url))
+            return collection(
+                "assetInstances",
+                items,
+                page,
+                base_url=request.base_url + ASSET_INSTANCES,
+                query=request.query,
+            )
+
+        return await json_off_loop(answer, media_type=JSON)
 
     async def create_asset_instance(self, user: User, payload: Any = None) -> Response:
         created = self.store.create_instance(payload, owner=user.username)
@@ -254,7 +262,8 @@ class DtmHandlers:
             aggregation_function=aggregation_function or (),
             revert=bool(revert),
         )
-        return json_response(self.store.rollup_series(id_, query), media_type=JSON)
+        store = self.store
+        return await json_off_loop(lambda: store.rollup_series(id_, query), media_type=JSON)
 
     # ------------------------------------------------------------------ CSV import
     async def import_asset_instances_csv(
@@ -265,12 +274,10 @@ class DtmHandlers:
                 body = body.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 raise BadRequest(f"The CSV body is not UTF-8 (byte {exc.start}).", resource="dtm") from None
-        report = import_csv(
-            self.store,
-            body or "",
-            parent=parent,
-            dry_run=bool(dry_run),
-            owner=user.username,
-            external_ids=self.external_ids,
+        text, store, lookup = body or "", self.store, self.external_ids
+        report = await off_loop(
+            lambda: import_csv(
+                store, text, parent=parent, dry_run=bool(dry_run), owner=user.username, external_ids=lookup
+            )
         )
         return json_response(report.to_body(), 200 if report.dry_run else 201, media_type=JSON)

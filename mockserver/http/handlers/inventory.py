@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from mockserver.http.links import MANAGED_OBJECTS, present_managed_object
 from mockserver.http.media import current_request, json_response, vendor
+from mockserver.http.offload import json_off_loop
 from mockserver.inventory import InventoryFilter, InventoryStore
 from mockserver.inventory.query import from_parameters
 from mockserver.paging import PageRequest, page_links, page_slice, statistics
@@ -65,15 +66,18 @@ class InventoryHandlers:
             query=from_parameters(query, q),
         )
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
-        found = self.store.select(selection)
-        body: dict[str, Any] = {
-            "managedObjects": [
-                present_managed_object(mo, request.base_url) for mo in page_slice(found, page)
-            ],
-            "statistics": statistics(page, len(found)),
-            **page_links(request.url(MANAGED_OBJECTS), request.query, page),
-        }
-        return json_response(body, media_type=request.answer_type(COLLECTION))
+
+        def answer() -> dict[str, Any]:
+            found = self.store.select(selection)
+            return {
+                "managedObjects": [
+                    present_managed_object(mo, request.base_url) for mo in page_slice(found, page)
+                ],
+                "statistics": statistics(page, len(found)),
+                **page_links(request.url(MANAGED_OBJECTS), request.query, page),
+            }
+
+        return await json_off_loop(answer, media_type=request.answer_type(COLLECTION))
 
     async def post_managed_object_collection_resource(self, user: User, payload: Any = None) -> Response:
         request = current_request()

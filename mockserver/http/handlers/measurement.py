@@ -16,7 +16,9 @@ from mockserver.http.links import (
     present_measurement,
 )
 from mockserver.http.media import JSON, current_request, json_response, mime_of, vendor
+from mockserver.http.offload import json_off_loop, off_loop
 from mockserver.inventory import InventoryStore
+from mockserver.jsoncodec import dumps
 from mockserver.measurements import MeasurementFilter, MeasurementStore, SeriesQuery
 from mockserver.measurements.export import export_rows, export_type, render
 from mockserver.paging import PageRequest
@@ -126,10 +128,13 @@ class MeasurementHandlers:
         request = current_request()
         mode = processing_mode()
         if mime_of(request.content_type) == COLLECTION:
-            created = self.store.create_many(
-                payload.get("measurements") if isinstance(payload, dict) else payload, mode
-            )
-            body: Any = {"measurements": [present_measurement(m, request.base_url) for m in created]}
+            docs = payload.get("measurements") if isinstance(payload, dict) else payload
+
+            def create_all() -> bytes:
+                created = self.store.create_many(docs, mode)
+                return dumps({"measurements": [present_measurement(m, request.base_url) for m in created]})
+
+            body: Any = await off_loop(create_all)
             location, media_type = request.url(MEASUREMENTS), request.answer_type(COLLECTION)
         else:
             body = present_measurement(self.store.create(payload, mode), request.base_url)
@@ -157,7 +162,8 @@ class MeasurementHandlers:
             value_fragment_type=value_fragment_type,
             value_fragment_series=value_fragment_series,
         )
-        self.store.delete_matching(selection, processing_mode())
+        mode = processing_mode()
+        await off_loop(lambda: self.store.delete_matching(selection, mode))
         return Response(status_code=204)
 
     async def get_measurement_resource(self, id_: str) -> Response:
@@ -190,4 +196,4 @@ class MeasurementHandlers:
             aggregation_function=aggregation_function or (),
             revert=bool(revert),
         )
-        return json_response(self.store.series(query), media_type=JSON)
+        return await json_off_loop(lambda: self.store.series(query), media_type=JSON)
