@@ -9,12 +9,18 @@ from typing import Any
 
 import pytest
 from harness_faults import Fault
-from harness_variants_unseen import QUICK_UNSEEN_FAULTS, SLOW_UNSEEN_FAULTS
+from harness_variants_unseen import OTHER_API_FAULTS, QUICK_UNSEEN_FAULTS, SLOW_UNSEEN_FAULTS
 
 
 @pytest.mark.parametrize(
     "fault",
-    [*QUICK_UNSEEN_FAULTS, *(pytest.param(f, marks=pytest.mark.slow, id=str(f)) for f in SLOW_UNSEEN_FAULTS)],
+    [
+        *QUICK_UNSEEN_FAULTS,
+        *(
+            pytest.param(f, marks=pytest.mark.slow, id=str(f))
+            for f in [*OTHER_API_FAULTS, *SLOW_UNSEEN_FAULTS]
+        ),
+    ],
     ids=str,
 )
 def test_the_ci_profile_reports_a_variant_written_from_the_specs(
