@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from harness_faults import Fault
-from harness_variants_unseen import OTHER_API_FAULTS, QUICK_UNSEEN_FAULTS, SLOW_UNSEEN_FAULTS
+from harness_variants_unseen import QUICK_UNSEEN_FAULTS, SLOW_UNSEEN_FAULTS
+from harness_variants_unseen_apis import OTHER_API_FAULTS
 
 
 @pytest.mark.parametrize(
