@@ -70,12 +70,15 @@ inventory-variants: $(STAMP)
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/contracts/test_contracts_inventory_variants.py -m "slow or not slow" -p no:randomly
 
 # The harness against a mock holding foreign data: every profile with 5 seeds (long; not in `make test`).
+# SAFETY_PROFILE=thorough (or quick, ci) runs that profile's 5 seeds only.
+SAFETY_PROFILE ?=
 safety: $(STAMP)
-	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/contracts/test_contracts_safety.py -m slow -p no:randomly
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/contracts/test_contracts_safety.py -m slow -p no:randomly $(if $(SAFETY_PROFILE),-k '$(SAFETY_PROFILE)-')
 
-# The broken harness variants marked slow (tests/contracts/harness_variants_schema.py), beside those `make test` runs.
+# The broken harness variants marked slow (tests/contracts/harness_variants_schema.py, and those
+# written from the specs alone, tests/contracts/harness_variants_unseen.py), beside those `make test` runs.
 variants: $(STAMP)
-	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/contracts/test_contracts_variants.py -m slow -p no:randomly
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest tests/contracts/test_contracts_variants.py tests/contracts/test_contracts_unseen_variants.py -m slow -p no:randomly
 
 # The longest event-loop step of each large request at the sizes the APIs admit (tests/integration/test_loop_steps.py, ~1 min).
 stall: $(STAMP)

@@ -56,7 +56,10 @@ The realtime suites (--api realtime) need CometD at /notification/realtime and N
 2.0; --api measurement, inventory or dtm leaves them out. RT-COMETD-6 checks the CometD
 websocket when the handshake offers it (otherwise: not applicable). The schema suite runs
 Schemathesis over every spec, alarm.yaml and notification2.yaml included (SCHEMA-ALARM-1,
-SCHEMA-N2-1); an API the target does not serve is not run, never passed.
+SCHEMA-N2-1); an API the target does not serve is not run, never passed. Likewise the optional
+APIs (alarm, identity, tenant login, Notification 2.0, CometD, the inventory query language) are
+probed once each: a 404 (501 for ?query=) makes their requirements not run (not applicable).
+A DTM-only implementation is tested with --api dtm.
 
 Safety: every request passes one guard, which never sends a write that could reach data the run
 did not create (see README). Everything a run creates is named with a unique prefix (ct<run id>)

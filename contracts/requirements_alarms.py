@@ -30,8 +30,8 @@ ALARM_ROWS: list[tuple[str, str, str, str, str]] = [
         "ALARM-DEDUP-1",
         "alarm-dedup",
         "A raise matching the source and type of an ACTIVE or ACKNOWLEDGED alarm is counted on it "
-        "(count + 1, the new time; firstOccurrenceTime, text, severity kept); CLEARED alarms are never "
-        "merged.",
+        "(count + 1, the new time; firstOccurrenceTime, text, severity kept) and answered as a new alarm "
+        "is (201, Location naming it); CLEARED alarms are never merged.",
         _A,
         f"{_COLL}/post",
     ),
@@ -63,7 +63,8 @@ ALARM_ROWS: list[tuple[str, str, str, str, str]] = [
         "ALARM-PAGING-1",
         "alarm-filters",
         "Walking the pages returns every matching alarm exactly once, with currentPage, pageSize, "
-        "totalPages and totalElements right.",
+        "totalPages and totalElements right, and self, next (and prev from page 2) repeating every "
+        "query parameter.",
         _A,
         f"{_COLL}/get",
     ),

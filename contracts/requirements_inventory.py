@@ -57,8 +57,8 @@ INVENTORY_ROWS: list[tuple[str, str, str, str, str]] = [
         "ID-EXT-1",
         "identity",
         "A created external id answers 201 with Location = its self and {externalId, type, managedObject}; "
-        "it is found by type and value, listed on its managed object, and 404 after its DELETE (the managed "
-        "object stays).",
+        "it is found by type and value, listed on its managed object with the others in creation order, "
+        "and 404 after its DELETE (the managed object stays).",
         _ID,
         "/info/description",
     ),

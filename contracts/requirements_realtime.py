@@ -109,6 +109,14 @@ ROWS: list[tuple[str, str, str, str, str]] = [
         _A,
         "/info/description",
     ),
+    (
+        "RT-N2-4",
+        "realtime-n2",
+        "GET /notification2/subscriptions lists the subscriptions oldest first, keeping those that match "
+        "every given filter (context, source, subscription, typeFilter), paged with statistics and links.",
+        _N,
+        "/paths/~1notification2~1subscriptions/get",
+    ),
 ]
 
 SUITES = {"realtime-cometd": "realtime", "realtime-n2": "realtime", "realtime-tenants": "realtime"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import traceback
 
+from contracts.applicability import not_applicable
 from contracts.checks import CHECKS, Check, Result, RunContext
 from contracts.failures import ContractFailure, CouldNotTest, NotRun, RequestTimedOut
 from contracts.requirements import REQUIREMENTS, selected
@@ -81,6 +82,9 @@ def run_one(ctx: RunContext, chk: Check, result: Result, position: str) -> str:
     stop = ""
     try:
         ctx.progress(f"[{position}] {chk.requirement} ({result.requirement.suite}) {chk.name} ...")
+        reason = not_applicable(ctx, chk.requirement)
+        if reason:
+            raise NotRun(reason)
         chk.function(ctx)
         outcome = "ok"
     except ContractFailure as failure:

@@ -17,6 +17,7 @@ from contracts.suites import (  # noqa: F401
     paging,
     queries,
     realtime,
+    realtime_n2_list,
     realtime_tenants,
     realtime_websocket,
     schema,

@@ -108,7 +108,13 @@ def the_source_counts_its_unresolved_alarms_by_severity(ctx: RunContext) -> None
     compare("raising five alarms")
     raise_alarm(ctx, alarm_body(source, made[0]["type"], "MAJOR", 30))
     compare("a duplicate")
-    ctx.client.put(f"{ALARMS}/{made[3]['id']}", {"status": "ACKNOWLEDGED", "severity": "WARNING"})
+    regraded = str(made[1]["id"])
+    for severity in ("CRITICAL", "MINOR", "WARNING", "MAJOR"):  # an open alarm through every severity
+        response = ctx.client.put(f"{ALARMS}/{regraded}", {"severity": severity})
+        now = read(ctx, regraded)["severity"]
+        expect(now == severity, "SeverityNotChanged", severity, now, response.request)
+        compare(f"re-grading an open alarm to {severity}")
+    ctx.client.put(f"{ALARMS}/{made[4]['id']}", {"status": "ACKNOWLEDGED", "severity": "WARNING"})
     compare("acknowledging and re-grading one")
     ctx.client.put(ALARMS, {"status": "CLEARED"}, params={"source": source, "severity": "MAJOR"})
     compare("clearing the MAJOR ones")

@@ -17,6 +17,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from contracts import alarm_oracle as oracle
+from contracts import answers
 from contracts.checks import RunContext, check
 from contracts.client import Response
 from contracts.failures import ContractFailure, expect
@@ -84,6 +85,7 @@ def build_dataset(ctx: RunContext) -> dict[str, Any]:
     sources = [new_source(ctx, "alarm-a"), new_source(ctx, "alarm-b")]
     rnd, model = ctx.random, oracle.AlarmModel()
     events: list[tuple[str, Any, str]] = []  # ("raise", body, answered id) or ("status", status, id)
+    locations: list[tuple[str, str, Any]] = []  # (answered id, Location, request) of every raise
     for i in range(28):
         extra: dict[str, Any] = {"c8y_Mark": {"n": i}} if i % 5 == 0 else {}
         if i % 7 == 3:
@@ -95,8 +97,11 @@ def build_dataset(ctx: RunContext) -> dict[str, Any]:
             rnd.choice([0, 5, 5, 10, 20]) + i,
             **extra,
         )
-        answer = raise_alarm(ctx, body)
+        response = ctx.client.post(ALARMS, body)
+        require_status(response, 201, "AlarmNotCreated")
+        answer = response.json()
         events.append(("raise", body, str(answer["id"])))
+        locations.append((str(answer["id"]), response.headers.get("location", ""), response.request))
         model.raised(body, str(answer["id"]))
         if i % 4 == 1:
             status = rnd.choice(oracle.STATUSES)
@@ -106,7 +111,7 @@ def build_dataset(ctx: RunContext) -> dict[str, Any]:
             model.set_status(target, status)
             events.append(("status", status, target))
     docs = [read(ctx, id) for id in sorted(model.alarms, key=int)]
-    return {"sources": sources, "events": events, "docs": docs}
+    return {"sources": sources, "events": events, "docs": docs, "locations": locations}
 
 
 def dataset(ctx: RunContext) -> dict[str, Any]:
@@ -201,6 +206,10 @@ def duplicates_of_open_alarms_are_counted_and_cleared_ones_never_merged(ctx: Run
                 title, "a new alarm", f"the raise was counted on alarm {id}", detail=str(body)
             )
         replay.raised(body, id)
+    for id, location, request in data["locations"]:  # a merged raise answers as a new one does
+        expect(
+            location.endswith(f"{ALARMS}/{id}"), "WrongLocation", f"Location of alarm {id}", location, request
+        )
     for doc in data["docs"]:
         want = replay.alarms[str(doc["id"])]
         keys = ("count", "time", "firstOccurrenceTime", "text", "severity", "status", "type")
@@ -327,6 +336,15 @@ def boundary_examples(ctx: RunContext) -> tuple[dict[str, str], ...]:
         {"source": source, "resolved": "true", "status": "ACTIVE"},
         {"source": source, "severity": "CRITICAL,WARNING", "type": ",".join(kinds(ctx)[:2])},
     ]
+    # Each list parameter naming every value the source's alarms hold, in both orders: a reading
+    # of the first (or last) value only drops alarms whichever values the dataset drew.
+    for name in ("status", "severity", "type"):
+        present = sorted({str(d[name]) for d in mine})
+        if len(present) > 1:
+            fixed += [
+                {"source": source, name: ",".join(present)},
+                {"source": source, name: ",".join(present[::-1])},
+            ]
     for low, high, key in oracle.RANGES:
         fixed.append({"source": source, high: middle[key]})
         fixed.append({"source": source, low: middle[key], high: mine[0][key]})
@@ -370,6 +388,14 @@ def paging_returns_every_alarm_once_with_statistics(ctx: RunContext) -> None:
                 "totalElements": len(expected),
             }
             expect(stats == wanted, "WrongPageStatistics", wanted, stats, response.request)
+            problems = answers.link_problems(body, params, answers.origin(ctx.client.base_url) + ALARMS)
+            expect(
+                not problems,
+                "WrongPagingLink",
+                f"links repeating {params}",
+                "; ".join(problems),
+                response.request,
+            )
             seen += ids(body["alarms"])
         title = "ItemsRepeatedByPaging" if len(seen) > len(set(seen)) else "ItemsSkippedByPaging"
         expect(seen == expected, title, expected, seen, None)

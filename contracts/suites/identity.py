@@ -55,23 +55,28 @@ def created(ctx: RunContext, mo: str, value: str) -> dict[str, Any]:
     return body
 
 
-@check("ID-EXT-1")
-def external_id_is_found_listed_and_deleted(ctx: RunContext) -> None:
-    mo = new_source(ctx, "ext-life")
-    body = created(ctx, mo, "life")
-    found = lookup(ctx, "life")
-    expect(
-        found.status == 200 and found.json() == body, "ExternalIdNotFound", body, repr(found), found.request
-    )
+def listed_ids(ctx: RunContext, mo: str, want: list[str]) -> None:
+    """The managed object's external ids, every one of them, in creation order (identity.yaml)."""
     listing = ctx.client.get(f"/identity/globalIds/{mo}/externalIds")
     require_status(listing, 200)
     listed = [e.get("externalId") for e in listing.json().get("externalIds", [])]
+    expect(listed == want, "ExternalIdNotListed", want, listed, listing.request)
+
+
+@check("ID-EXT-1")
+def external_id_is_found_listed_and_deleted(ctx: RunContext) -> None:
+    mo = new_source(ctx, "ext-life")
+    # Several pairs on one managed object (how many is drawn), so the list's order shows.
+    bodies = [created(ctx, mo, f"life{i}") for i in range(ctx.random.randint(2, 4))]
+    body = bodies[0]
+    found = lookup(ctx, "life0")
     expect(
-        listed == [body["externalId"]], "ExternalIdNotListed", [body["externalId"]], listed, listing.request
+        found.status == 200 and found.json() == body, "ExternalIdNotFound", body, repr(found), found.request
     )
-    deleted = ctx.client.delete(f"/identity/externalIds/{ctx.prefix}_Serial/{ctx.prefix}-life")
+    listed_ids(ctx, mo, [b["externalId"] for b in bodies])
+    deleted = ctx.client.delete(f"/identity/externalIds/{ctx.prefix}_Serial/{ctx.prefix}-life0")
     require_status(deleted, 204, "ExternalIdNotDeleted")
-    after = lookup(ctx, "life")
+    after = lookup(ctx, "life0")
     expect(
         is_not_found(after),
         "DeletedExternalIdStillFound",
@@ -79,6 +84,7 @@ def external_id_is_found_listed_and_deleted(ctx: RunContext) -> None:
         repr(after),
         after.request,
     )
+    listed_ids(ctx, mo, [b["externalId"] for b in bodies[1:]])
     still = ctx.client.get(f"{MO}/{mo}")
     expect(still.status == 200, "ManagedObjectDeletedWithExternalId", "200", repr(still), still.request)
 

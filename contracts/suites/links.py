@@ -10,9 +10,40 @@ from collections.abc import Callable
 from typing import Any
 
 from contracts import specs
+from contracts.answers import Expected, judge
 from contracts.checks import RunContext, check
+from contracts.client import Response
 from contracts.failures import ContractFailure, expect
 from contracts.suites.common import new_source, require_status
+
+
+def documented(document: dict[str, Any], path: str, method: str, status: str) -> dict[str, Any]:
+    """The spec's answer ``status`` of ``method path`` (empty when it documents none)."""
+    operation = document["paths"].get(path, {}).get(method, {})
+    answer: dict[str, Any] = operation.get("responses", {}).get(status, {})
+    return answer
+
+
+def judge_created(document: dict[str, Any], path: str, response: Response) -> None:
+    """A 201 whose spec declares a Location header carries it, naming the created resource's self."""
+    if "Location" not in documented(document, path, "post", "201").get("headers", {}):
+        return
+    self_url = response.json().get("self")
+    location = response.headers.get("location")
+    expect(
+        bool(self_url) and location == self_url,
+        "WrongLocationHeader",
+        f"Location: {self_url} (the created resource's self)",
+        f"Location: {location}",
+        response.request,
+    )
+
+
+def judge_bare_update(ctx: RunContext, document: dict[str, Any], target: str, url: str, update: Any) -> None:
+    """Where the spec says so, the same PUT without an Accept header answers 200 with an empty body."""
+    if documented(document, target, "put", "200").get("x-empty-body-without-accept"):
+        bare = ctx.client.put(url, update, accept=None)
+        judge(bare, Expected(200, media_types=()), f"PUT {url} without Accept")
 
 
 def walk(
@@ -35,6 +66,7 @@ def walk(
     require_status(response, 201, "CreateRefused")
     new_id = str(response.json()["id"])
     register(new_id)
+    judge_created(document, path, response)
     url = by_method["GET"].replace("{id}", new_id)
     got = ctx.client.get(url)
     require_status(got, 200, "CreatedResourceNotReadable")
@@ -50,6 +82,7 @@ def walk(
     if update and "PUT" in by_method:
         put = ctx.client.put(by_method["PUT"].replace("{id}", new_id), update)
         require_status(put, 200, "UpdateRefused")
+        judge_bare_update(ctx, document, by_method["PUT"], by_method["PUT"].replace("{id}", new_id), update)
         after = ctx.client.get(url).json()
         merged = {**body, **update}
         for key, value in merged.items():

@@ -118,6 +118,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         "test_contracts_safety.py": "make safety",
         "test_contracts_inventory_variants.py": "make inventory-variants",
         "test_contracts_variants.py": "make variants",
+        "test_contracts_unseen_variants.py": "make variants",
     }
     for item in items:
         if item.get_closest_marker("slow"):

@@ -17,7 +17,7 @@ def test_the_mock_passes_the_realtime_suite(serve_mock: Any, run_harness: Any) -
         families = "realtime-cometd,realtime-n2,realtime-tenants"
         status, out = run_harness(url, "--profile", "quick", "--api", "realtime", "--only", families)
     assert status == 0, out
-    assert out.strip().splitlines()[-1] == "11 passed, 0 failed, 0 skipped"
+    assert out.strip().splitlines()[-1] == "12 passed, 0 failed, 0 skipped"
 
 
 def test_without_a_second_tenant_realtime_isolation_is_not_run(
