@@ -125,6 +125,11 @@ def test_external_ids_and_measurements_through_its_apis(mock_server_url: str) ->
             )
             assert await c8y.identity.get_id("SN-pyc8y-1", "c8y_Serial") == device.id
             assert [x.external_id for x in await c8y.identity.get_all(device.id)] == ["SN-pyc8y-1"]
+            await c8y.identity.create(
+                external_id="IMEI-1", external_type="c8y_IMEI", managed_object_id=device.id
+            )
+            await c8y.identity.delete(external_id="IMEI-1", external_type="c8y_IMEI")
+            assert [x.external_type for x in await c8y.identity.get_all(device.id)] == ["c8y_Serial"]
             for value in (20.5, 21.5):
                 await Measurement(
                     c8y, type="c8y_Temperature", source=device.id,
