@@ -75,7 +75,7 @@ class CometdTransport:
         await send({"type": "http.response.body", "body": body})
 
     async def exchange(self, messages: list[object], user: User | None, scope: Scope) -> list[Message]:
-        exchange = self.engine.handle(messages, request_user=user, base_url=rest_base(scope))
+        exchange = self.engine.handle(messages, request_user=user, base_url=handshake_base(messages, scope))
         return await self.finish(exchange)
 
     async def finish(self, exchange: Exchange) -> list[Message]:
@@ -129,7 +129,8 @@ class CometdTransport:
                     messages = parse_batch(text.encode("utf-8"))
                 except MockError as exc:
                     messages = [{"channel": "/meta/error", "error": exc.message}]
-                exchange = self.engine.handle(messages, request_user=None, base_url=rest_base(socket.scope))
+                base_url = handshake_base(messages, socket.scope)
+                exchange = self.engine.handle(messages, request_user=None, base_url=base_url)
                 task = asyncio.create_task(answer(exchange))
                 pending.add(task)
                 task.add_done_callback(pending.discard)
@@ -138,6 +139,14 @@ class CometdTransport:
         finally:
             for task in pending:
                 task.cancel()
+
+
+def handshake_base(messages: list[object], scope: Scope) -> str:
+    """The base URL the engine keeps for a new client: only a handshake reads it, so a batch
+    without one (every connect of a long-polling client) skips working it out."""
+    if any(isinstance(m, dict) and m.get("channel") == "/meta/handshake" for m in messages):
+        return rest_base(scope)
+    return ""
 
 
 def rest_base(scope: Scope) -> str:

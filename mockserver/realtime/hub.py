@@ -17,6 +17,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from mockserver.events import COMETD_MODES, Event, EventBus
 from mockserver.realtime.bayeux import BayeuxEngine, BayeuxSettings
 from mockserver.realtime.channels import family, last_segment
@@ -50,7 +52,7 @@ class RealtimeHub:
         self.deliveries = Deliveries()
         self.present: Present = _as_is
         self.children_of = children_of
-        self._last_data: tuple[Event, str, dict[str, Any]] | None = None
+        self._last_data: tuple[Event, str, Any] | None = None
         self.bayeux.render = self._bayeux_data
         self._unsubscribe = events.subscribe(self.publish)
 
@@ -74,9 +76,10 @@ class RealtimeHub:
         if not self.subscriptions.named(sub.tenant, sub.name):
             self.deliveries.remove_subscription(sub.tenant, sub.name)
 
-    def _bayeux_data(self, event: Event, base_url: str) -> dict[str, Any]:
-        """The data of a CometD message; the last one is kept, since a fan-out renders one event
-        for every client in turn (the dict is only read by the JSON encoder)."""
+    def _bayeux_data(self, event: Event, base_url: str) -> Any:
+        """The data of a CometD message, encoded once per event and base URL: a fan-out renders
+        one event for every client in turn, and each answer embeds the same bytes
+        (``orjson.Fragment``; a document orjson cannot encode stays a dict, for the fallback)."""
         last = self._last_data
         if last is not None and last[0] is event and last[1] == base_url:
             return last[2]
@@ -85,8 +88,13 @@ class RealtimeHub:
             data = {"realtimeAction": "DELETE", "data": str(event.payload.get("id"))}
         else:
             data = {"realtimeAction": event.action, "data": self.present(event, base_url)}
-        self._last_data = (event, base_url, data)
-        return data
+        encoded: Any = data
+        try:
+            encoded = orjson.Fragment(orjson.dumps(data))
+        except TypeError:
+            pass
+        self._last_data = (event, base_url, encoded)
+        return encoded
 
     def _notification_body(self, event: Event, sub: Subscription, base_url: str) -> str:
         if event.action == "DELETE":

@@ -6,11 +6,13 @@ import asyncio
 import base64
 from typing import Any
 
+import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
 from mockserver.events import Event
-from mockserver.realtime.bayeux import BayeuxEngine, BayeuxSettings
+from mockserver.jsoncodec import dumps
+from mockserver.realtime.bayeux import BayeuxEngine, BayeuxSettings, Message
 from mockserver.users import DEFAULT_USER, UserDirectory
 
 TOKEN = base64.b64encode(b"t100/admin:admin").decode()
@@ -258,6 +260,12 @@ def test_a_vanished_client_is_reaped_by_the_next_batch_of_anyone() -> None:
     assert gone not in bayeux.clients
 
 
+def as_sent(message: Message) -> Message:
+    """A message as the transport sends it: the hub hands over its data encoded once per event."""
+    decoded: Message = orjson.loads(dumps(message))
+    return decoded
+
+
 def test_managed_object_changes_are_published_on_their_channel() -> None:
     from mockserver.state import MockState
 
@@ -268,10 +276,25 @@ def test_managed_object_changes_are_published_on_their_channel() -> None:
     state.inventory.update(device["id"], {"name": "renamed"})
     state.inventory.delete(device["id"])
 
-    data = [m["data"] for m in connect(bayeux, client_id).replies[:-1]]
+    data = [as_sent(m)["data"] for m in connect(bayeux, client_id).replies[:-1]]
     assert [d["realtimeAction"] for d in data] == ["UPDATE", "DELETE"]
     assert data[0]["data"]["name"] == "renamed"
     assert data[1]["data"] == device["id"]
+
+
+def test_the_hub_encodes_an_event_once_for_every_client() -> None:
+    from mockserver.state import MockState
+
+    state = MockState()
+    device = state.inventory.create({"name": "d"}, owner="admin")
+    bayeux = state.realtime.bayeux
+    clients = [connected(bayeux, f"/measurements/{device['id']}") for _ in range(3)]
+    state.measurements.create({"source": {"id": device["id"]}, "time": "2024-01-01T00:00:00Z", "type": "t"})
+
+    first, *others = [connect(bayeux, c).replies[0] for c in clients]
+    assert isinstance(first["data"], orjson.Fragment)
+    assert all(m["data"] is first["data"] for m in others)
+    assert as_sent(first)["data"]["data"]["source"]["id"] == device["id"]
 
 
 def test_a_collection_delete_notifies_each_measurement_it_removes() -> None:
@@ -288,5 +311,5 @@ def test_a_collection_delete_notifies_each_measurement_it_removes() -> None:
         )
     state.measurements.delete_matching(MeasurementFilter(sources=frozenset({device["id"]})))
 
-    actions = [m["data"]["realtimeAction"] for m in connect(bayeux, client_id).replies[:-1]]
+    actions = [as_sent(m)["data"]["realtimeAction"] for m in connect(bayeux, client_id).replies[:-1]]
     assert actions == ["CREATE"] * 3 + ["DELETE"] * 3
