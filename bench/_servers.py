@@ -127,6 +127,8 @@ def start_uvicorn(name: str, factory: str, env: dict[str, str] | None = None) ->
         "--log-level",
         "warning",
         "--no-access-log",
+        "--ws-per-message-deflate",  # as `python -m mockserver serve` does (mockserver/__main__.py)
+        "false",
     ]
     with _running(name, argv, port, env, deadline_s=60) as server:
         yield server

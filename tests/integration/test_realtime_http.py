@@ -259,6 +259,22 @@ def test_the_consumer_refuses_a_missing_or_forged_token_with_401(mock_server_url
         assert refused.value.response.status_code == 401
 
 
+def test_the_consumer_declines_permessage_deflate(mock_server_url: str, rest: httpx.Client) -> None:
+    source = str(
+        rest.post("/inventory/managedObjects", json={"name": "n2"}, headers={"Accept": "*/*"}).json()["id"]
+    )
+    body = {"subscription": "plainFrames", "context": "mo", "source": {"id": source}}
+    assert rest.post("/notification2/subscriptions", json=body).status_code == 201
+    answer = rest.post("/notification2/token", json={"subscriber": "plain", "subscription": "plainFrames"})
+    url = ws_url(mock_server_url, f"/notification2/consumer/?token={answer.json()['token']}")
+    with connect(url, open_timeout=WAIT_S) as socket:  # websockets offers permessage-deflate
+        assert socket.request is not None
+        assert socket.response is not None
+        assert "permessage-deflate" in (socket.request.headers.get("Sec-WebSocket-Extensions") or "")
+        assert socket.response.headers.get("Sec-WebSocket-Extensions") is None
+    rest.delete(f"/inventory/managedObjects/{source}")
+
+
 def test_the_consumer_sends_the_platform_frame_and_takes_acks(
     mock_server_url: str, rest: httpx.Client
 ) -> None:
