@@ -157,8 +157,8 @@ def _serve(args: argparse.Namespace) -> int:
             http=header_limited_h11(args.header_timeout),
             h11_max_incomplete_event_size=args.max_header_bytes,
             # Notification frames are small and go to each consumer separately: deflating them
-            # per connection cost ~25 us of CPU per delivery (bench/README.md), so the offer of
-            # permessage-deflate is declined (spec/asyncapi/realtime.yaml).
+            # per connection cost ~20 us of the mock's CPU per delivery (bench/README.md), so
+            # the offer of permessage-deflate is declined (spec/asyncapi/realtime.yaml).
             ws_per_message_deflate=False,
         )
     )
