@@ -120,6 +120,24 @@ def _add_double_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def uvicorn_config(app: Any, args: argparse.Namespace) -> Any:
+    """How ``serve`` runs uvicorn (imported here, like in ``_serve``: other commands start faster)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        log_level=args.log_level,
+        # h11 bounds the request line and headers (httptools does not); the header read
+        # deadline is ours (mockserver/http/header_limits.py).
+        http=header_limited_h11(args.header_timeout),
+        h11_max_incomplete_event_size=args.max_header_bytes,
+        # Notification frames are small and go to each consumer separately: deflating them
+        # per connection cost ~20 us of the mock's CPU per delivery (bench/README.md), so
+        # the offer of permessage-deflate is declined (spec/asyncapi/realtime.yaml).
+        ws_per_message_deflate=False,
+    )
+
+
 def _serve(args: argparse.Namespace) -> int:
     import asyncio
     import warnings
@@ -148,20 +166,7 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     app = create_app(state, config=config)
     specs = app.mock_specs
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            log_level=args.log_level,
-            # h11 bounds the request line and headers (httptools does not); the header read
-            # deadline is ours (mockserver/http/header_limits.py).
-            http=header_limited_h11(args.header_timeout),
-            h11_max_incomplete_event_size=args.max_header_bytes,
-            # Notification frames are small and go to each consumer separately: deflating them
-            # per connection cost ~20 us of the mock's CPU per delivery (bench/README.md), so
-            # the offer of permessage-deflate is declined (spec/asyncapi/realtime.yaml).
-            ws_per_message_deflate=False,
-        )
-    )
+    server = uvicorn.Server(uvicorn_config(app, args))
 
     async def announce() -> None:
         while not server.started:
