@@ -2,8 +2,10 @@
 
 Issue 15: no request may hold the event loop for more than 50 ms. A handler whose one call into
 the domain grows with the data (a page of 2,000 asset instances with roll-ups, a 10,000-row CSV
-import, a delete over 100,000 measurements, a large series, an inventory query over many managed
-objects, a big seed) makes that call, and encodes its answer, through :func:`off_loop`.
+import, a delete over 100,000 measurements or alarms, a large series, an alarm page with its
+total, a measurement page filtered by what no index answers, an export, an inventory query over
+many managed objects, a big seed) makes that call, and encodes its answer, through
+:func:`off_loop`. Reads an index answers in a few ms stay on the loop: a thread hop costs more.
 
 Why a thread is correct here: every store guards its data with its own ``threading`` lock, and a
 store change announced from a worker thread reaches the realtime hub, whose held connections are

@@ -17,6 +17,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -226,6 +227,34 @@ def big_seed(managed_objects: int) -> Callable[..., Awaitable[None]]:
     return case
 
 
+def alarms_then_delete(count: int) -> Callable[..., Awaitable[None]]:
+    """A page of active alarms with their total, a filtered measurement page, then a DELETE of the alarms."""
+
+    async def case(state: MockState, client: httpx.AsyncClient, steps: list[Step]) -> None:
+        source = device(state)
+        stored_measurements(state, source, count)
+        alarm = {"source": {"id": source}, "text": "x", "severity": "MAJOR"}
+        state.alarms.create_many(
+            [{**alarm, "type": f"t{i}", "time": iso(NOW - timedelta(seconds=i))} for i in range(count)]
+        )
+        params: dict[str, Any] = {"resolved": "false", "withTotalElements": "true", "pageSize": 2000}
+        page = await judged(steps, lambda: client.get("/alarm/alarms", params=params))
+        assert page.json()["statistics"]["totalElements"] == count
+        params = {
+            "source": source,
+            "valueFragmentType": "c8y_A",
+            "withTotalElements": "true",
+            "pageSize": 2000,
+        }
+        found = await judged(steps, lambda: client.get("/measurement/measurements", params=params))
+        assert found.json()["statistics"]["totalElements"] == count
+        deleted = await judged(steps, lambda: client.delete("/alarm/alarms", params={"source": source}))
+        assert deleted.status_code == 204, deleted.text
+        assert len(state.alarms) == 0
+
+    return case
+
+
 CASES = {
     "dtm-page-of-300-instances-with-roll-ups": page_of_instances(300),
     "post-2000-measurements": post_collection(2000),
@@ -233,6 +262,7 @@ CASES = {
     "series-and-delete-over-30000-measurements": series_then_delete(30_000),
     "inventory-query-over-6000-managed-objects": inventory_query(6000),
     "seed-of-2-mb": big_seed(3000),
+    "alarms-and-measurement-filters-over-10000": alarms_then_delete(10_000),
 }
 SLOW_CASES = {
     "dtm-page-of-2000-instances-with-roll-ups": page_of_instances(2000),
@@ -241,6 +271,7 @@ SLOW_CASES = {
     "series-and-delete-over-100000-measurements": series_then_delete(100_000),
     "inventory-query-over-20000-managed-objects": inventory_query(20_000),
     "seed-near-16-mib": big_seed(26_000),
+    "alarms-and-measurement-filters-over-100000": alarms_then_delete(100_000),
 }
 
 

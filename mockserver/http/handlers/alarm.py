@@ -9,6 +9,7 @@ from starlette.responses import Response
 from mockserver.alarms import AlarmFilter, AlarmStore
 from mockserver.http.alarm_answers import ALARMS, alarm_json, alarm_page_json, alarm_url
 from mockserver.http.media import JSON, current_request, json_response, vendor
+from mockserver.http.offload import json_off_loop, off_loop
 from mockserver.paging import PageRequest
 from mockserver.state import MockState
 
@@ -97,34 +98,36 @@ class AlarmHandlers:
     ) -> Response:
         request = current_request()
         page = PageRequest.from_query(page_size, current_page, with_total_pages, with_total_elements)
-        items, total = self.store.page(
-            alarm_filter(
-                source,
-                with_source_assets,
-                with_source_devices,
-                status,
-                severity,
-                type_,
-                resolved,
-                fragment_type,
-                date_from,
-                date_to,
-                created_from,
-                created_to,
-                last_updated_from,
-                last_updated_to,
-            ),
-            page,
+        selection = alarm_filter(
+            source,
+            with_source_assets,
+            with_source_devices,
+            status,
+            severity,
+            type_,
+            resolved,
+            fragment_type,
+            date_from,
+            date_to,
+            created_from,
+            created_to,
+            last_updated_from,
+            last_updated_to,
         )
-        body = alarm_page_json(
-            items,
-            total,
-            page,
-            base_url=request.base_url,
-            collection_url=request.url(ALARMS),
-            query=request.query,
-        )
-        return json_response(body, media_type=request.answer_type(COLLECTION))
+        store = self.store
+
+        def answer() -> Any:
+            items, total = store.page(selection, page)
+            return alarm_page_json(
+                items,
+                total,
+                page,
+                base_url=request.base_url,
+                collection_url=request.url(ALARMS),
+                query=request.query,
+            )
+
+        return await json_off_loop(answer, media_type=request.answer_type(COLLECTION))
 
     async def get_alarm_count_resource(
         self,
@@ -143,27 +146,24 @@ class AlarmHandlers:
         last_updated_from: str | None = None,
         last_updated_to: str | None = None,
     ) -> Response:
-        return json_response(
-            self.store.count(
-                alarm_filter(
-                    source,
-                    with_source_assets,
-                    with_source_devices,
-                    status,
-                    severity,
-                    type_,
-                    resolved,
-                    fragment_type,
-                    date_from,
-                    date_to,
-                    created_from,
-                    created_to,
-                    last_updated_from,
-                    last_updated_to,
-                )
-            ),
-            media_type=JSON,
+        selection = alarm_filter(
+            source,
+            with_source_assets,
+            with_source_devices,
+            status,
+            severity,
+            type_,
+            resolved,
+            fragment_type,
+            date_from,
+            date_to,
+            created_from,
+            created_to,
+            last_updated_from,
+            last_updated_to,
         )
+        store = self.store
+        return await json_off_loop(lambda: store.count(selection), media_type=JSON)
 
     async def post_alarm_collection_resource(self, payload: Any = None) -> Response:
         request = current_request()
@@ -194,25 +194,24 @@ class AlarmHandlers:
         last_updated_from: str | None = None,
         last_updated_to: str | None = None,
     ) -> Response:
-        self.store.update_matching(
-            alarm_filter(
-                source,
-                with_source_assets,
-                with_source_devices,
-                status,
-                severity,
-                type_,
-                resolved,
-                fragment_type,
-                date_from,
-                date_to,
-                created_from,
-                created_to,
-                last_updated_from,
-                last_updated_to,
-            ),
-            payload,
+        selection = alarm_filter(
+            source,
+            with_source_assets,
+            with_source_devices,
+            status,
+            severity,
+            type_,
+            resolved,
+            fragment_type,
+            date_from,
+            date_to,
+            created_from,
+            created_to,
+            last_updated_from,
+            last_updated_to,
         )
+        store = self.store
+        await off_loop(lambda: store.update_matching(selection, payload))
         return Response(status_code=204)
 
     async def delete_alarm_collection_resource(
@@ -232,24 +231,24 @@ class AlarmHandlers:
         last_updated_from: str | None = None,
         last_updated_to: str | None = None,
     ) -> Response:
-        self.store.delete_matching(
-            alarm_filter(
-                source,
-                with_source_assets,
-                with_source_devices,
-                status,
-                severity,
-                type_,
-                resolved,
-                fragment_type,
-                date_from,
-                date_to,
-                created_from,
-                created_to,
-                last_updated_from,
-                last_updated_to,
-            )
+        selection = alarm_filter(
+            source,
+            with_source_assets,
+            with_source_devices,
+            status,
+            severity,
+            type_,
+            resolved,
+            fragment_type,
+            date_from,
+            date_to,
+            created_from,
+            created_to,
+            last_updated_from,
+            last_updated_to,
         )
+        store = self.store
+        await off_loop(lambda: store.delete_matching(selection))
         return Response(status_code=204)
 
     async def get_alarm_resource(self, id_: str) -> Response:
