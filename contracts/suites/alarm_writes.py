@@ -120,6 +120,8 @@ def the_source_counts_its_unresolved_alarms_by_severity(ctx: RunContext) -> None
     compare("clearing the MAJOR ones")
     ctx.client.delete(ALARMS, params={"source": source, "severity": "MINOR"})
     compare("deleting the MINOR one")
+    ctx.client.put(ALARMS, {"status": "CLEARED"}, params={"source": source})
+    compare("clearing every alarm (the counts drop to 0, the fragment stays)")
 
 
 @check("ALARM-QUIRK-1")
