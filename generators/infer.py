@@ -257,8 +257,12 @@ def _error_shape(spec: Spec, schemas: Schemas, raw_ops: list[RawOperation]) -> E
     view = schemas.view(where)
     fields: list[tuple[str, ErrorSource]] = []
     constants: list[tuple[str, Any]] = []
+    choices: list[tuple[str, tuple[Any, ...]]] = []
     for prop, (_, prop_where) in view.properties.items():
         kind = schemas.type_of(prop_where)
+        allowed = schemas.node(prop_where)[0].get("enum")
+        if isinstance(allowed, list) and allowed:
+            choices.append((prop, tuple(allowed)))
         source: ErrorSource | None = ERROR_FIELDS.get(prop)
         if prop in ("code", "status", "statusCode", "status_code"):
             source = "status" if kind in ("integer", "number") else "error"
@@ -271,7 +275,7 @@ def _error_shape(spec: Spec, schemas: Schemas, raw_ops: list[RawOperation]) -> E
             constants.append((prop, schemas.minimal(prop_where)))
         if source is not None:
             fields.append((prop, source))
-    return ErrorShape(media_type=media_type, fields=tuple(fields), constants=tuple(constants))
+    return ErrorShape(media_type, tuple(fields), tuple(constants), choices=tuple(choices))
 
 
 def _fits(produced: str, declared: str) -> bool:
