@@ -62,10 +62,11 @@ def build_model(spec: Spec, package: str) -> Model:
         operations.update({o.operation_id: o for o in ops})
     canned: dict[str, tuple[Any, int, str | None]] = {}
     problems: list[GenerationError] = []
+    example_notes: list[str] = []
     for raw in raw_ops:
         if raw.operation_id not in operations:
             try:
-                canned[raw.operation_id] = _canned(spec, schemas, raw)
+                canned[raw.operation_id] = _canned(spec, schemas, raw, example_notes)
             except GenerationError as problem:
                 problems.append(problem)
                 continue
@@ -92,7 +93,7 @@ def build_model(spec: Spec, package: str) -> Model:
         canned=CannedResponses(canned, owners, _locations(spec, raw_ops)),
         error_shape=_error_shape(spec, schemas, raw_ops),
         links=links,
-        notes=spec.notes + _not_found_notes(raw_ops, ordered, owners),
+        notes=(*spec.notes, *example_notes, *_not_found_notes(raw_ops, ordered, owners)),
     )
 
 
@@ -186,15 +187,25 @@ def _error_resource(spec: Spec) -> str:
     return "undefined"
 
 
-def _canned(spec: Spec, schemas: Schemas, raw: RawOperation) -> tuple[Any, int, str | None]:
+def _canned(spec: Spec, schemas: Schemas, raw: RawOperation, notes: list[str]) -> tuple[Any, int, str | None]:
+    """The answer of an operation outside every resource: its first example that validates, else
+    a minimal valid instance; an example skipped for violating the schema is named in ``notes``."""
     media = raw.success
     if media is None:
         return None, raw.status, raw.bodiless_media_type()
     if not is_json(media.media_type) or media.schema is None:
         return "", raw.status, media.media_type
-    for value, _ in examples(spec, media.where):
-        if not schemas.errors(media.schema, value):
+    skipped = []
+    for value, where in examples(spec, media.where):
+        problems = schemas.errors(media.schema, value)
+        if not problems:
             return value, raw.status, media.media_type
+        skipped.append(f"{where} ({problems[0]})")
+    if skipped:
+        notes.append(
+            f"{raw.method.upper()} {raw.path} answers a generated valid {raw.status} body, not the "
+            f"spec's example, which violates its own schema: {skipped[0]}"
+        )
     value = schemas.minimal(media.schema)
     if value is None:  # an untyped schema: answer a JSON value it accepts, not an empty body
         candidates: tuple[Any, ...] = ({}, [], "", 0)
@@ -246,8 +257,12 @@ def _error_shape(spec: Spec, schemas: Schemas, raw_ops: list[RawOperation]) -> E
     view = schemas.view(where)
     fields: list[tuple[str, ErrorSource]] = []
     constants: list[tuple[str, Any]] = []
+    choices: list[tuple[str, tuple[Any, ...]]] = []
     for prop, (_, prop_where) in view.properties.items():
         kind = schemas.type_of(prop_where)
+        allowed = schemas.node(prop_where)[0].get("enum")
+        if isinstance(allowed, list) and allowed:
+            choices.append((prop, tuple(allowed)))
         source: ErrorSource | None = ERROR_FIELDS.get(prop)
         if prop in ("code", "status", "statusCode", "status_code"):
             source = "status" if kind in ("integer", "number") else "error"
@@ -260,7 +275,7 @@ def _error_shape(spec: Spec, schemas: Schemas, raw_ops: list[RawOperation]) -> E
             constants.append((prop, schemas.minimal(prop_where)))
         if source is not None:
             fields.append((prop, source))
-    return ErrorShape(media_type=media_type, fields=tuple(fields), constants=tuple(constants))
+    return ErrorShape(media_type, tuple(fields), tuple(constants), choices=tuple(choices))
 
 
 def _fits(produced: str, declared: str) -> bool:

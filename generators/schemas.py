@@ -6,6 +6,7 @@ resolve against the whole document, and every failure can point at the schema at
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
@@ -28,6 +29,22 @@ _FORMAT_VALUES: dict[str, str] = {
     "ipv6": "::1",
     "byte": "",
 }
+
+
+# An absolute URI (RFC 3986: a scheme, then no whitespace), as Schemathesis checks `format: uri`;
+# jsonschema checks it only with rfc3987 installed, so twilio's relative `uri` examples passed.
+_ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]*")
+
+
+@cache
+def _with_uri_check(base: Any) -> Any:
+    """``base`` (a jsonschema FormatChecker) with ``uri`` checked as an absolute URI."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(())
+    checker.checkers = {**base.checkers}
+    checker.checks("uri")(lambda value: not isinstance(value, str) or bool(_ABSOLUTE_URI.fullmatch(value)))
+    return checker
 
 
 @dataclass
@@ -62,7 +79,7 @@ class Schemas:
         import openapi_schema_validator as osv
 
         cls = osv.OAS31Validator if self.v31 else osv.OAS30Validator
-        checker = osv.oas31_format_checker if self.v31 else osv.oas30_format_checker
+        checker = _with_uri_check(osv.oas31_format_checker if self.v31 else osv.oas30_format_checker)
         validator = cls({"$ref": f"urn:spec#{where}"}, registry=self._registry, format_checker=checker)
         # An implicit discriminator mapping names schemas the spec may not have (openai: `type:
         # message` with no `message` schema); JSON Schema validators, Schemathesis's too, ignore it.

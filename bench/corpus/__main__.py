@@ -7,8 +7,9 @@
     python -m bench.corpus fetch [--mirror-root D]  # rewrite them from the pinned commits
     python -m bench.corpus record-known             # known_failures := the last run's failures
 
-``run`` exits 0 when every failure is a known one (``known_failures`` in the manifest), 1 when
-there is a new one, 2 when the arguments or the stored corpus are wrong.
+``run`` exits 0 when every failure is a known one (``known_failures`` in the manifest) and st
+saw no server error, 1 when there is a new failure or a server error, 2 when the arguments or
+the stored corpus are wrong.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     print(scoreboard.render(results, by_name, wall), end="")
     print(f"written: {args.out / 'scoreboard.txt'}, {args.out / 'report.md'}, {args.out / 'scoreboard.json'}")
     for spec, stage in verdict.new:
-        s = next(r for r in results if r.name == spec).stages[stage]
+        stages = next(r for r in results if r.name == spec).stages
+        s = stages.get(stage, stages["st"])  # "server errors" are the st stage's
         print(f"NEW FAILURE {spec} · {stage}: {s.detail}\n    " + "\n    ".join(s.lines[:10]))
     return 1 if verdict.new else 0
 

@@ -165,7 +165,8 @@ def st_stage(
             "--max-examples",
             str(bounds.examples(entry)[1]),
         ),
-        *("--workers", "1", "--request-timeout", "10", "--seed", "1", "--no-color"),
+        *("--workers", "1", "--request-timeout", "10", "--seed", "1", "--generation-deterministic"),
+        "--no-color",
         *("--report", "har", "--report-har-path", str(har), *creds.st_args()),
     ]
     done = run(argv, work, plain_env(), work / "logs" / "st.log", bounds.st_s)

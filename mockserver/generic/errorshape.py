@@ -23,12 +23,15 @@ class ErrorShape:
     ``constants`` gives the value of each field whose source is ``constant`` (a required
     property the mock has nothing to say about, filled with a schema-valid value).
     ``as_text`` says the spec's error schema is a string: the body is the message itself.
+    ``choices`` gives the values a field's schema allows (its ``enum``): a value outside them is
+    replaced by the one naming the status (``bad_request`` for 400, ``404``), else the first.
     """
 
     media_type: str = ERROR_MEDIA_TYPE
     fields: tuple[tuple[str, ErrorSource], ...] | None = None
     constants: tuple[tuple[str, Any], ...] = ()
     as_text: bool = False
+    choices: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     def body(self, error: MockError) -> ErrorBody | dict[str, Any] | str:
         """The error document for ``error``: Cumulocity's, one in the spec's own shape, or the
@@ -47,7 +50,20 @@ class ErrorShape:
             "status_text": error.name,
             "errors": error.details,
         }
-        return {
+        body = {
             name: constants.get(name) if source == "constant" else values[source]
             for name, source in self.fields
         }
+        for name, allowed in self.choices:
+            if name in body and body[name] not in allowed:
+                body[name] = _naming(allowed, error)
+        return body
+
+
+def _naming(allowed: tuple[Any, ...], error: MockError) -> Any:
+    """The allowed value naming the status of ``error`` (``bad_request``, ``400``), else the first."""
+    wanted = {error.name.lower().replace(" ", ""), str(error.status)}
+    for value in allowed:
+        if str(value).lower().replace("_", "").replace("-", "").replace(" ", "") in wanted:
+            return value
+    return allowed[0]

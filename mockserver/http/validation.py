@@ -17,7 +17,12 @@ from typing import Any
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, NonConformingResponseBody, ProblemException
-from connexion.validators import VALIDATOR_MAP, ParameterValidator
+from connexion.validators import (
+    VALIDATOR_MAP,
+    FormDataValidator,
+    MultiPartFormDataValidator,
+    ParameterValidator,
+)
 from jsonschema import Draft4Validator, validators
 from jsonschema import ValidationError as SchemaError
 from starlette.datastructures import Headers, MutableHeaders
@@ -275,7 +280,44 @@ def validator_map() -> dict[str, Any]:
     return {**VALIDATOR_MAP, "parameter": NamedParameterValidator, "body": body, "response": response}
 
 
+def _absent(scope: Scope) -> bool:
+    headers = Headers(scope=scope)
+    return not int(headers.get("content-length") or 0) and "transfer-encoding" not in headers
+
+
+class _OptionalBody:
+    """Lets an absent optional body through as absent (see :class:`OptionalFormValidator`)."""
+
+    def __init__(self, *, schema: dict[str, Any], required: bool = False, **options: Any) -> None:
+        super().__init__(schema=schema, required=required, **options)  # type: ignore[call-arg]
+        self.skips_absent = not required and schema.get("default") is None
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        if self.skips_absent and _absent(scope):
+            return receive, scope
+        return await super().wrap_receive(receive, scope=scope)  # type: ignore[misc,no-any-return]
+
+
+class OptionalFormValidator(_OptionalBody, FormDataValidator):  # type: ignore[misc]
+    """Connexion's form validator, letting an absent optional body through as absent.
+
+    Connexion reads an empty request as the schema's default and parses that as a form, which
+    needs a ``Content-Type``: a bodiless POST to an operation whose optional body is a form
+    failed (``KeyError: 'Content-Type'``, a 500) or was checked as an empty form against the
+    schema (a 400 for a request the spec allows).
+    """
+
+
+class OptionalMultiPartValidator(_OptionalBody, MultiPartFormDataValidator):  # type: ignore[misc]
+    """:class:`OptionalFormValidator` for ``multipart/form-data``."""
+
+
 def spec_validator_map() -> dict[str, Any]:
-    """Connexion's validators with the JSON body validator of generated mocks (:class:`SpecBodyValidator`)."""
-    body = MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": SpecBodyValidator})
+    """Connexion's validators with those of generated mocks: :class:`SpecBodyValidator` for JSON,
+    and form validators that let an absent optional body through (:class:`OptionalFormValidator`)."""
+    forms = {
+        "application/x-www-form-urlencoded": OptionalFormValidator,
+        "multipart/form-data": OptionalMultiPartValidator,
+    }
+    body = MediaTypeDict({**VALIDATOR_MAP["body"], **forms, "*/*json": SpecBodyValidator})
     return {**VALIDATOR_MAP, "body": body}

@@ -3,12 +3,13 @@ and the fast subset passing every stage of ``make corpus`` (the full run is ``ma
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from bench.corpus import manifest
-from bench.corpus.pipeline import STAGES, Bounds, run_spec
+from bench.corpus import manifest, scoreboard
+from bench.corpus.pipeline import STAGES, Bounds, SpecResult, StageResult, run_spec
 
 ENTRIES = manifest.load()
 FAST = [e for e in ENTRIES if e.fast]
@@ -67,3 +68,20 @@ def test_fast_corpus_spec_passes_every_stage(entry: manifest.Entry, tmp_path: Pa
     report = "\n".join(f"{s.stage}: {s.status} {s.detail}\n  " + "\n  ".join(s.lines) for s in failed)
     assert not failed, report
     assert result.server_errors == 0
+
+
+def _scored(st: str, server_errors: int, known: dict[str, str]) -> scoreboard.Verdict:
+    entry = replace(ENTRIES[0], known_failures=known)
+    result = SpecResult(entry.name, entry.operations, server_errors=server_errors)
+    result.stages = {s: StageResult(s, "passed") for s in STAGES}
+    result.stages["st"] = StageResult("st", st)
+    return scoreboard.verdict([result], {entry.name: entry})
+
+
+def test_the_corpus_gate_fails_on_an_unlisted_stage_and_on_any_server_error() -> None:
+    name = ENTRIES[0].name
+    assert _scored("failed", 0, {"st": "why"}).new == []
+    assert _scored("failed", 0, {}).new == [(name, "st")]
+    # A known st failure does not hide a server error: the target is none at all.
+    assert _scored("failed", 3, {"st": "why"}).new == [(name, "server errors")]
+    assert _scored("passed", 0, {"st": "why"}).now_passing == [(name, "st")]

@@ -179,6 +179,19 @@ def test_error_shape_fills_the_spec_error_schema() -> None:
     assert ErrorShape().body(NotFound("Gone.", resource="dtm"))["error"] == "dtm/Not Found"
 
 
+def test_error_shape_answers_an_enum_field_with_an_allowed_value_naming_the_status() -> None:
+    """box's error `code` is an enum (bad_request, not_found, ...): "things/Not Found" is not one."""
+    allowed = ("created", "bad_request", "not_found", "method_not_allowed")
+    shape = ErrorShape(
+        "application/json", (("code", "error"), ("message", "message")), choices=(("code", allowed),)
+    )
+    assert shape.body(NotFound("Gone.")) == {"code": "not_found", "message": "Gone."}
+    assert shape.body(error_for_status(418, "Teapot."))["code"] == "created"  # none names 418: the first
+    # A value the enum allows is kept.
+    kept = ErrorShape("application/json", (("status", "status"),), choices=(("status", (404, 500)),))
+    assert kept.body(NotFound("Gone.")) == {"status": 404}
+
+
 def test_error_for_status_keeps_the_status_without_a_dedicated_class() -> None:
     assert error_for_status(422, "No.").status == 422
     assert error_for_status(418, "Teapot.").status == 418

@@ -1,7 +1,7 @@
 """Constructs real specs carry that used to stop generation or crash the mock, now served: no
 operationIds, a 303-only operation, JSON beside XML, 3.1 types, template-like text, extension
 ``$ref`` values, an undefined and an OAuth2 security scheme, write-only and read-only fields,
-string cursors, and requests a mock must answer with a 4xx (never a 500)."""
+string cursors, absent optional form bodies, and requests a mock must answer with a 4xx (never a 500)."""
 
 from __future__ import annotations
 
@@ -155,6 +155,15 @@ def test_created_item_drops_write_only_fields_and_needs_no_read_only_id(client: 
             },
             400,
         ),
+        ({"method": "POST", "url": "/upload"}, 204),
+        (
+            {
+                "method": "POST",
+                "url": "/upload",
+                "headers": {"content-type": "multipart/form-data; boundary=b"},
+            },
+            204,
+        ),
         ({"method": "GET", "url": "/things/%20"}, 400),
         ({"method": "GET", "url": "/things?offset=not-a-number"}, 200),
     ],
@@ -164,6 +173,8 @@ def test_created_item_drops_write_only_fields_and_needs_no_read_only_id(client: 
         "non-utf8-json",
         "multipart-no-content-type",
         "multipart-no-boundary",
+        "optional-multipart-absent",
+        "optional-multipart-absent-with-content-type",
         "blank-uuid",
         "string-cursor",
     ],

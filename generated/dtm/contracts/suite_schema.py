@@ -56,6 +56,10 @@ else:
 # The Hypothesis profile decides determinism (the `ci` profile derandomizes).
 CONFIG.projects.default.generation.update(deterministic=settings.default.derandomize)
 schema = schemathesis.openapi.from_path(HERE / "openapi.yaml", config=CONFIG)
+# "METHOD /path" -> why the suite cannot test it; test_schema.py reports each as skipped.
+UNTESTABLE: dict[str, str] = {}
+if UNTESTABLE:
+    schema = schema.exclude(name=list(UNTESTABLE))
 
 # Every status the server answered, counted (conftest fails a run that never saw a 2xx).
 ANSWERS: Counter[int] = Counter()

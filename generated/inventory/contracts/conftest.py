@@ -7,7 +7,9 @@ example as found, without shrinking it to a minimal one (much faster when a run 
 (Basic), ``--token T`` (Bearer, also OAuth2 and OpenID Connect), ``--header 'Name: value'``
 (anything else, repeatable), ``--api-key K`` (sent where each apiKey scheme says: header, query or cookie); ``--auth`` wins over ``--token``. A run in which no operation ever answered 2xx fails:
 it checked error answers only (wrong credentials, wrong base URL); for a spec documenting no 2xx
-answer at all, a run whose every answer was 401 or 403 fails.
+answer at all, a run whose every answer was 401 or 403 fails. An operation the suite cannot test
+(it documents only 1xx answers, or no request satisfies its schema) is reported as skipped with
+the reason: neither passed nor failed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sys
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import Unsatisfiable
 
 SHRINK = os.environ.get("CONTRACT_SHRINK", "1") != "0"
 PHASES = tuple(phase for phase in Phase if SHRINK or phase is not Phase.shrink)
@@ -117,3 +120,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             file=sys.stderr,
         )
         session.exitstatus = 1
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """An operation no request can be generated for (Hypothesis Unsatisfiable: a schema nothing
+    satisfies) is reported as skipped with the reason: it was not tested, so it neither passes
+    nor fails the run."""
+    report = yield
+    if call.when == "call" and call.excinfo is not None and call.excinfo.errisinstance(Unsatisfiable):
+        reason = str(call.excinfo.value).strip().splitlines()[0]
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"{item.name}: untestable: {reason}")
+    return report

@@ -143,7 +143,8 @@ ERROR_SHAPE = (
     ErrorShape(media_type='application/vnd.com.nsn.cumulocity.error+json',
                fields=(('error', 'error'), ('message', 'message'), ('info', 'info')),
                constants=(),
-               as_text=False)
+               as_text=False,
+               choices=())
 )
 
 ERROR_RESOURCE = 'inventory'

@@ -94,7 +94,8 @@ ERROR_SHAPE = (
     ErrorShape(media_type='application/json',
                fields=(('code', 'status'), ('message', 'message')),
                constants=(),
-               as_text=False)
+               as_text=False,
+               choices=())
 )
 
 ERROR_RESOURCE = 'pets'
