@@ -9,6 +9,7 @@ failure title the harness must report.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +69,22 @@ class Fault:
 
     def __str__(self) -> str:
         return self.name
+
+    def reported(self, out: str) -> bool:
+        """Whether the harness's output names one of this fault's titles (``A|B``: either)."""
+        return any(f"{title}:" in out for title in self.title.split("|"))
+
+
+def assert_ci_catches(fault: Fault, serve_mock: Any, run_harness: Any, monkeypatch: Any) -> None:
+    """The ci profile, run on ``fault.only`` against the mock broken by ``fault``, fails naming it."""
+    if fault.patch:
+        fault.patch(monkeypatch)
+    with serve_mock(fault) as url:
+        status, out = run_harness(url, "--profile", "ci", "--only", fault.only)
+    assert status == 1, out
+    assert fault.reported(out), out
+    last = out.strip().splitlines()[-1]
+    assert re.fullmatch(r"\d+ passed, [1-9]\d* failed, \d+ skipped", last), last
 
 
 def apply(rewrite: Rewrite, ex: Exchange) -> None:

@@ -5,11 +5,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
-from harness_faults import Fault
+from harness_faults import Fault, assert_ci_catches
 from inventory_variants import IN_MAKE_TEST, INVENTORY_FAULTS
 
 FAULTS = [f if f.name in IN_MAKE_TEST else pytest.param(f, marks=pytest.mark.slow) for f in INVENTORY_FAULTS]
@@ -19,13 +18,7 @@ FAULTS = [f if f.name in IN_MAKE_TEST else pytest.param(f, marks=pytest.mark.slo
 def test_inventory_suites_report_the_broken_rule(
     fault: Fault, serve_mock: Any, run_harness: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if fault.patch:
-        fault.patch(monkeypatch)
-    with serve_mock(fault) as url:
-        status, out = run_harness(url, "--profile", "ci", "--only", fault.only)
-    assert status == 1, out
-    assert any(f"{title}:" in out for title in fault.title.split("|")), out
-    assert re.fullmatch(r"\d+ passed, [1-9]\d* failed, \d+ skipped", out.strip().splitlines()[-1])
+    assert_ci_catches(fault, serve_mock, run_harness, monkeypatch)
 
 
 def test_the_inventory_suites_pass_against_the_mock(serve_mock: Any, run_harness: Any) -> None:

@@ -4,11 +4,10 @@ restricted to the requirement named, must fail each with its title; the slow one
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
-from harness_faults import Fault
+from harness_faults import Fault, assert_ci_catches
 from harness_variants_unseen import QUICK_UNSEEN_FAULTS, SLOW_UNSEEN_FAULTS
 from harness_variants_unseen_apis import OTHER_API_FAULTS
 
@@ -27,11 +26,4 @@ from harness_variants_unseen_apis import OTHER_API_FAULTS
 def test_the_ci_profile_reports_a_variant_written_from_the_specs(
     fault: Fault, serve_mock: Any, run_harness: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if fault.patch:
-        fault.patch(monkeypatch)
-    with serve_mock(fault) as url:
-        status, out = run_harness(url, "--profile", "ci", "--only", fault.only)
-    assert status == 1, out
-    assert any(f"{title}:" in out for title in fault.title.split("|")), out
-    last = out.strip().splitlines()[-1]
-    assert re.fullmatch(r"\d+ passed, [1-9]\d* failed, \d+ skipped", last), last
+    assert_ci_catches(fault, serve_mock, run_harness, monkeypatch)
