@@ -101,16 +101,21 @@ def _has_default(node: Any) -> bool:
 
 
 def _with_default(node: Any) -> Iterator[dict[str, Any]]:
-    """Every mapping outside extension values that has a ``default`` key (a superset of schemas)."""
-    stack = [node]
+    """Every mapping outside extension values that has a ``default`` key (a superset of schemas),
+    except a schema's ``properties`` map, where ``default`` names a property (discord's buttons)."""
+    stack: list[tuple[Any, bool]] = [(node, False)]
     while stack:
-        value = stack.pop()
+        value, is_properties = stack.pop()
         if isinstance(value, dict):
-            if "default" in value:
+            if "default" in value and not is_properties:
                 yield value
-            stack.extend(v for k, v in value.items() if not (isinstance(k, str) and k.startswith("x-")))
+            stack.extend(
+                (v, k == "properties" and isinstance(v, dict) and not is_properties)
+                for k, v in value.items()
+                if not (isinstance(k, str) and k.startswith("x-"))
+            )
         elif isinstance(value, list):
-            stack.extend(value)
+            stack.extend((v, False) for v in value)
 
 
 def defaults_valid(document: dict[str, Any]) -> bool:
