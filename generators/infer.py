@@ -94,6 +94,9 @@ def build_model(spec: Spec, package: str) -> Model:
         error_shape=_error_shape(spec, schemas, raw_ops),
         links=links,
         notes=(*spec.notes, *example_notes, *_not_found_notes(raw_ops, ordered, owners)),
+        undocumented_not_found=tuple(
+            op_id for op_id, status in _unknown_id_statuses(raw_ops, ordered, owners).items() if status == 404
+        ),
     )
 
 
@@ -154,25 +157,35 @@ def _owner(raw: RawOperation, resources: list[Resource]) -> tuple[str, str, tupl
     return None
 
 
-def _not_found_notes(
+def _unknown_id_statuses(
     raw_ops: list[RawOperation], operations: tuple[Operation, ...], owners: dict[str, Any]
-) -> tuple[str, ...]:
-    """What the README says about operations whose spec is silent on unknown ids."""
+) -> dict[str, int]:
+    """operationId -> what it answers for an unknown id, for operations whose spec is silent on it."""
     raw_by_id = {r.operation_id: r for r in raw_ops}
-    notes = []
+    found = {}
     for op in operations:
         raw = raw_by_id[op.operation_id]
         if (op.id_arg is None and op.operation_id not in owners) or raw.documents_not_found():
             continue
-        status = raw.not_found_status()
+        found[op.operation_id] = raw.not_found_status()
+    return found
+
+
+def _not_found_notes(
+    raw_ops: list[RawOperation], operations: tuple[Operation, ...], owners: dict[str, Any]
+) -> tuple[str, ...]:
+    """What the README says about operations whose spec is silent on unknown ids."""
+    notes = []
+    for operation_id, status in _unknown_id_statuses(raw_ops, operations, owners).items():
         if status == 404:
             notes.append(
-                f"`{op.operation_id}` answers 404 for an unknown id, which the spec does not document "
-                "(a gap in the spec: a status-code check will flag it)."
+                f"`{operation_id}` answers 404 for an unknown id, which the spec does not document "
+                "(a gap in the spec); the contract suite's copy of the spec documents it, marked "
+                "`x-inferred: true`, so a server answering 404 there is not flagged."
             )
         else:
             notes.append(
-                f"`{op.operation_id}` answers {status} for an unknown id: the spec documents no 404 for it "
+                f"`{operation_id}` answers {status} for an unknown id: the spec documents no 404 for it "
                 f"and {status} is the documented client error that fits best."
             )
     return tuple(notes)

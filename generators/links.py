@@ -68,11 +68,25 @@ def infer_links(
     return tuple(links)
 
 
+NOT_FOUND = {
+    "description": "No item has this id. Not documented by the spec: added by the generator "
+    "(its mock answers an unknown id so), so that a server answering 404 here is not flagged.",
+    "x-inferred": True,
+}
+
+
 def derived_document(
-    document: dict[str, Any], raw_ops: dict[str, tuple[str, str]], links: tuple[Link, ...]
+    document: dict[str, Any],
+    raw_ops: dict[str, tuple[str, str]],
+    links: tuple[Link, ...],
+    not_found: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """A copy of ``document`` with ``links`` added; ``raw_ops`` maps operationId -> (path, method)."""
+    """A copy of ``document`` with ``links`` added, and a 404 answer for each operation of
+    ``not_found``; ``raw_ops`` maps operationId -> (path, method)."""
     derived = copy.deepcopy(document)
+    for operation_id in not_found:
+        path, method = raw_ops[operation_id]
+        derived["paths"][path][method]["responses"]["404"] = dict(NOT_FOUND)
     for link in links:
         path, method = raw_ops[link.source]
         responses = derived["paths"][path][method]["responses"]

@@ -72,6 +72,7 @@ def operation_specs(model: Model) -> dict[str, OperationSpec]:
             response_envelope=op.response_envelope,
             media_type=op.media_type,
             not_found_status=op.not_found_status,
+            answer=op.answer,
         )
         for op in model.operations
         if op.kind != "canned"
@@ -150,7 +151,7 @@ def contract_files(model: Model) -> list[OutputFile]:
     line = provenance("contracts", model)
     raw_ops = {op.operation_id: (op.path, op.method) for op in model.operations}
     json_only, body_notes = json_request_bodies(model.document)
-    derived = derived_document(json_only, raw_ops, model.links)
+    derived = derived_document(json_only, raw_ops, model.links, model.undocumented_not_found)
     rows = resource_rows(model)
     header = f"# {line}\n"
     if model.links:

@@ -19,14 +19,16 @@ exist and its operations get canned answers). More rules:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from generators import shapes
 from generators.errors import GenerationError, pointer
 from generators.loader import Spec
 from generators.model import Operation, OperationKind, Resource
 from generators.operations import Param, RawOperation, is_json
 from generators.schemas import ObjectView, Schemas
+from generators.shapes import delete_answer
 from mockserver.generic import ListShape, PagingSpec, ResourceSpec, ServerField
 from mockserver.generic.spec import FilterSpec
 from mockserver.ids import IdType
@@ -207,7 +209,10 @@ def _resource(
             merge = method == "patch" or not needed <= body_view.required
             ops.append(_op(schemas, raw, "update", name, id_arg, parent_args, envelope, merge=merge))
         elif method == "delete":
-            ops.append(_op(schemas, raw, "delete", name, id_arg, parent_args, envelope))
+            deleted = _op(schemas, raw, "delete", name, id_arg, parent_args, envelope)
+            ops.append(
+                replace(deleted, answer=delete_answer(schemas, _json_schema(raw), item_schema, deleted))
+            )
     for source in (parts.item.get("get"), create):
         if source is not None and source.success is not None:
             seeds += [(_unwrap(v, envelope), w) for v, w in examples(spec, source.success.where)]
@@ -297,6 +302,11 @@ def _server_fields(
     for prop, (prop_schema, prop_where) in sorted(view.properties.items()):
         sent = create_view is not None and prop in create_view.properties and not prop_schema.get("readOnly")
         always_sent = sent and create_view is not None and prop in create_view.required
+        written = create_view.properties[prop][1] if sent and create_view is not None else None
+        reshaping = shapes.reshaping(schemas, written, prop_where) if written is not None else None
+        if reshaping is not None and (reshaped := shapes.reshaped(schemas, prop, reshaping)) is not None:
+            fields.append(reshaped)
+            continue
         if prop == id_field or always_sent:
             continue
         if prop == "self" and not sent:

@@ -125,7 +125,12 @@ class Schemas:
             out.required |= part.required
             out.is_object = out.is_object or part.is_object
         for key in ("oneOf", "anyOf"):
-            branches = [self.view(f"{resolved}/{key}/{i}") for i, _ in enumerate(schema.get(key, []) or [])]
+            # A null branch (3.1's `type: null`, `enum: [null]` in the 3.0 copy) has no properties.
+            branches = [
+                self.view(f"{resolved}/{key}/{i}")
+                for i, branch in enumerate(schema.get(key, []) or [])
+                if not _null_only(branch)
+            ]
             if branches:
                 common = set.intersection(*(set(b.properties) for b in branches))
                 for name in sorted(common):
@@ -220,6 +225,10 @@ def _simplest_match(pattern: str, min_length: int) -> str | None:
         )
     except Exception:  # an unsatisfiable or unsupported pattern: the caller's validation says why
         return None
+
+
+def _null_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
 
 
 def _discriminator_only(error: Any) -> bool:

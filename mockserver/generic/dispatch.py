@@ -7,6 +7,7 @@ call into the store and returns ``(body, status, headers)``.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -28,7 +29,10 @@ class OperationSpec:
     answer has a body; ``merge`` whether an update merges (PATCH, partial PUT) or replaces;
     ``request_envelope`` / ``response_envelope`` the property wrapping the item in the request
     body / the answer (``{"article": {...}}``), if any; ``media_type`` the answer's Content-Type;
-    ``not_found_status`` the status an unknown id gets (404 unless the spec documents another).
+    ``not_found_status`` the status an unknown id gets (404 unless the spec documents another);
+    ``answer`` the document a delete answers instead of the deleted item when the spec gives the
+    delete its own schema (openai's ``{"id", "object": "assistant.deleted", "deleted": true}``),
+    with the item's id in it where it has the id property.
     """
 
     kind: Kind
@@ -43,6 +47,7 @@ class OperationSpec:
     response_envelope: str | None = None
     media_type: str | None = None
     not_found_status: int = 404
+    answer: Any = None
 
 
 def is_json_media(media_type: str) -> bool:
@@ -105,6 +110,8 @@ def _serve(
         body = store.update(parent, args[op.id_arg or ""], sent, item_url=url, merge=op.merge)
     else:
         body = store.delete(parent, args[op.id_arg or ""])
+        if op.answer is not None:
+            body = _deletion_answer(op.answer, body, store.spec.id_field)
     if not op.returns_body:
         # A bodiless answer names a media type only where Connexion needs one (several offered).
         return None, op.status, {**headers, **({"Content-Type": op.media_type} if op.media_type else {})}
@@ -113,3 +120,11 @@ def _serve(
     if op.media_type is not None:
         headers["Content-Type"] = op.media_type
     return body, op.status, headers
+
+
+def _deletion_answer(answer: Any, deleted: Mapping[str, Any], id_field: str | None) -> Any:
+    """``answer`` (a delete's own document) with the deleted item's id where it has the id field."""
+    if not isinstance(answer, dict):
+        return copy.deepcopy(answer)
+    found = {id_field: deleted[id_field]} if id_field and id_field in answer and id_field in deleted else {}
+    return {**copy.deepcopy(answer), **found}

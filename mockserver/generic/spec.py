@@ -13,7 +13,7 @@ from typing import Any, Literal
 from mockserver.ids import IdType
 from mockserver.paging import ListShape, PagingSpec
 
-ServerFieldKind = Literal["self", "created", "updated", "constant"]
+ServerFieldKind = Literal["self", "created", "updated", "constant", "reshaped", "completed", "completed_each"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,10 @@ class ServerField:
     """A property the server fills in, not the client: its ``self`` URL, timestamps, defaults.
 
     ``created`` is set once when the item is created, ``updated`` on every write,
-    ``constant`` to ``value`` when the client did not send the property.
+    ``constant`` to ``value`` when the client did not send the property. The spec may write a
+    property in another shape than it answers it: ``reshaped`` sets a sent property to
+    ``value``, ``completed`` adds the keys of ``value`` that a sent object lacks, and
+    ``completed_each`` does so for each object of a sent array.
     """
 
     name: str

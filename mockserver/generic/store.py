@@ -19,6 +19,7 @@ from mockserver.ids import IdFactory, id_key
 from mockserver.paging import page_items
 
 Key = tuple[str, ...]
+RESHAPING = frozenset({"reshaped", "completed", "completed_each"})
 
 
 def _now() -> str:
@@ -126,12 +127,15 @@ class ResourceStore:
     def _fill_server_fields(self, item: dict[str, Any], *, item_url: str, created: bool) -> None:
         now = _now()
         for server_field in self.spec.server_fields:
+            name = server_field.name
             if server_field.kind == "self":
                 item[server_field.name] = item_url
             elif server_field.kind == "updated" or (server_field.kind == "created" and created):
                 item[server_field.name] = now
             elif server_field.kind == "constant" and server_field.name not in item:
                 item[server_field.name] = copy.deepcopy(server_field.value)
+            elif server_field.kind in RESHAPING and server_field.name in item:
+                item[name] = _reshaped(server_field.kind, server_field.value, item[name])
 
     # -- reads --------------------------------------------------------------------------------
     def items(self, parent: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -168,6 +172,17 @@ class ResourceStore:
         return copy.deepcopy(
             page_items(shown, self.spec.paging, args, self.spec.list_shape, url=url, query=query)
         )
+
+
+def _reshaped(kind: str, value: Any, sent: Any) -> Any:
+    """A sent property in the shape the answers give it (see :class:`ServerField`)."""
+    if kind == "reshaped":
+        return copy.deepcopy(value)
+    if kind == "completed" and isinstance(sent, dict) and isinstance(value, dict):
+        return {**copy.deepcopy(value), **sent}
+    if kind == "completed_each" and isinstance(sent, list) and isinstance(value, dict):
+        return [{**copy.deepcopy(value), **one} if isinstance(one, dict) else one for one in sent]
+    return sent
 
 
 def matches(

@@ -1,0 +1,242 @@
+"""Answers in the shape the spec gives them where it differs from what was written.
+
+A property written as one type and answered as another (xero-projects: ``estimateAmount`` is a
+number in the create body and an ``Amount`` object in the project) or as an object missing what
+the answer requires (box's ``parent``) is answered in the answer's shape after every write, the
+other properties as written; a delete with its own schema (openai's deletion status) answers it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from run_generated import generate, import_generated_app
+
+AMOUNT = {
+    "type": "object",
+    "required": ["currency", "value"],
+    "properties": {"currency": {"type": "string", "enum": ["AUD", "EUR"]}, "value": {"type": "number"}},
+}
+WRITE = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {"name": {"type": "string"}, "estimate": {"type": "number"}, "hours": {"type": "integer"}},
+}
+PROJECT = {
+    "type": "object",
+    "required": ["id", "name"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid", "readOnly": True},
+        "name": {"type": "string"},
+        "estimate": {"$ref": "#/components/schemas/Amount"},
+        "hours": {"type": "number"},
+    },
+}
+
+
+def ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def body(name: str) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": ref(name)}}}
+
+
+SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "Projects", "version": "1"},
+    "paths": {
+        "/projects": {
+            "post": {
+                "requestBody": {"required": True, **body("Write")},
+                "responses": {"201": {"description": "c", **body("Project")}},
+            },
+        },
+        "/projects/{id}": {
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+            ],
+            "get": {"responses": {"200": {"description": "ok", **body("Project")}}},
+            "put": {
+                "requestBody": {"required": True, **body("Write")},
+                "responses": {"200": {"description": "u", **body("Project")}},
+            },
+        },
+    },
+    "components": {"schemas": {"Amount": AMOUNT, "Write": WRITE, "Project": PROJECT}},
+}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    root = tmp_path_factory.mktemp("reshaped")
+    spec = root / "projects.yaml"
+    spec.write_text(yaml.safe_dump(SPEC, sort_keys=False), encoding="utf-8")
+    mock_dir, _, package = generate(spec, root / "out", name="projects.yaml")
+    with import_generated_app(mock_dir, package).create_app().test_client() as test_client:
+        yield test_client
+
+
+def valid_project(answer: Any) -> None:
+    jsonschema.validate(answer, {**PROJECT, "components": SPEC["components"]})
+
+
+def test_every_write_is_answered_in_the_answers_shape(client: Any) -> None:
+    created = client.post("/projects", json={"name": "a", "estimate": 12.5, "hours": 3})
+    assert created.status_code == 201
+    project = created.json()
+    valid_project(project)
+    assert (project["name"], project["hours"]) == ("a", 3)
+    assert isinstance(project["estimate"], dict)
+    replaced = client.put(f"/projects/{project['id']}", json={"name": "b", "estimate": 7})
+    assert replaced.status_code == 200
+    valid_project(replaced.json())
+    read = client.get(f"/projects/{project['id']}").json()
+    valid_project(read)
+    assert read["name"] == "b"
+
+
+def test_a_property_not_sent_is_not_made_up(client: Any) -> None:
+    project = client.post("/projects", json={"name": "c"}).json()
+    valid_project(project)
+    assert "estimate" not in project
+
+
+def test_only_a_change_of_json_type_is_reshaped(tmp_path: Path) -> None:
+    # integer written, number answered is one JSON type for this purpose: `hours` is kept.
+    spec = tmp_path / "projects.yaml"
+    spec.write_text(yaml.safe_dump(SPEC, sort_keys=False), encoding="utf-8")
+    mock_dir, _, package = generate(spec, tmp_path / "out", name="projects.yaml")
+    namespace: dict[str, Any] = {}
+    exec((mock_dir / package / "resources.py").read_text(encoding="utf-8"), namespace)
+    (resource,) = namespace["RESOURCES"].values()
+    assert [(f.name, f.kind) for f in resource.server_fields if f.kind == "reshaped"] == [
+        ("estimate", "reshaped")
+    ]
+
+
+MINI = {
+    "type": "object",
+    "required": ["id", "type"],
+    "properties": {"id": {"type": "string"}, "type": {"type": "string", "enum": ["folder"]}},
+}
+PARENT_SENT = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+FOLDERS = {
+    "openapi": "3.1.0",
+    "info": {"title": "Folders", "version": "1"},
+    "paths": {
+        "/folders": {
+            "post": {
+                "requestBody": {"required": True, **body("FolderWrite")},
+                "responses": {"201": {"description": "c", **body("Folder")}},
+            }
+        },
+        "/folders/{id}": {
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {"responses": {"200": {"description": "ok", **body("Folder")}}},
+        },
+    },
+    "components": {
+        "schemas": {
+            "Mini": MINI,
+            "FolderWrite": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "parent": PARENT_SENT,
+                    "tags": {"type": "array", "items": PARENT_SENT},
+                },
+            },
+            "Folder": {
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {
+                    "id": {"type": "string", "readOnly": True},
+                    "name": {"type": "string"},
+                    "parent": {"anyOf": [{"$ref": "#/components/schemas/Mini"}, {"type": "null"}]},
+                    "tags": {"type": "array", "items": {"$ref": "#/components/schemas/Mini"}},
+                },
+            },
+        }
+    },
+}
+
+
+def test_a_sent_object_gets_the_properties_its_answer_requires(tmp_path: Path) -> None:
+    # box's folders: `parent: {"id"}` written, a folder with its `type` answered (3.1, `anyOf` null).
+    spec = tmp_path / "folders.yaml"
+    spec.write_text(yaml.safe_dump(FOLDERS, sort_keys=False), encoding="utf-8")
+    mock_dir, _, package = generate(spec, tmp_path / "out", name="folders.yaml")
+    with import_generated_app(mock_dir, package).create_app().test_client() as folders:
+        sent = {"name": "a", "parent": {"id": "p1"}, "tags": [{"id": "t1"}, {"id": "t2"}]}
+        created = folders.post("/folders", json=sent)
+        assert created.status_code == 201
+        read = folders.get(f"/folders/{created.json()['id']}").json()
+    jsonschema.validate(read, {"$ref": "#/components/schemas/Folder", "components": FOLDERS["components"]})
+    assert read["parent"] == {"id": "p1", "type": "folder"}
+    assert [tag["id"] for tag in read["tags"]] == ["t1", "t2"]
+
+
+DELETED = {
+    "type": "object",
+    "required": ["id", "object", "deleted"],
+    "properties": {
+        "id": {"type": "string"},
+        "object": {"type": "string", "enum": ["assistant.deleted"]},
+        "deleted": {"type": "boolean"},
+    },
+}
+ASSISTANT = {
+    "type": "object",
+    "required": ["id", "object", "name"],
+    "properties": {
+        "id": {"type": "string", "readOnly": True},
+        "object": {"type": "string", "enum": ["assistant"]},
+        "name": {"type": "string"},
+    },
+}
+ASSISTANTS = {
+    "openapi": "3.0.3",
+    "info": {"title": "Assistants", "version": "1"},
+    "paths": {
+        "/assistants": {
+            "post": {
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["name"],
+                                "properties": {"name": {"type": "string"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": {"description": "c", **body("Assistant")}},
+            }
+        },
+        "/assistants/{id}": {
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {"responses": {"200": {"description": "ok", **body("Assistant")}}},
+            "delete": {"responses": {"200": {"description": "gone", **body("Deleted")}}},
+        },
+    },
+    "components": {"schemas": {"Assistant": ASSISTANT, "Deleted": DELETED}},
+}
+
+
+def test_a_delete_with_its_own_schema_answers_it_with_the_items_id(tmp_path: Path) -> None:
+    spec = tmp_path / "assistants.yaml"
+    spec.write_text(yaml.safe_dump(ASSISTANTS, sort_keys=False), encoding="utf-8")
+    mock_dir, _, package = generate(spec, tmp_path / "out", name="assistants.yaml")
+    with import_generated_app(mock_dir, package).create_app().test_client() as assistants:
+        created = assistants.post("/assistants", json={"name": "a"}).json()
+        gone = assistants.delete(f"/assistants/{created['id']}")
+        assert gone.status_code == 200
+        assert gone.json() == {"id": created["id"], "object": "assistant.deleted", "deleted": True}
+        assert assistants.get(f"/assistants/{created['id']}").status_code == 404

@@ -1,0 +1,91 @@
+"""An unknown id on an operation whose spec documents only its success (openai's by-id
+operations document 200 and 429): the mock answers 404, and the contract suite's copy of the
+spec documents that 404, marked ``x-inferred``, so Schemathesis's status check accepts it there
+and nowhere else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+import yaml
+from run_generated import generate, import_generated_app, serving
+from schemathesis.core.failures import FailureGroup
+
+THING = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {"id": {"type": "integer", "readOnly": True}, "name": {"type": "string"}},
+}
+ONE = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "Silent", "version": "1"},
+    "paths": {
+        "/things": {
+            "post": {
+                "requestBody": {"required": True, **ONE},
+                "responses": {"201": {"description": "c", **ONE}},
+            },
+            "get": {
+                "responses": {
+                    "200": {
+                        "description": "l",
+                        "content": {"application/json": {"schema": {"type": "array", "items": THING}}},
+                    }
+                }
+            },
+        },
+        "/things/{id}": {
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "get": {"responses": {"200": {"description": "ok", **ONE}, "429": {"description": "slow down"}}},
+            "delete": {"responses": {"204": {"description": "gone"}}},
+        },
+    },
+    "components": {"schemas": {"Thing": THING}},
+}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    root = tmp_path_factory.mktemp("silent")
+    spec = root / "silent.yaml"
+    spec.write_text(yaml.safe_dump(SPEC, sort_keys=False), encoding="utf-8")
+    return generate(spec, root / "out", name="silent.yaml")
+
+
+def derived(suite: Path) -> dict[str, Any]:
+    return yaml.safe_load((suite / "openapi.yaml").read_text(encoding="utf-8"))
+
+
+def test_the_suites_copy_documents_404_only_where_the_mock_answers_it(
+    generated: tuple[Path, Path, str],
+) -> None:
+    paths = derived(generated[1])["paths"]
+    item = paths["/things/{id}"]
+    assert item["get"]["responses"]["404"]["x-inferred"] is True
+    assert item["delete"]["responses"]["404"]["x-inferred"] is True
+    assert "404" not in paths["/things"]["get"]["responses"]
+    assert "404" not in paths["/things"]["post"]["responses"]
+    assert "404" in (generated[1] / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("copy", "flagged"), [("derived", False), ("original", True)])
+def test_an_unknown_id_is_flagged_only_by_the_spec_as_written(
+    generated: tuple[Path, Path, str], copy: str, flagged: bool
+) -> None:
+    mock_dir, suite_dir, package = generated
+    document = derived(suite_dir) if copy == "derived" else SPEC
+    operation = schemathesis.openapi.from_dict(document)["/things/{id}"]["GET"]
+    app = import_generated_app(mock_dir, package).create_app()
+    with serving(app) as base_url:
+        case = operation.Case(path_parameters={"id": 987654})
+        response = case.call(base_url=base_url)
+        assert response.status_code == 404
+        if flagged:
+            with pytest.raises(FailureGroup, match="Undocumented status code"):
+                case.validate_response(response)
+        else:
+            case.validate_response(response)
