@@ -83,7 +83,7 @@ def render(results: list[SpecResult], entries: dict[str, Entry], wall_s: float) 
 
 
 def failure_block(result: SpecResult, stage: str, entry: Entry) -> list[str]:
-    s = result.stages[stage]
+    s = result.stages.get(stage, result.stages["st"])  # "server errors" are the st stage's
     known = entry.known_failures.get(stage)
     title = f"### {result.name} · {stage}" + (" (known)" if known else "")
     out = [

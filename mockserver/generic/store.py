@@ -77,7 +77,7 @@ class ResourceStore:
         """Store a new item and return it with its id and server-side fields."""
         item = self._stored(body)
         field = self.spec.id_field
-        if field and self.spec.client_ids and item.get(field) is not None:
+        if field and self.spec.client_ids and item.get(field) is not None and addressable(item[field]):
             # A client-chosen id that exists already replaces that item (an upsert): answering
             # 409 instead would make a stateful test's outcome depend on earlier test runs.
             item_id = item[field]
@@ -172,6 +172,19 @@ class ResourceStore:
         return copy.deepcopy(
             page_items(shown, self.spec.paging, args, self.spec.list_shape, url=url, query=query)
         )
+
+
+def addressable(item_id: Any) -> bool:
+    """Whether a client-chosen id can name its item in a URL path: not blank, no ``/``, no control
+    character, not ``.`` or ``..`` (which URL normalisation removes). Others get a server id."""
+    if not isinstance(item_id, str):
+        return True
+    return (
+        bool(item_id.strip())
+        and item_id not in (".", "..")
+        and "/" not in item_id
+        and not any(ord(c) < 32 or ord(c) == 127 for c in item_id)
+    )
 
 
 def _reshaped(kind: str, value: Any, sent: Any) -> Any:

@@ -21,6 +21,7 @@ from connexion.middleware import MiddlewarePosition
 from mockserver.errors import BadRequest, MockError
 from mockserver.generic import ResourceStore, error_for_status
 from mockserver.generic.security import Accepted
+from mockserver.http.form_fields import TypedFormURIParser
 from mockserver.http.resolver import HandlerResolver
 from mockserver.http.spec_guard import ContentTypeGuardMiddleware, SpecRoutes
 from mockserver.http.spec_security import SpecSecurityMiddleware, without_security
@@ -76,7 +77,12 @@ def create_app(stores: dict[str, ResourceStore] | None = None, accepted: Accepte
     credentials it takes (any well-formed ones by default)."""
     stores = create_stores() if stores is None else stores
     document = load_document()
-    app = AsyncApp(__name__, specification_dir=SPEC.parent, validator_map=spec_validator_map())
+    app = AsyncApp(
+        __name__,
+        specification_dir=SPEC.parent,
+        validator_map=spec_validator_map(),
+        uri_parser_class=TypedFormURIParser,  # type: ignore[arg-type]
+    )
     resolver = HandlerResolver(
         UserHooks(stores),
         GeneratedHandlers(stores),

@@ -1,0 +1,61 @@
+"""Form fields Connexion can parse: each with a ``type``.
+
+Connexion parses a form body (``multipart/form-data``, ``application/x-www-form-urlencoded``)
+field by field through a URI parser that reads each field's ``type`` (``defn["type"]``,
+``items["type"]``) from the operation's body schema, the schema of its first media type (often
+``application/json``), both when it validates the body and when it hands it to the handler. A
+field without a ``type`` (discord's message fields are ``oneOf`` a type and ``null``) made every
+form request a 500 (``KeyError``). :class:`TypedFormURIParser` gives the parser that schema with
+``allOf`` branches merged, as Connexion merges them, and each untyped field typed as its branches
+agree (``string``, what a form field carries, where they do not). Only the parsing sees these
+types: the body is still validated against the spec's schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connexion.uri_parsing import OpenAPIURIParser
+
+
+class TypedFormURIParser(OpenAPIURIParser):  # type: ignore[misc]
+    """Connexion's OpenAPI URI parser over a body schema whose form fields all have a type."""
+
+    def __init__(self, param_defns: Any, body_defn: dict[str, Any]) -> None:
+        schema = body_defn.get("schema")
+        if isinstance(schema, dict) and (fields := _fields(schema)):
+            typed = {**schema, "type": "object", "properties": {n: _typed(f) for n, f in fields.items()}}
+            body_defn = {**body_defn, "schema": typed}
+        super().__init__(param_defns, body_defn)
+
+
+def _fields(schema: Any) -> dict[str, Any]:
+    if not isinstance(schema, dict):
+        return {}
+    found: dict[str, Any] = {}
+    for branch in schema.get("allOf") or []:
+        found.update(_fields(branch))
+    properties = schema.get("properties")
+    found.update(properties if isinstance(properties, dict) else {})
+    return found
+
+
+def _typed(field: Any) -> Any:
+    if not isinstance(field, dict):
+        return field
+    typed = field if "type" in field else {**field, "type": shared_type(field)}
+    items = typed.get("items")
+    if typed["type"] == "array" and isinstance(items, dict) and "type" not in items:
+        typed = {**typed, "items": {**items, "type": shared_type(items)}}
+    return typed
+
+
+def shared_type(schema: dict[str, Any]) -> str:
+    """The one non-null ``type`` of ``schema``'s ``oneOf``/``anyOf``/``allOf`` branches, else string."""
+    found = {
+        branch["type"]
+        for key in ("oneOf", "anyOf", "allOf")
+        for branch in schema.get(key) or []
+        if isinstance(branch, dict) and isinstance(branch.get("type"), str) and branch["type"] != "null"
+    }
+    return found.pop() if len(found) == 1 else "string"
