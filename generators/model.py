@@ -24,7 +24,8 @@ class Operation:
     whether an update merges the body into the stored item or replaces it; ``returns_body``
     whether the documented success response has a JSON body; the envelopes name the single
     property a request body or answer wraps the item in (``{"article": {...}}``); ``answer``
-    the document a delete answers when its schema is not the item's (see :class:`OperationSpec`).
+    the document a delete answers when its schema is not the item's, ``bulk`` whether a create
+    takes and answers a list of items (see :class:`OperationSpec`).
     """
 
     operation_id: str
@@ -43,6 +44,7 @@ class Operation:
     media_type: str | None = None
     not_found_status: int = 404
     answer: Any = None
+    bulk: bool = False
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ def operation_specs(model: Model) -> dict[str, OperationSpec]:
             media_type=op.media_type,
             not_found_status=op.not_found_status,
             answer=op.answer,
+            bulk=op.bulk,
         )
         for op in model.operations
         if op.kind != "canned"

@@ -173,7 +173,10 @@ def _resource(
     id_type = _id_type(spec, schemas, id_schema)
 
     create = parts.create()
-    create_view = _inner_view(schemas, create.body.schema if create and create.body else None, envelope)
+    written = create.body.schema if create and create.body else None
+    if written is not None and _lists(schemas, written) and "items" in schemas.node(written)[0]:
+        written = schemas.node(written)[1] + "/items"  # a create of a list: each item is written so
+    create_view = _inner_view(schemas, written, envelope)
     client_ids = bool(
         id_field
         and create_view
@@ -381,6 +384,9 @@ def _op(
         id_arg=id_arg,
         parent_args=parents,
         returns_body=success is not None,
+        bulk=kind == "create"
+        and _lists(schemas, raw.body.schema if raw.body else None)
+        and _lists(schemas, success),
         merge=merge,
         request_envelope=request_envelope,
         response_envelope=response_envelope if kind != "list" else None,
@@ -391,6 +397,10 @@ def _op(
         ),
         not_found_status=raw.not_found_status() if id_arg is not None else 404,
     )
+
+
+def _lists(schemas: Schemas, where: str | None) -> bool:
+    return where is not None and schemas.type_of(where) == "array"
 
 
 def _id_type(spec: Spec, schemas: Schemas, where: str) -> IdType:

@@ -32,7 +32,8 @@ class OperationSpec:
     ``not_found_status`` the status an unknown id gets (404 unless the spec documents another);
     ``answer`` the document a delete answers instead of the deleted item when the spec gives the
     delete its own schema (openai's ``{"id", "object": "assistant.deleted", "deleted": true}``),
-    with the item's id in it where it has the id property.
+    with the item's id in it where it has the id property; ``bulk`` that a create takes a list of
+    items and answers the list created (netlify's ``POST /accounts/{account_id}/env``).
     """
 
     kind: Kind
@@ -48,6 +49,7 @@ class OperationSpec:
     media_type: str | None = None
     not_found_status: int = 404
     answer: Any = None
+    bulk: bool = False
 
 
 def is_json_media(media_type: str) -> bool:
@@ -94,6 +96,9 @@ def _serve(
     sent = args.get(op.body_arg) or {}
     if op.request_envelope is not None and isinstance(sent, Mapping):
         sent = sent.get(op.request_envelope) or {}
+    if op.kind == "create" and op.bulk and isinstance(sent, list):
+        created = [store.create(parent, one, collection_url=url) for one in sent if isinstance(one, Mapping)]
+        return _answer(op, created, headers)
     if not isinstance(sent, Mapping):
         sent = {}
     body: Any
@@ -112,6 +117,10 @@ def _serve(
         body = store.delete(parent, args[op.id_arg or ""])
         if op.answer is not None:
             body = _deletion_answer(op.answer, body, store.spec.id_field)
+    return _answer(op, body, headers)
+
+
+def _answer(op: OperationSpec, body: Any, headers: dict[str, str]) -> tuple[Any, int, dict[str, str]]:
     if not op.returns_body:
         # A bodiless answer names a media type only where Connexion needs one (several offered).
         return None, op.status, {**headers, **({"Content-Type": op.media_type} if op.media_type else {})}

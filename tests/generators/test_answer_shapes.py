@@ -240,3 +240,44 @@ def test_a_delete_with_its_own_schema_answers_it_with_the_items_id(tmp_path: Pat
         assert gone.status_code == 200
         assert gone.json() == {"id": created["id"], "object": "assistant.deleted", "deleted": True}
         assert assistants.get(f"/assistants/{created['id']}").status_code == 404
+
+
+VARIABLE = {"type": "object", "properties": {"key": {"type": "string"}, "value": {"type": "string"}}}
+VARIABLES = {"type": "array", "items": {"$ref": "#/components/schemas/Variable"}}
+ENV = {
+    "openapi": "3.0.3",
+    "info": {"title": "Env", "version": "1"},
+    "paths": {
+        "/env": {
+            "get": {
+                "responses": {
+                    "200": {"description": "l", "content": {"application/json": {"schema": VARIABLES}}}
+                }
+            },
+            "post": {
+                "requestBody": {"required": True, "content": {"application/json": {"schema": VARIABLES}}},
+                "responses": {
+                    "201": {"description": "c", "content": {"application/json": {"schema": VARIABLES}}}
+                },
+            },
+        },
+        "/env/{key}": {
+            "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {"responses": {"200": {"description": "ok", **body("Variable")}}},
+        },
+    },
+    "components": {"schemas": {"Variable": VARIABLE}},
+}
+
+
+def test_a_create_of_a_list_stores_and_answers_each_item(tmp_path: Path) -> None:
+    # netlify's POST /accounts/{account_id}/env takes and answers a list of variables.
+    spec = tmp_path / "env.yaml"
+    spec.write_text(yaml.safe_dump(ENV, sort_keys=False), encoding="utf-8")
+    mock_dir, _, package = generate(spec, tmp_path / "out", name="env.yaml")
+    with import_generated_app(mock_dir, package).create_app().test_client() as env:
+        created = env.post("/env", json=[{"key": "A", "value": "1"}, {"key": "B", "value": "2"}])
+        assert created.status_code == 201
+        assert created.json() == [{"key": "A", "value": "1"}, {"key": "B", "value": "2"}]
+        assert env.get("/env/B").json() == {"key": "B", "value": "2"}
+        assert [v["key"] for v in env.get("/env").json()] == ["A", "B"]
