@@ -146,8 +146,9 @@ def _locations(spec: Spec, raw_ops: list[RawOperation]) -> dict[str, str]:
 
 
 def _owner(raw: RawOperation, resources: list[Resource]) -> tuple[str, str, tuple[str, ...], int] | None:
-    """The resource whose item path ``raw`` lives under (``/things/{id}/report``), if any."""
-    for resource in resources:
+    """The resource whose item path ``raw`` lives under (``/things/{id}/report``), if any: the
+    innermost one (netlify's ``/sites/{site_id}/deploys/{deploy_id}/restore`` is a deploy's)."""
+    for resource in sorted(resources, key=lambda r: -len(r.item_path)):
         if raw.path.startswith(resource.item_path + "/"):
             args = {p.name: p.arg for p in raw.path_params()}
             parents = tuple(args[n] for n in args if n != resource.id_param)[

@@ -159,3 +159,36 @@ def test_operations_outside_resources_get_a_valid_canned_answer(tmp_path: Path) 
         200,
         "application/json",
     )
+
+
+def test_an_action_under_a_nested_item_belongs_to_the_innermost_item(tmp_path: Path) -> None:
+    # netlify: POST /sites/{site_id}/deploys/{deploy_id}/restore needs the deploy, not only the site.
+    item = {"type": "object", "properties": {"id": {"type": "string"}}}
+    site = {"name": "site_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    deploy = {"name": "deploy_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    paths = {
+        "/sites": {
+            "post": {
+                "requestBody": {"content": {"application/json": {"schema": item}}},
+                "responses": json_response(item, "201"),
+            }
+        },
+        "/sites/{site_id}": {"parameters": [site], "get": {"responses": json_response(item)}},
+        "/sites/{site_id}/deploys": {
+            "parameters": [site],
+            "post": {
+                "requestBody": {"content": {"application/json": {"schema": item}}},
+                "responses": json_response(item, "201"),
+            },
+        },
+        "/sites/{site_id}/deploys/{deploy_id}": {
+            "parameters": [site, deploy],
+            "get": {"responses": json_response(item)},
+        },
+        "/sites/{site_id}/deploys/{deploy_id}/restore": {
+            "parameters": [site, deploy],
+            "post": {"operationId": "restoreDeploy", "responses": json_response(item)},
+        },
+    }
+    owner = model_of(tmp_path, paths).canned.owners["restoreDeploy"]
+    assert owner[:3] == ("deploys", "deploy_id", ("site_id",))
