@@ -41,6 +41,7 @@ class ResourceRow(TypedDict):
     not_found: int
     steps: dict[str, Step]
     required: Required
+    filters: list[str]
 
 
 def _statuses(document: dict[str, Any], op: Operation) -> list[int]:
@@ -90,6 +91,7 @@ def _row(model: Model, resource: Resource) -> ResourceRow | None:
         not_found=get.not_found_status,
         steps=steps,
         required=required_params(model.document, [(o.path, o.method) for o in ops]),
+        filters=sorted(f.field for f in resource.spec.filters),
     )
 
 

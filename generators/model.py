@@ -25,7 +25,8 @@ class Operation:
     whether the documented success response has a JSON body; the envelopes name the single
     property a request body or answer wraps the item in (``{"article": {...}}``); ``answer``
     the document a delete answers when its schema is not the item's, ``bulk`` whether a create
-    takes and answers a list of items (see :class:`OperationSpec`).
+    takes and answers a list of items, ``query_fields`` the create's query parameters that name
+    item properties (see :class:`OperationSpec`).
     """
 
     operation_id: str
@@ -45,6 +46,7 @@ class Operation:
     not_found_status: int = 404
     answer: Any = None
     bulk: bool = False
+    query_fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

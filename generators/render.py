@@ -74,6 +74,7 @@ def operation_specs(model: Model) -> dict[str, OperationSpec]:
             not_found_status=op.not_found_status,
             answer=op.answer,
             bulk=op.bulk,
+            query_fields=op.query_fields,
         )
         for op in model.operations
         if op.kind != "canned"

@@ -202,7 +202,11 @@ def _resource(
             for i, item in enumerate(items if isinstance(items, list) else []):
                 seeds.append((item, f"{where}/{shape.key + '/' if shape.key else ''}{i}"))
     if create is not None:
-        ops.append(_op(schemas, create, "create", name, None, parent_args, envelope))
+        created = _op(schemas, create, "create", name, None, parent_args, envelope)
+        scoped = tuple(
+            (q.arg, q.name) for q in create.query() if q.name in view.properties and q.name != id_field
+        )
+        ops.append(replace(created, query_fields=scoped))
     for method, raw in parts.item.items():
         if method == "get" and _json_schema(raw) is not None:
             ops.insert(0, _op(schemas, raw, "get", name, id_arg, parent_args, envelope))

@@ -33,7 +33,9 @@ class OperationSpec:
     ``answer`` the document a delete answers instead of the deleted item when the spec gives the
     delete its own schema (openai's ``{"id", "object": "assistant.deleted", "deleted": true}``),
     with the item's id in it where it has the id property; ``bulk`` that a create takes a list of
-    items and answers the list created (netlify's ``POST /accounts/{account_id}/env``).
+    items and answers the list created (netlify's ``POST /accounts/{account_id}/env``);
+    ``query_fields`` the (argument, property) pairs of a create's query parameters that name an
+    item property: a value sent so is stored where the body has none (``POST /hooks?site_id=``).
     """
 
     kind: Kind
@@ -50,6 +52,7 @@ class OperationSpec:
     not_found_status: int = 404
     answer: Any = None
     bulk: bool = False
+    query_fields: tuple[tuple[str, str], ...] = ()
 
 
 def is_json_media(media_type: str) -> bool:
@@ -93,7 +96,8 @@ def _serve(
 ) -> tuple[Any, int, dict[str, str]]:
     parent = {name: args[name] for name in op.parent_args}
     headers: dict[str, str] = {}
-    sent = args.get(op.body_arg) or {}
+    sent = args.get(op.body_arg)
+    sent = {} if sent is None else sent
     if op.request_envelope is not None and isinstance(sent, Mapping):
         sent = sent.get(op.request_envelope) or {}
     if op.kind == "create" and op.bulk and isinstance(sent, list):
@@ -101,6 +105,9 @@ def _serve(
         return _answer(op, created, headers)
     if not isinstance(sent, Mapping):
         sent = {}
+    if op.kind == "create" and op.query_fields:
+        scoped = {name: args[arg] for arg, name in op.query_fields if args.get(arg) is not None}
+        sent = {**scoped, **sent}
     body: Any
     if op.kind == "list":
         body = store.list(parent, args, url=url, query=query)

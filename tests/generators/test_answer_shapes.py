@@ -281,3 +281,56 @@ def test_a_create_of_a_list_stores_and_answers_each_item(tmp_path: Path) -> None
         assert created.json() == [{"key": "A", "value": "1"}, {"key": "B", "value": "2"}]
         assert env.get("/env/B").json() == {"key": "B", "value": "2"}
         assert [v["key"] for v in env.get("/env").json()] == ["A", "B"]
+
+
+HOOK = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "readOnly": True},
+        "site_id": {"type": "string"},
+        "event": {"type": "string"},
+    },
+}
+SITE_ID = {"name": "site_id", "in": "query", "required": True, "schema": {"type": "string"}}
+HOOKS = {
+    "openapi": "3.0.3",
+    "info": {"title": "Hooks", "version": "1"},
+    "paths": {
+        "/hooks": {
+            "get": {
+                "parameters": [SITE_ID],
+                "responses": {
+                    "200": {
+                        "description": "l",
+                        "content": {"application/json": {"schema": {"type": "array", "items": HOOK}}},
+                    }
+                },
+            },
+            "post": {
+                "parameters": [{**SITE_ID, "required": False}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": HOOK}}},
+                "responses": {"201": {"description": "c", "content": {"application/json": {"schema": HOOK}}}},
+            },
+        },
+        "/hooks/{id}": {
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": HOOK}}}}
+            },
+        },
+    },
+}
+
+
+def test_a_create_scoped_by_a_query_parameter_is_listed_in_that_scope(tmp_path: Path) -> None:
+    # netlify's POST /hooks?site_id=...: the hook belongs to that site, GET /hooks?site_id lists it.
+    spec = tmp_path / "hooks.yaml"
+    spec.write_text(yaml.safe_dump(HOOKS, sort_keys=False), encoding="utf-8")
+    mock_dir, suite_dir, package = generate(spec, tmp_path / "out", name="hooks.yaml")
+    with import_generated_app(mock_dir, package).create_app().test_client() as hooks:
+        created = hooks.post("/hooks?site_id=s1", json={"event": "deploy"}).json()
+        assert created["site_id"] == "s1"
+        kept = hooks.post("/hooks?site_id=s1", json={"event": "x", "site_id": "s2"}).json()
+        assert kept["site_id"] == "s2"
+        assert [h["id"] for h in hooks.get("/hooks?site_id=s1").json()] == [created["id"]]
+    assert "'filters': ['site_id']" in (suite_dir / "test_resources.py").read_text(encoding="utf-8")

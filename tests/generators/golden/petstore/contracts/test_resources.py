@@ -41,7 +41,8 @@ RESOURCES = [{'name': 'pets',
                     'statuses': [200],
                     'request_envelope': None,
                     'response_envelope': None}},
-  'required': {'header': {}, 'query': {}, 'cookie': {}}}]
+  'required': {'header': {}, 'query': {}, 'cookie': {}},
+  'filters': []}]
 BASE_URL = os.environ["CONTRACT_BASE_URL"]
 MAX_PAGES = 50
 
@@ -94,20 +95,28 @@ def item_url(row: dict, item_id: Any) -> str:
     return BASE_URL + row["item"].replace("{" + row["id_param"] + "}", quote(str(item_id), safe=""))
 
 
-def listed_ids(http: requests.Session, row: dict, item: Any = None) -> tuple[list[str], bool]:
+def scope_of(row: dict, item: Any) -> dict[str, Any] | None:
+    """Required query parameters that filter the list, as the created item has them (netlify's
+    ``GET /hooks`` needs ``site_id``); None when the item lacks one: which list holds it is then
+    unknown. Other required parameters keep the suite's values."""
+    own = item if isinstance(item, dict) else {}
+    scope = {name: own.get(name) for name in row["required"]["query"] if name in row["filters"]}
+    return scope if all(isinstance(v, str | int | float) for v in scope.values()) else None
+
+
+def listed_ids(http: requests.Session, row: dict, scope: dict[str, Any] | None) -> tuple[list[str], bool]:
     """Every id the list shows, page by page (bounded), in the spec's paging style.
 
-    A required query parameter named like a property of ``item`` (netlify's ``GET /hooks`` needs
-    ``site_id``) is sent with the item's value: the list it selects is the one the item is in.
+    ``scope`` (:func:`scope_of`) replaces the suite's placeholder values of required query
+    parameters: the list it selects is the one the item is in.
     The second value says whether the whole collection was seen: a full page with no way to ask
     for the next one (a ``limit`` without an offset, or the page bound reached) leaves it unknown
     whether a missing id is really missing.
     """
     paging, ids = row["paging"], []
-    own = item if isinstance(item, dict) else {}
-    params: dict[str, Any] = {
-        name: own[name] for name in row["required"]["query"] if isinstance(own.get(name), str | int | float)
-    }
+    if scope is None:
+        return ids, False
+    params: dict[str, Any] = dict(scope)
     size = paging["max"] or 100
     if paging["size"]:
         params[paging["size"]] = size
@@ -157,7 +166,7 @@ def check_resource(row: dict, case: Any, seen: list[int]) -> None:
     probe = row["probe"]
     if probe and probe in sent and isinstance(got, dict) and got.get(probe) != sent[probe]:
         raise ResourceCheckFailed("ReadReturnsAnotherItem", f"{probe} {sent[probe]!r}", repr(got.get(probe)), f"GET {url}")
-    listed, complete = listed_ids(http, row, got) if field and "list" in steps else ([], False)
+    listed, complete = listed_ids(http, row, scope_of(row, got)) if field and "list" in steps else ([], False)
     if complete and str(item_id) not in listed:
         raise ResourceCheckFailed("CreatedItemNotListed", f"{field} {item_id!r} in the list", "not listed", f"GET {BASE_URL}{row['collection']}")
     for method in ("put", "patch"):
@@ -179,7 +188,7 @@ def check_resource(row: dict, case: Any, seen: list[int]) -> None:
         status = http.get(url).status_code
         if 200 <= status < 300:
             raise ResourceCheckFailed("DeletedItemStillReadable", f"{row['not_found']} after DELETE {url}", str(status), f"GET {url}")
-        if field and "list" in steps and str(item_id) in listed_ids(http, row, got)[0]:
+        if field and "list" in steps and str(item_id) in listed_ids(http, row, scope_of(row, got))[0]:
             raise ResourceCheckFailed("DeletedItemStillListed", "the deleted item gone from the list", "listed", f"GET {BASE_URL}{row['collection']}")
 
 
