@@ -268,6 +268,27 @@ def _error_shape(spec: Spec, schemas: Schemas, raw_ops: list[RawOperation]) -> E
     (where, media_type), _ = counts.most_common(1)[0]
     if schemas.type_of(where) == "string":
         return ErrorShape(media_type=media_type, fields=(), as_text=True)
+    wrapped = _error_envelope(schemas, where)
+    envelope, where = wrapped if wrapped is not None else (None, where)
+    fields, constants, choices = _error_fields(schemas, where)
+    return ErrorShape(media_type, tuple(fields), tuple(constants), choices=tuple(choices), envelope=envelope)
+
+
+def _error_envelope(schemas: Schemas, where: str) -> tuple[str, str] | None:
+    """(property, pointer) when the error schema wraps the error in one object property that has
+    a ``message`` (openai's ``{"error": {"code", "message", "param", "type"}}``)."""
+    view = schemas.view(where)
+    if len(view.properties) != 1:
+        return None
+    ((name, (_, inner)),) = view.properties.items()
+    if schemas.type_of(inner) != "object" or "message" not in schemas.view(inner).properties:
+        return None
+    return name, inner
+
+
+def _error_fields(
+    schemas: Schemas, where: str
+) -> tuple[list[tuple[str, ErrorSource]], list[tuple[str, Any]], list[tuple[str, tuple[Any, ...]]]]:
     view = schemas.view(where)
     fields: list[tuple[str, ErrorSource]] = []
     constants: list[tuple[str, Any]] = []
@@ -289,7 +310,7 @@ def _error_shape(spec: Spec, schemas: Schemas, raw_ops: list[RawOperation]) -> E
             constants.append((prop, schemas.minimal(prop_where)))
         if source is not None:
             fields.append((prop, source))
-    return ErrorShape(media_type, tuple(fields), tuple(constants), choices=tuple(choices))
+    return fields, constants, choices
 
 
 def _fits(produced: str, declared: str) -> bool:

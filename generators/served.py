@@ -95,7 +95,9 @@ def request_document(document: dict[str, Any]) -> dict[str, Any]:
     ``uuid`` format, nor discriminators: ``readOnly`` names leave ``required`` lists, uuid strings
     get the pattern that says what a uuid is (so an empty string is refused), and a ``oneOf``
     with a ``discriminator`` is checked as ``anyOf`` (the discriminator's value chooses the
-    branch, so a body that also fits another branch is still valid). Parameters and form fields
+    branch, so a body that also fits another branch is still valid), and ``nullable`` beside a
+    ``oneOf``/``anyOf``/``allOf``/``$ref`` without a ``type`` lets ``null`` through, as the suite's
+    Schemathesis reads it (Connexion's validator reads it only with ``type``). Parameters and form fields
     without a ``type`` get one, and concrete paths come before templated ones (Connexion's
     needs, below). Responses are not validated by it.
     """
@@ -207,7 +209,15 @@ def _for_requests(node: Any) -> Any:
         out["anyOf"] = out.pop("oneOf")  # the discriminator picks the one branch, not the shape
     if out.get("format") == "uuid" and out.get("type") == "string" and "pattern" not in out:
         out["pattern"] = UUID_PATTERN
+    if out.get("nullable") is True and "type" not in out and COMPOSED & out.keys():
+        # 3.0's `nullable` is read by `type`, so openai's `nullable` beside a `oneOf` (or a `$ref`)
+        # let no null through Connexion; Schemathesis, as the spec's author meant, sends one.
+        inner = {k: v for k, v in out.items() if k != "nullable"}
+        return {"anyOf": [inner, {"nullable": True, "enum": [None]}]}
     return out
+
+
+COMPOSED = frozenset({"oneOf", "anyOf", "allOf", "$ref"})
 
 
 def json_request_bodies(document: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:

@@ -25,6 +25,7 @@ class ErrorShape:
     ``as_text`` says the spec's error schema is a string: the body is the message itself.
     ``choices`` gives the values a field's schema allows (its ``enum``): a value outside them is
     replaced by the one naming the status (``bad_request`` for 400, ``404``), else the first.
+    ``envelope`` names the one property the fields sit in (openai's ``{"error": {...}}``).
     """
 
     media_type: str = ERROR_MEDIA_TYPE
@@ -32,6 +33,7 @@ class ErrorShape:
     constants: tuple[tuple[str, Any], ...] = ()
     as_text: bool = False
     choices: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    envelope: str | None = None
 
     def body(self, error: MockError) -> ErrorBody | dict[str, Any] | str:
         """The error document for ``error``: Cumulocity's, one in the spec's own shape, or the
@@ -57,7 +59,7 @@ class ErrorShape:
         for name, allowed in self.choices:
             if name in body and body[name] not in allowed:
                 body[name] = _naming(allowed, error)
-        return body
+        return {self.envelope: body} if self.envelope is not None else body
 
 
 def _naming(allowed: tuple[Any, ...], error: MockError) -> Any:

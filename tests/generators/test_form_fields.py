@@ -1,6 +1,8 @@
-"""Form bodies whose fields have no ``type`` (discord's messages: ``oneOf`` null and a schema,
-JSON offered first, the multipart schema an ``allOf`` of the JSON one): any form request gets a
-2xx or a 400 naming the field, never a 500."""
+"""Request bodies Connexion reads otherwise than the spec means, served as the spec means.
+
+Form bodies whose fields have no ``type`` (discord's messages: ``oneOf`` null and a schema, JSON
+offered first, the multipart schema an ``allOf`` of the JSON one) get a 2xx or a 400 naming the
+field, never a 500; ``nullable`` beside a ``oneOf``/``allOf`` (openai's ``prompt``) lets null in."""
 
 from __future__ import annotations
 
@@ -80,3 +82,59 @@ def test_no_form_gets_a_server_error(client: Any, fields: dict[str, str], multip
     assert answer.status_code in (204, 400), answer.text
     if answer.status_code == 400:
         assert answer.json()["detail"]
+
+
+NULLABLE = {
+    "openapi": "3.0.3",
+    "info": {"title": "Nullable", "version": "1"},
+    "paths": {
+        "/completions": {
+            "post": {
+                "operationId": "complete",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    # openai's `prompt`: nullable beside a oneOf, no type of its own.
+                                    "prompt": {
+                                        "nullable": True,
+                                        "oneOf": [{"type": "string"}, {"type": "array"}],
+                                    },
+                                    "stop": {
+                                        "nullable": True,
+                                        "allOf": [{"$ref": "#/components/schemas/Stop"}],
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {"204": {"description": "done"}, "400": {"description": "bad"}},
+            }
+        }
+    },
+    "components": {"schemas": {"Stop": {"type": "string"}}},
+}
+
+
+@pytest.mark.parametrize(
+    ("sent", "status"),
+    [
+        ({"prompt": None, "stop": None}, 204),
+        ({"prompt": "p", "stop": "s"}, 204),
+        ({"prompt": 5}, 400),
+        ({"stop": 5}, 400),
+    ],
+)
+def test_nullable_beside_a_composition_lets_null_through(
+    tmp_path_factory: pytest.TempPathFactory, sent: dict, status: int
+) -> None:
+    root = tmp_path_factory.mktemp("nullable")
+    spec = root / "nullable.yaml"
+    spec.write_text(yaml.safe_dump(NULLABLE, sort_keys=False), encoding="utf-8")
+    mock_dir, _, package = generate(spec, root / "out", name="nullable.yaml")
+    with import_generated_app(mock_dir, package).create_app().test_client() as client:
+        assert client.post("/completions", json=sent).status_code == status

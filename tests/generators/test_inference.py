@@ -9,6 +9,7 @@ import yaml
 
 from generators import load_model
 from generators.model import Model
+from mockserver.errors import BadRequest
 
 THING = {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
 
@@ -192,3 +193,22 @@ def test_an_action_under_a_nested_item_belongs_to_the_innermost_item(tmp_path: P
     }
     owner = model_of(tmp_path, paths).canned.owners["restoreDeploy"]
     assert owner[:3] == ("deploys", "deploy_id", ("site_id",))
+
+
+def test_an_error_wrapped_in_one_property_carries_the_message_inside_it(tmp_path: Path) -> None:
+    # openai: {"error": {"code", "message", "param", "type"}}; the message was a constant "x".
+    inner = {
+        "type": "object",
+        "required": ["code", "message", "param", "type"],
+        "properties": {n: {"type": "string"} for n in ("code", "message", "param", "type")},
+    }
+    wrapped = {"type": "object", "required": ["error"], "properties": {"error": inner}}
+    paths = crud({"type": "object", "properties": {"id": {"type": "string"}}})
+    paths["/things"]["post"]["responses"] |= {
+        "400": {"description": "bad", "content": {"application/json": {"schema": wrapped}}}
+    }
+    shape = model_of(tmp_path, paths).error_shape
+    body = shape.body(BadRequest("The field 'name' is missing."))
+    assert body["error"]["message"] == "The field 'name' is missing."
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "param", "type"}

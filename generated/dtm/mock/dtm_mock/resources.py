@@ -297,7 +297,8 @@ ERROR_SHAPE = (
                fields=(('error', 'error'), ('message', 'message'), ('info', 'info')),
                constants=(),
                as_text=False,
-               choices=())
+               choices=(),
+               envelope=None)
 )
 
 ERROR_RESOURCE = 'dtm'

@@ -159,7 +159,8 @@ ERROR_SHAPE = (
                fields=(('error', 'error'), ('message', 'message'), ('info', 'info')),
                constants=(),
                as_text=False,
-               choices=())
+               choices=(),
+               envelope=None)
 )
 
 ERROR_RESOURCE = 'inventory'

@@ -104,7 +104,8 @@ ERROR_SHAPE = (
                fields=(('code', 'status'), ('message', 'message')),
                constants=(),
                as_text=False,
-               choices=())
+               choices=(),
+               envelope=None)
 )
 
 ERROR_RESOURCE = 'pets'
