@@ -312,6 +312,9 @@ def _server_fields(
         written = create_view.properties[prop][1] if sent and create_view is not None else None
         reshaping = shapes.reshaping(schemas, written, prop_where) if written is not None else None
         if reshaping is not None and (reshaped := shapes.reshaped(schemas, prop, reshaping)) is not None:
+            value = schemas.minimal(prop_where)
+            if prop in view.required and not always_sent and not schemas.errors(prop_where, value):
+                fields.append(ServerField(prop, "constant", value))  # answered even when not written
             fields.append(reshaped)
             continue
         if prop == id_field or always_sent:

@@ -105,6 +105,25 @@ def test_a_property_not_sent_is_not_made_up(client: Any) -> None:
     assert "estimate" not in project
 
 
+def test_a_required_reshaped_property_is_answered_when_not_written(tmp_path: Path) -> None:
+    # discord's default_member_permissions: an integer written, a string answered, always answered.
+    required = {
+        **SPEC,
+        "components": {
+            "schemas": {
+                **SPEC["components"]["schemas"],
+                "Project": {**PROJECT, "required": ["id", "name", "estimate"]},
+            }
+        },
+    }
+    spec = tmp_path / "projects.yaml"
+    spec.write_text(yaml.safe_dump(required, sort_keys=False), encoding="utf-8")
+    mock_dir, _, package = generate(spec, tmp_path / "out", name="projects.yaml")
+    with import_generated_app(mock_dir, package).create_app().test_client() as projects:
+        answer = projects.post("/projects", json={"name": "c"}).json()
+    assert isinstance(answer["estimate"], dict)
+
+
 def test_only_a_change_of_json_type_is_reshaped(tmp_path: Path) -> None:
     # integer written, number answered is one JSON type for this purpose: `hours` is kept.
     spec = tmp_path / "projects.yaml"
