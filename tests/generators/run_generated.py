@@ -112,3 +112,18 @@ def generate(spec: Path, out: Path, *, name: str | None = None) -> tuple[Path, P
     generate_mock(spec, out / "mock", name=shown)
     generate_contracts(spec, out / "contracts", name=shown)
     return out / "mock", out / "contracts", load_model(spec, name=shown).package
+
+
+def generate_document(document: dict[str, Any], root: Path, name: str) -> tuple[Path, Path, str]:
+    """Write ``document`` as ``root/name`` and generate both outputs under ``root/out``."""
+    spec = root / name
+    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return generate(spec, root / "out", name=name)
+
+
+@contextmanager
+def mock_client(document: dict[str, Any], root: Path, name: str) -> Iterator[Any]:
+    """A test client of the mock generated from ``document`` (see :func:`generate_document`)."""
+    mock_dir, _, package = generate_document(document, root, name)
+    with import_generated_app(mock_dir, package).create_app().test_client() as client:
+        yield client

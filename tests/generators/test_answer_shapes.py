@@ -12,8 +12,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
-from run_generated import generate, import_generated_app
+from run_generated import generate_document, import_generated_app, mock_client
 
 AMOUNT = {
     "type": "object",
@@ -73,10 +72,7 @@ SPEC = {
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Any:
     root = tmp_path_factory.mktemp("reshaped")
-    spec = root / "projects.yaml"
-    spec.write_text(yaml.safe_dump(SPEC, sort_keys=False), encoding="utf-8")
-    mock_dir, _, package = generate(spec, root / "out", name="projects.yaml")
-    with import_generated_app(mock_dir, package).create_app().test_client() as test_client:
+    with mock_client(SPEC, root, "projects.yaml") as test_client:
         yield test_client
 
 
@@ -116,19 +112,14 @@ def test_a_required_reshaped_property_is_answered_when_not_written(tmp_path: Pat
             }
         },
     }
-    spec = tmp_path / "projects.yaml"
-    spec.write_text(yaml.safe_dump(required, sort_keys=False), encoding="utf-8")
-    mock_dir, _, package = generate(spec, tmp_path / "out", name="projects.yaml")
-    with import_generated_app(mock_dir, package).create_app().test_client() as projects:
+    with mock_client(required, tmp_path, "projects.yaml") as projects:
         answer = projects.post("/projects", json={"name": "c"}).json()
     assert isinstance(answer["estimate"], dict)
 
 
 def test_only_a_change_of_json_type_is_reshaped(tmp_path: Path) -> None:
     # integer written, number answered is one JSON type for this purpose: `hours` is kept.
-    spec = tmp_path / "projects.yaml"
-    spec.write_text(yaml.safe_dump(SPEC, sort_keys=False), encoding="utf-8")
-    mock_dir, _, package = generate(spec, tmp_path / "out", name="projects.yaml")
+    mock_dir, _, package = generate_document(SPEC, tmp_path, "projects.yaml")
     namespace: dict[str, Any] = {}
     exec((mock_dir / package / "resources.py").read_text(encoding="utf-8"), namespace)
     (resource,) = namespace["RESOURCES"].values()
@@ -187,10 +178,7 @@ FOLDERS = {
 
 def test_a_sent_object_gets_the_properties_its_answer_requires(tmp_path: Path) -> None:
     # box's folders: `parent: {"id"}` written, a folder with its `type` answered (3.1, `anyOf` null).
-    spec = tmp_path / "folders.yaml"
-    spec.write_text(yaml.safe_dump(FOLDERS, sort_keys=False), encoding="utf-8")
-    mock_dir, _, package = generate(spec, tmp_path / "out", name="folders.yaml")
-    with import_generated_app(mock_dir, package).create_app().test_client() as folders:
+    with mock_client(FOLDERS, tmp_path, "folders.yaml") as folders:
         sent = {"name": "a", "parent": {"id": "p1"}, "tags": [{"id": "t1"}, {"id": "t2"}]}
         created = folders.post("/folders", json=sent)
         assert created.status_code == 201
@@ -250,10 +238,7 @@ ASSISTANTS = {
 
 
 def test_a_delete_with_its_own_schema_answers_it_with_the_items_id(tmp_path: Path) -> None:
-    spec = tmp_path / "assistants.yaml"
-    spec.write_text(yaml.safe_dump(ASSISTANTS, sort_keys=False), encoding="utf-8")
-    mock_dir, _, package = generate(spec, tmp_path / "out", name="assistants.yaml")
-    with import_generated_app(mock_dir, package).create_app().test_client() as assistants:
+    with mock_client(ASSISTANTS, tmp_path, "assistants.yaml") as assistants:
         created = assistants.post("/assistants", json={"name": "a"}).json()
         gone = assistants.delete(f"/assistants/{created['id']}")
         assert gone.status_code == 200
@@ -291,10 +276,7 @@ ENV = {
 
 def test_a_create_of_a_list_stores_and_answers_each_item(tmp_path: Path) -> None:
     # netlify's POST /accounts/{account_id}/env takes and answers a list of variables.
-    spec = tmp_path / "env.yaml"
-    spec.write_text(yaml.safe_dump(ENV, sort_keys=False), encoding="utf-8")
-    mock_dir, _, package = generate(spec, tmp_path / "out", name="env.yaml")
-    with import_generated_app(mock_dir, package).create_app().test_client() as env:
+    with mock_client(ENV, tmp_path, "env.yaml") as env:
         created = env.post("/env", json=[{"key": "A", "value": "1"}, {"key": "B", "value": "2"}])
         assert created.status_code == 201
         assert created.json() == [{"key": "A", "value": "1"}, {"key": "B", "value": "2"}]
@@ -343,9 +325,7 @@ HOOKS = {
 
 def test_a_create_scoped_by_a_query_parameter_is_listed_in_that_scope(tmp_path: Path) -> None:
     # netlify's POST /hooks?site_id=...: the hook belongs to that site, GET /hooks?site_id lists it.
-    spec = tmp_path / "hooks.yaml"
-    spec.write_text(yaml.safe_dump(HOOKS, sort_keys=False), encoding="utf-8")
-    mock_dir, suite_dir, package = generate(spec, tmp_path / "out", name="hooks.yaml")
+    mock_dir, suite_dir, package = generate_document(HOOKS, tmp_path, "hooks.yaml")
     with import_generated_app(mock_dir, package).create_app().test_client() as hooks:
         created = hooks.post("/hooks?site_id=s1", json={"event": "deploy"}).json()
         assert created["site_id"] == "s1"

@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from run_generated import generate, import_generated_app
+from run_generated import mock_client
 
 MENTIONS = {"type": "object", "properties": {"parse": {"type": "array", "items": {"type": "string"}}}}
 MESSAGE = {
@@ -56,10 +55,7 @@ FIELDS = ["content", "mentions", "nonce", "flags", "tags", "other"]
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Any:
     root = tmp_path_factory.mktemp("forms")
-    spec = root / "forms.yaml"
-    spec.write_text(yaml.safe_dump(SPEC, sort_keys=False), encoding="utf-8")
-    mock_dir, _, package = generate(spec, root / "out", name="forms.yaml")
-    with import_generated_app(mock_dir, package).create_app().test_client() as test_client:
+    with mock_client(SPEC, root, "forms.yaml") as test_client:
         yield test_client
 
 
@@ -133,8 +129,5 @@ def test_nullable_beside_a_composition_lets_null_through(
     tmp_path_factory: pytest.TempPathFactory, sent: dict, status: int
 ) -> None:
     root = tmp_path_factory.mktemp("nullable")
-    spec = root / "nullable.yaml"
-    spec.write_text(yaml.safe_dump(NULLABLE, sort_keys=False), encoding="utf-8")
-    mock_dir, _, package = generate(spec, root / "out", name="nullable.yaml")
-    with import_generated_app(mock_dir, package).create_app().test_client() as client:
+    with mock_client(NULLABLE, root, "nullable.yaml") as client:
         assert client.post("/completions", json=sent).status_code == status

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import schemathesis
 import yaml
-from run_generated import generate, import_generated_app, serving
+from run_generated import generate_document, import_generated_app, serving
 from schemathesis.checks import status_code_conformance
 from schemathesis.core.failures import FailureGroup
 
@@ -56,9 +56,7 @@ ONLY_STATUS = [status_code_conformance]
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     root = tmp_path_factory.mktemp("silent")
-    spec = root / "silent.yaml"
-    spec.write_text(yaml.safe_dump(SPEC, sort_keys=False), encoding="utf-8")
-    return generate(spec, root / "out", name="silent.yaml")
+    return generate_document(SPEC, root, "silent.yaml")
 
 
 def derived(suite: Path) -> dict[str, Any]:
