@@ -83,6 +83,7 @@ def build_model(spec: Spec, package: str) -> Model:
         if raw.operation_id in canned and (owner := _owner(raw, resources)) is not None
     }
     links: tuple[Link, ...] = infer_links(spec, schemas, tuple(resources), ordered, raw_ops)
+    unknown = _unknown_id_statuses(raw_ops, ordered, owners)
     return Model(
         spec_name=spec.name,
         title=str(spec.document.get("info", {}).get("title", spec.name)),
@@ -93,10 +94,8 @@ def build_model(spec: Spec, package: str) -> Model:
         canned=CannedResponses(canned, owners, _locations(spec, raw_ops)),
         error_shape=_error_shape(spec, schemas, raw_ops),
         links=links,
-        notes=(*spec.notes, *example_notes, *_not_found_notes(raw_ops, ordered, owners)),
-        undocumented_not_found=tuple(
-            op_id for op_id, status in _unknown_id_statuses(raw_ops, ordered, owners).items() if status == 404
-        ),
+        notes=(*spec.notes, *example_notes, *_not_found_notes(unknown)),
+        undocumented_not_found=tuple(op_id for op_id, status in unknown.items() if status == 404),
     )
 
 
@@ -172,12 +171,11 @@ def _unknown_id_statuses(
     return found
 
 
-def _not_found_notes(
-    raw_ops: list[RawOperation], operations: tuple[Operation, ...], owners: dict[str, Any]
-) -> tuple[str, ...]:
-    """What the README says about operations whose spec is silent on unknown ids."""
+def _not_found_notes(unknown: dict[str, int]) -> tuple[str, ...]:
+    """What the README says about operations whose spec is silent on unknown ids (``unknown``:
+    :func:`_unknown_id_statuses`)."""
     notes = []
-    for operation_id, status in _unknown_id_statuses(raw_ops, operations, owners).items():
+    for operation_id, status in unknown.items():
         if status == 404:
             notes.append(
                 f"`{operation_id}` answers 404 for an unknown id, which the spec does not document "

@@ -127,15 +127,15 @@ class ResourceStore:
     def _fill_server_fields(self, item: dict[str, Any], *, item_url: str, created: bool) -> None:
         now = _now()
         for server_field in self.spec.server_fields:
-            name = server_field.name
-            if server_field.kind == "self":
-                item[server_field.name] = item_url
-            elif server_field.kind == "updated" or (server_field.kind == "created" and created):
-                item[server_field.name] = now
-            elif server_field.kind == "constant" and server_field.name not in item:
-                item[server_field.name] = copy.deepcopy(server_field.value)
-            elif server_field.kind in RESHAPING and server_field.name in item:
-                item[name] = _reshaped(server_field.kind, server_field.value, item[name])
+            name, kind = server_field.name, server_field.kind
+            if kind == "self":
+                item[name] = item_url
+            elif kind == "updated" or (kind == "created" and created):
+                item[name] = now
+            elif kind == "constant" and name not in item:
+                item[name] = copy.deepcopy(server_field.value)
+            elif kind in RESHAPING and name in item:
+                item[name] = _reshaped(kind, server_field.value, item[name])
 
     # -- reads --------------------------------------------------------------------------------
     def items(self, parent: Mapping[str, Any]) -> list[dict[str, Any]]:
