@@ -78,7 +78,7 @@ def run_timed(
     # The served mock freezes its start-up heap in its lifespan (mockserver/http/heap.py), which
     # ASGITransport does not run: do the same, or a full collection of the whole test process's
     # heap (hundreds of ms in a pytest worker) lands in some step.
-    # Under `make test`'s --cov every line of the loop thread is traced, which multiplies the CPU
+    # Under `make coverage`'s --cov every line of the loop thread is traced, which multiplies the CPU
     # of a step by 3-4 (64 ms for a 15 ms step): the served mock runs untraced, so the timed run
     # is too (the tracer is put back after it; worker threads' CPU is in no step anyway).
     tracer = sys.gettrace()
