@@ -24,9 +24,10 @@ class Operation:
     whether an update merges the body into the stored item or replaces it; ``returns_body``
     whether the documented success response has a JSON body; the envelopes name the single
     property a request body or answer wraps the item in (``{"article": {...}}``); ``answer``
-    the document a delete answers when its schema is not the item's, ``bulk`` whether a create
-    takes and answers a list of items, ``query_fields`` the create's query parameters that name
-    item properties (see :class:`OperationSpec`).
+    the document a write answers when its schema is not the item's, with the item properties
+    ``answer_fields`` copied in, ``answer_list`` that it answers the item in a list, ``bulk``
+    whether a create takes and answers a list of items, ``query_fields`` the create's query
+    parameters that name item properties (see :class:`OperationSpec`).
     """
 
     operation_id: str
@@ -45,6 +46,8 @@ class Operation:
     media_type: str | None = None
     not_found_status: int = 404
     answer: Any = None
+    answer_fields: tuple[str, ...] = ()
+    answer_list: bool = False
     bulk: bool = False
     query_fields: tuple[tuple[str, str], ...] = ()
 

@@ -73,6 +73,8 @@ def operation_specs(model: Model) -> dict[str, OperationSpec]:
             media_type=op.media_type,
             not_found_status=op.not_found_status,
             answer=op.answer,
+            answer_fields=op.answer_fields,
+            answer_list=op.answer_list,
             bulk=op.bulk,
             query_fields=op.query_fields,
         )

@@ -28,7 +28,6 @@ from generators.loader import Spec
 from generators.model import Operation, OperationKind, Resource
 from generators.operations import Param, RawOperation, is_json
 from generators.schemas import ObjectView, Schemas
-from generators.shapes import delete_answer
 from mockserver.generic import ListShape, PagingSpec, ResourceSpec, ServerField
 from mockserver.generic.spec import FilterSpec
 from mockserver.ids import IdType
@@ -201,12 +200,14 @@ def _resource(
             items = value.get(shape.key) if isinstance(value, dict) and shape.key else value
             for i, item in enumerate(items if isinstance(items, list) else []):
                 seeds.append((item, f"{where}/{shape.key + '/' if shape.key else ''}{i}"))
+    stored = view.required | {f.name for f in server_fields} | ({id_field} if id_field else set())
+    answering = _AnswerOf(schemas, item_schema, stored)
     if create is not None:
         created = _op(schemas, create, "create", name, None, parent_args, envelope)
         scoped = tuple(
             (q.arg, q.name) for q in create.query() if q.name in view.properties and q.name != id_field
         )
-        ops.append(replace(created, query_fields=scoped))
+        ops.append(answering(replace(created, query_fields=scoped), create))
     for method, raw in parts.item.items():
         if method == "get" and _json_schema(raw) is not None:
             ops.insert(0, _op(schemas, raw, "get", name, id_arg, parent_args, envelope))
@@ -214,12 +215,10 @@ def _resource(
             body_view = _inner_view(schemas, raw.body.schema, envelope) or ObjectView()
             needed = view.required - {id_field} - {f.name for f in server_fields}
             merge = method == "patch" or not needed <= body_view.required
-            ops.append(_op(schemas, raw, "update", name, id_arg, parent_args, envelope, merge=merge))
+            updated = _op(schemas, raw, "update", name, id_arg, parent_args, envelope, merge=merge)
+            ops.append(answering(updated, raw))
         elif method == "delete":
-            deleted = _op(schemas, raw, "delete", name, id_arg, parent_args, envelope)
-            ops.append(
-                replace(deleted, answer=delete_answer(schemas, _json_schema(raw), item_schema, deleted))
-            )
+            ops.append(answering(_op(schemas, raw, "delete", name, id_arg, parent_args, envelope), raw))
     for source in (parts.item.get("get"), create):
         if source is not None and source.success is not None:
             seeds += [(_unwrap(v, envelope), w) for v, w in examples(spec, source.success.where)]
@@ -256,6 +255,25 @@ def _resource(
         probe=_probe(view, create_view, [v for v in update_views if v is not None], skip),
     )
     return resource, ops
+
+
+@dataclass(frozen=True)
+class _AnswerOf:
+    """Gives a write the answer its own schema asks for where that is not the stored item
+    (:func:`generators.shapes.own_answer`, :func:`generators.shapes.answers_list`)."""
+
+    schemas: Schemas
+    item_schema: str
+    stored: set[str]
+
+    def __call__(self, op: Operation, raw: RawOperation) -> Operation:
+        success = _json_schema(raw)
+        if op.response_envelope is not None or op.bulk or success is None:
+            return op
+        if shapes.answers_list(self.schemas, success, self.item_schema):
+            return replace(op, answer_list=True)
+        own = shapes.own_answer(self.schemas, success, self.item_schema, self.stored, op.kind)
+        return op if own is None else replace(op, answer=own[0], answer_fields=own[1])
 
 
 PROBE_VALUE = "changed"  # the suite appends one letter per update method

@@ -6,41 +6,116 @@ Real specs write a property in one shape and answer it in another: xero-projects
 status instead of the item. A store that answered what was written would break the answer's
 schema, so the generator works out here how each write is reshaped (a
 :class:`~mockserver.generic.ServerField` of kind ``reshaped``, ``completed`` or
-``completed_each``) and what a delete answers; the values are minimal valid instances of the
-answer's schema, and where none can be built the property is answered as written.
+``completed_each``) and what a write answers whose schema is another object than the item
+(openai's role assignments, its deletion statuses: the answer's minimal valid instance with the
+item properties that :func:`fits` it) or a list of items (netlify's members); the values are
+minimal valid instances of the answer's schema, and where none can be built the item is answered
+as written.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from generators.model import Operation
-from generators.schemas import ObjectView, Schemas
+from generators.schemas import Schemas
 from mockserver.generic import ServerField
 from mockserver.generic.spec import ServerFieldKind
 
+# Keys that describe a schema without changing what it accepts.
+NOTES = frozenset({"description", "title", "example", "examples", "externalDocs", "deprecated", "xml"})
+# Keys that narrow a scalar: a property so narrowed in the answer is not copied from the item.
+NARROWING = frozenset(
+    {
+        "enum",
+        "const",
+        "format",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+    }
+)
+SCALARS = ("string", "integer", "number", "boolean")
 
-def delete_answer(schemas: Schemas, success: str | None, item_schema: str, deleted: Operation) -> Any:
-    """What a delete answers when its schema is not the item's and the item would not pass it
-    (openai's deletion status objects): the schema's minimal valid instance, else None."""
-    if success is None or deleted.response_envelope is not None:
+
+def own_answer(
+    schemas: Schemas, success: str | None, item_schema: str, stored: set[str], kind: str
+) -> tuple[Any, tuple[str, ...]] | None:
+    """What a create, update or delete answers when the spec gives it another object schema than
+    the item's and a stored item could fail it (openai's ``POST /organization/groups/{id}/roles``
+    answers a ``GroupRoleAssignment``, its delete a deletion status): the answer schema's minimal
+    valid instance, and the item properties copied into it (those the two schemas give the same
+    schema). None: the item itself is answered. ``stored`` names the properties every stored item
+    has (the item's required ones, those the server fills in)."""
+    if success is None or schemas.node(success)[1] == schemas.node(item_schema)[1]:
         return None
-    if schemas.node(success)[1] == schemas.node(item_schema)[1]:
+    if schemas.type_of(success) != "object":
         return None
     answered, item = schemas.view(success), schemas.view(item_schema)
-    if answered.required <= set(item.properties) and not _constants(answered):
-        return None  # the deleted item itself can pass: answer it, as the stores do
+    copied = tuple(
+        sorted(
+            p
+            for p, (_, at) in answered.properties.items()
+            if p in item.properties and fits(schemas, at, item.properties[p][1])
+        )
+    )
+    closed = schemas.node(success)[0].get("additionalProperties") is False
+    if (
+        answered.required <= stored
+        and set(copied) == set(answered.properties) & set(item.properties)
+        and not (closed and set(item.properties) - set(answered.properties))
+    ):
+        return None  # every stored item passes the answer's schema: answer it, as the stores do
     value = schemas.minimal(success)
-    if isinstance(value, dict) and value.get("deleted") is False:
+    if kind == "delete" and isinstance(value, dict) and value.get("deleted") is False:
         value = {**value, "deleted": True}  # the minimal boolean is false; a deletion says true
         if schemas.errors(success, value):
             value["deleted"] = False
-    return None if schemas.errors(success, value) else value
+    return None if schemas.errors(success, value) else (value, copied)
 
 
-def _constants(view: ObjectView) -> bool:
-    """Whether some property of ``view`` takes fixed values (an ``enum`` or ``const``)."""
-    return any("enum" in schema or "const" in schema for schema, _ in view.properties.values())
+def fits(schemas: Schemas, answered_where: str, item_where: str) -> bool:
+    """Whether every value the item's property schema accepts passes the answer's: the same
+    schema, or a scalar of the same JSON type that the answer does not narrow."""
+    answered, answered_at = schemas.node(answered_where)
+    stored, stored_at = schemas.node(item_where)
+    if answered_at == stored_at or _bare(answered) == _bare(stored):
+        return True
+    kind = schemas.type_of(answered_where)
+    if kind not in SCALARS or NARROWING & answered.keys() or (_nullable(stored) and not _nullable(answered)):
+        return False
+    stored_kind = schemas.type_of(item_where)
+    return stored_kind == kind or (kind, stored_kind) == ("number", "integer")
+
+
+def answers_list(schemas: Schemas, success: str | None, item_schema: str) -> bool:
+    """Whether a write of one item answers a list of items (netlify's ``POST /{account}/members``
+    answers the account's members): an array whose items are the item schema."""
+    if success is None or schemas.type_of(success) != "array":
+        return False
+    node, at = schemas.node(success)
+    return "items" in node and schemas.node(f"{at}/items")[1] == schemas.node(item_schema)[1]
+
+
+def _bare(schema: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in schema.items() if k not in NOTES and not k.startswith("x-")}
+
+
+def _nullable(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return (
+        bool(schema.get("nullable"))
+        or (isinstance(kind, list) and "null" in kind)
+        or any(
+            isinstance(b, dict) and (b.get("type") == "null" or b.get("enum") == [None])
+            for key in ("oneOf", "anyOf")
+            for b in schema.get(key, []) or []
+        )
+    )
 
 
 def reshaping(schemas: Schemas, sent_where: str, answered_where: str) -> tuple[ServerFieldKind, str] | None:

@@ -30,10 +30,12 @@ class OperationSpec:
     ``request_envelope`` / ``response_envelope`` the property wrapping the item in the request
     body / the answer (``{"article": {...}}``), if any; ``media_type`` the answer's Content-Type;
     ``not_found_status`` the status an unknown id gets (404 unless the spec documents another);
-    ``answer`` the document a delete answers instead of the deleted item when the spec gives the
-    delete its own schema (openai's ``{"id", "object": "assistant.deleted", "deleted": true}``),
-    with the item's id in it where it has the id property; ``bulk`` that a create takes a list of
-    items and answers the list created (netlify's ``POST /accounts/{account_id}/env``);
+    ``answer`` the document a create, update or delete answers instead of the item when the spec
+    gives the write its own schema (openai's ``{"id", "object": "assistant.deleted", "deleted":
+    true}``), with the item's ``answer_fields`` copied in (its id, where the document has one);
+    ``answer_list`` that a write of one item answers it in a list (netlify's ``POST
+    /{account_slug}/members``); ``bulk`` that a create takes a list of items and answers the list
+    created (netlify's ``POST /accounts/{account_id}/env``);
     ``query_fields`` the (argument, property) pairs of a create's query parameters that name an
     item property: a value sent so is stored where the body has none (``POST /hooks?site_id=``).
     """
@@ -51,6 +53,8 @@ class OperationSpec:
     media_type: str | None = None
     not_found_status: int = 404
     answer: Any = None
+    answer_fields: tuple[str, ...] = ()
+    answer_list: bool = False
     bulk: bool = False
     query_fields: tuple[tuple[str, str], ...] = ()
 
@@ -122,8 +126,10 @@ def _serve(
         body = store.update(parent, args[op.id_arg or ""], sent, item_url=url, merge=op.merge)
     else:
         body = store.delete(parent, args[op.id_arg or ""])
-        if op.answer is not None:
-            body = _deletion_answer(op.answer, body, store.spec.id_field)
+    if op.answer is not None:
+        body = _own_answer(op.answer, body, op.answer_fields)
+    elif op.answer_list:
+        body = [body]
     return _answer(op, body, headers)
 
 
@@ -138,9 +144,8 @@ def _answer(op: OperationSpec, body: Any, headers: dict[str, str]) -> tuple[Any,
     return body, op.status, headers
 
 
-def _deletion_answer(answer: Any, deleted: Mapping[str, Any], id_field: str | None) -> Any:
-    """``answer`` (a delete's own document) with the deleted item's id where it has the id field."""
+def _own_answer(answer: Any, item: Mapping[str, Any], fields: tuple[str, ...]) -> Any:
+    """``answer`` (the write's own document) with the item's values of ``fields`` in it."""
     if not isinstance(answer, dict):
         return copy.deepcopy(answer)
-    found = {id_field: deleted[id_field]} if id_field and id_field in answer and id_field in deleted else {}
-    return {**copy.deepcopy(answer), **found}
+    return {**copy.deepcopy(answer), **{name: item[name] for name in fields if name in item}}

@@ -333,3 +333,72 @@ def test_a_create_scoped_by_a_query_parameter_is_listed_in_that_scope(tmp_path: 
         assert kept["site_id"] == "s2"
         assert [h["id"] for h in hooks.get("/hooks?site_id=s1").json()] == [created["id"]]
     assert "'filters': ['site_id']" in (suite_dir / "test_resources.py").read_text(encoding="utf-8")
+
+
+ROLE = {
+    "type": "object",
+    "required": ["id", "name"],
+    "properties": {"id": {"type": "string", "readOnly": True}, "name": {"type": "string"}},
+}
+ASSIGNMENT = {
+    "type": "object",
+    "required": ["object", "role"],
+    "properties": {
+        "object": {"type": "string", "enum": ["group.role"]},
+        "id": {"type": "string"},
+        "name": {"type": "string", "maxLength": 3},
+        "role": ROLE,
+    },
+}
+ROLES = {
+    "openapi": "3.0.3",
+    "info": {"title": "Roles", "version": "1"},
+    "paths": {
+        "/roles": {
+            "get": {
+                "responses": {
+                    "200": {
+                        "description": "l",
+                        "content": {"application/json": {"schema": {"type": "array", "items": ref("Role")}}},
+                    }
+                }
+            },
+            "post": {
+                "requestBody": {"required": True, **body("Role")},
+                "responses": {"200": {"description": "c", **body("Assignment")}},
+            },
+        },
+        "/roles/{id}": {
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {"responses": {"200": {"description": "ok", **body("Role")}}},
+            "put": {
+                "requestBody": {"required": True, **body("Role")},
+                "responses": {
+                    "200": {
+                        "description": "u",
+                        "content": {"application/json": {"schema": {"type": "array", "items": ref("Role")}}},
+                    }
+                },
+            },
+        },
+    },
+    "components": {"schemas": {"Role": ROLE, "Assignment": ASSIGNMENT}},
+}
+
+
+def test_a_write_answers_its_own_schema_with_the_item_fields_that_fit_it(tmp_path: Path) -> None:
+    # openai's POST /organization/groups/{id}/roles answers a role assignment, not the role; a
+    # property the answer narrows (`name`, maxLength 3) is not copied from the item; an update
+    # answering a list of items answers the item in one (netlify's POST /{account}/members).
+    with mock_client(ROLES, tmp_path, "roles.yaml") as roles:
+        created = roles.post("/roles", json={"name": "a long name"})
+        assert created.status_code == 200
+        answer = created.json()
+        jsonschema.validate(answer, {**ASSIGNMENT, "components": ROLES["components"]})
+        assert answer["object"] == "group.role"
+        assert answer.get("name") != "a long name"
+        item_id = created.headers["Location"].rsplit("/", 1)[-1]
+        assert answer["id"] == item_id
+        assert roles.get(f"/roles/{item_id}").json() == {"id": item_id, "name": "a long name"}
+        updated = roles.put(f"/roles/{item_id}", json={"name": "b"})
+        assert updated.json() == [{"id": item_id, "name": "b"}]
