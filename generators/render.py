@@ -17,6 +17,7 @@ from generators.credentials import security_needs
 from generators.crud import resource_rows
 from generators.links import derived_document
 from generators.model import Model
+from generators.operations import METHODS
 from generators.required_params import required_params
 from generators.served import json_request_bodies, request_document
 from generators.writer import OutputFile
@@ -168,7 +169,7 @@ def contract_files(model: Model) -> list[OutputFile]:
         "provenance": line,
         "model": model,
         "server_error_only": _server_error_only(json_only),
-        "untestable": _informational_only(json_only),
+        "untestable": {**_informational_only(json_only), **_fragment_twins(json_only)},
         "success_documented": _documents_success(json_only),
         "coverage_phase": len(model.operations) < COVERAGE_PHASE_OPERATIONS,
         "operation_count": len(model.operations),
@@ -213,6 +214,25 @@ def _informational_only(document: dict[str, Any]) -> dict[str, str]:
                     f"documents only informational answers ({', '.join(codes)}), which no server "
                     "sends as a final response"
                 )
+    return found
+
+
+def _fragment_twins(document: dict[str, Any]) -> dict[str, str]:
+    """``METHOD /path#name`` -> why the suite cannot test it: box's ``/shared_items#folders`` is
+    ``/shared_items`` to every server (no request carries a fragment), so which of the two
+    operations' schemas an answer must follow cannot be known from the request."""
+    paths = document.get("paths") or {}
+    found = {}
+    for path, item in paths.items():
+        base = path.split("#", 1)[0]
+        twin = paths.get(base)
+        if base == path or not isinstance(item, dict) or not isinstance(twin, dict):
+            continue
+        for method in sorted(item.keys() & twin.keys() & set(METHODS)):
+            found[f"{method.upper()} {path}"] = (
+                f"is `{method.upper()} {base}` to the server (a request carries no `#` fragment), "
+                f"so its answer may follow either operation's schema"
+            )
     return found
 
 

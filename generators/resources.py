@@ -46,6 +46,7 @@ EXTRAS: dict[str, ExtraSource] = {
     **{n: "size" for n in ("limit", "pageSize", "page_size", "per_page", "perPage", "size")},
     **{n: "position" for n in ("offset", "page", "currentPage", "current_page", "skip")},
 }
+NUMERIC_EXTRAS = ("total", "count", "size", "position")
 COUNT_NAME = re.compile(r"^[a-z][A-Za-z]*(Count|_count)$")
 SIZE_PARAMS = ("per_page", "perPage", "pageSize", "page_size", "limit", "size")
 UPDATED_NAME = re.compile(r"(?i)(updated|modified)")
@@ -475,6 +476,8 @@ def _list_shape(
         source = EXTRAS.get(prop) or ("total" if COUNT_NAME.match(prop) else None)
         if cumulocity:
             source = CUMULOCITY_EXTRAS.get(prop)
+        if source in NUMERIC_EXTRAS and schemas.type_of(prop_where) not in (None, "integer", "number"):
+            source = None  # box's FolderLocks answers its `limit` as a string: not the page size
         if source is None:
             if prop in view.required:
                 constants.append((prop, _constant(spec, schemas, listing, prop, prop_where)))

@@ -120,6 +120,22 @@ def test_envelope_is_unwrapped_and_named_on_the_operations(tmp_path: Path) -> No
     assert (create.request_envelope, create.response_envelope) == ("thing", "thing")
 
 
+def test_a_paging_name_of_another_type_is_not_computed(tmp_path: Path) -> None:
+    # box's FolderLocks: `limit` is a string ("1000"), answered as the spec's value, not a count.
+    listing = {
+        "type": "object",
+        "required": ["entries", "limit"],
+        "properties": {
+            "entries": {"type": "array", "items": THING},
+            "limit": {"type": "string", "example": "1000"},
+            "total_count": {"type": "integer"},
+        },
+    }
+    (resource,) = model_of(tmp_path, crud(THING, listing=listing)).resources
+    assert resource.spec.list_shape.extras == (("total_count", "total"),)
+    assert resource.spec.list_shape.constants == (("limit", "1000"),)
+
+
 def test_unknown_id_status_is_the_documented_client_error_when_404_is_not_documented(tmp_path: Path) -> None:
     model = model_of(tmp_path, crud(THING))
     get = next(o for o in model.operations if o.kind == "get")

@@ -1,6 +1,7 @@
 """Operations a generated suite cannot test are reported as skipped with the reason, never passed
-silently and never failing the run: one documenting only a 1xx answer (readme's /status/100-103)
-and one whose request body no value satisfies (readme-schema-types-31's shape)."""
+silently and never failing the run: one documenting only a 1xx answer (readme's /status/100-103),
+one whose request body no value satisfies (readme-schema-types-31's shape) and one whose path is
+another's with a ``#`` fragment (box's ``/shared_items#folders``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,13 @@ SPEC = {
             "get": {
                 "responses": {
                     "200": {"description": "ok", "content": {"application/json": {"schema": THING}}}
+                }
+            }
+        },
+        "/things#count": {
+            "get": {
+                "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "integer"}}}}
                 }
             }
         },
@@ -48,4 +56,5 @@ def test_untestable_operations_are_skipped_with_the_reason(tmp_path: Path) -> No
     assert result.returncode == 0, out[-4000:]
     assert "GET /status/100: documents only informational answers (100)" in out
     assert "[POST /impossible]: untestable:" in out, out[-4000:]
-    assert "1 passed, 2 skipped" in out, out[-2000:]
+    assert "GET /things#count: is `GET /things` to the server" in out, out[-4000:]
+    assert "1 passed, 3 skipped" in out, out[-2000:]
