@@ -25,7 +25,10 @@ SPEC = {
         "/things#count": {
             "get": {
                 "responses": {
-                    "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "integer"}}}}
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"type": "integer"}}},
+                    }
                 }
             }
         },
