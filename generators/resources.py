@@ -201,7 +201,8 @@ def _resource(
             items = value.get(shape.key) if isinstance(value, dict) and shape.key else value
             for i, item in enumerate(items if isinstance(items, list) else []):
                 seeds.append((item, f"{where}/{shape.key + '/' if shape.key else ''}{i}"))
-    stored = view.required | {f.name for f in server_fields} | ({id_field} if id_field else set())
+    filled = [f for f in server_fields if f.kind != "checked"]  # the server's; checked are written
+    stored = view.required | {f.name for f in filled} | ({id_field} if id_field else set())
     answering = _AnswerOf(schemas, item_schema, stored)
     if create is not None:
         created = _op(schemas, create, "create", name, None, parent_args, envelope)
@@ -214,7 +215,7 @@ def _resource(
             ops.insert(0, _op(schemas, raw, "get", name, id_arg, parent_args, envelope))
         elif method in ("put", "patch") and raw.body is not None and raw.body.schema is not None:
             body_view = _inner_view(schemas, raw.body.schema, envelope) or ObjectView()
-            needed = view.required - {id_field} - {f.name for f in server_fields}
+            needed = view.required - {id_field} - {f.name for f in filled}
             merge = method == "patch" or not needed <= body_view.required
             updated = _op(schemas, raw, "update", name, id_arg, parent_args, envelope, merge=merge)
             ops.append(answering(updated, raw))
@@ -242,7 +243,7 @@ def _resource(
     )
     updates = [r for m in ("put", "patch") if (r := parts.item.get(m)) is not None and r.body is not None]
     update_views = [_inner_view(schemas, r.body.schema if r.body else None, envelope) for r in updates]
-    skip = {id_field, *(f.name for f in server_fields)}
+    skip = {id_field, *(f.name for f in filled)}
     resource = Resource(
         name,
         parts.collection_path,
@@ -275,6 +276,15 @@ class _AnswerOf:
             return replace(op, answer_list=True)
         own = shapes.own_answer(self.schemas, success, self.item_schema, self.stored, op.kind)
         return op if own is None else replace(op, answer=own[0], answer_fields=own[1])
+
+
+def _checked(schemas: Schemas, prop: str, where: str, *, required: bool) -> ServerField:
+    """A written property whose answer schema may refuse what was written (discord's message
+    ``embeds``): kept when it passes, else the answer's minimal value (dropped when optional)."""
+    value = schemas.minimal(where) if required else None
+    if value is not None and schemas.errors(where, value):
+        value = None
+    return ServerField(prop, "checked", value, where=where)
 
 
 PROBE_VALUE = "changed"  # the suite appends one letter per update method
@@ -335,7 +345,15 @@ def _server_fields(
             if prop in view.required and not always_sent and not schemas.errors(prop_where, value):
                 fields.append(ServerField(prop, "constant", value))  # answered even when not written
             fields.append(reshaped)
+            if reshaped.kind != "reshaped":  # completed: what the write had may still not pass
+                fields.append(_checked(schemas, prop, prop_where, required=prop in view.required))
             continue
+        if (
+            written is not None
+            and prop != id_field
+            and not shapes.fits(schemas, prop_where, written, null_dropped=True)
+        ):
+            fields.append(_checked(schemas, prop, prop_where, required=prop in view.required))
         if prop == id_field or always_sent:
             continue
         if prop == "self" and not sent:

@@ -78,15 +78,20 @@ def own_answer(
     return None if schemas.errors(success, value) else (value, copied)
 
 
-def fits(schemas: Schemas, answered_where: str, item_where: str) -> bool:
+def fits(schemas: Schemas, answered_where: str, item_where: str, *, null_dropped: bool = False) -> bool:
     """Whether every value the item's property schema accepts passes the answer's: the same
-    schema, or a scalar of the same JSON type that the answer does not narrow."""
+    schema, or a scalar of the same JSON type that the answer does not narrow (nor refuse a
+    ``null`` the item's takes, unless ``null_dropped``: the store drops a written top-level null)."""
     answered, answered_at = schemas.node(answered_where)
     stored, stored_at = schemas.node(item_where)
     if answered_at == stored_at or _bare(answered) == _bare(stored):
         return True
     kind = schemas.type_of(answered_where)
-    if kind not in SCALARS or NARROWING & answered.keys() or (_nullable(stored) and not _nullable(answered)):
+    if (
+        kind not in SCALARS
+        or NARROWING & answered.keys()
+        or (not null_dropped and _nullable(stored) and not _nullable(answered))
+    ):
         return False
     stored_kind = schemas.type_of(item_where)
     return stored_kind == kind or (kind, stored_kind) == ("number", "integer")

@@ -13,7 +13,9 @@ from typing import Any, Literal
 from mockserver.ids import IdType
 from mockserver.paging import ListShape, PagingSpec
 
-ServerFieldKind = Literal["self", "created", "updated", "constant", "reshaped", "completed", "completed_each"]
+ServerFieldKind = Literal[
+    "self", "created", "updated", "constant", "reshaped", "completed", "completed_each", "checked"
+]
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,15 @@ class ServerField:
     ``constant`` to ``value`` when the client did not send the property. The spec may write a
     property in another shape than it answers it: ``reshaped`` sets a sent property to
     ``value``, ``completed`` adds the keys of ``value`` that a sent object lacks, and
-    ``completed_each`` does so for each object of a sent array.
+    ``completed_each`` does so for each object of a sent array. ``checked`` keeps a sent value
+    only when it passes the answer's schema at the JSON pointer ``where``
+    (:mod:`mockserver.generic.checks`), else stores ``value`` (``None``: the property is dropped).
     """
 
     name: str
     kind: ServerFieldKind
     value: Any = None
+    where: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ duplicate ids. Callers pass the request URL; nothing here knows about HTTP.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,8 +29,14 @@ def _now() -> str:
 class ResourceStore:
     """The items of one resource, in insertion order, with the spec's id type."""
 
-    def __init__(self, spec: ResourceSpec, seed: Sequence[Mapping[str, Any]] = ()) -> None:
+    def __init__(
+        self,
+        spec: ResourceSpec,
+        seed: Sequence[Mapping[str, Any]] = (),
+        checks: Mapping[str, Callable[[Any], bool]] | None = None,
+    ) -> None:
         self.spec = spec
+        self.checks = dict(checks or {})  # of the `checked` fields (mockserver.generic.checks)
         self.ids = IdFactory(spec.id_type)
         self._items: dict[Key, dict[str, Any]] = {}
         for item in seed:
@@ -105,7 +111,11 @@ class ResourceStore:
         """Replace the item's client fields (``merge=False``) or merge ``body`` into it (a ``null``
         value removes that property)."""
         current = self._lookup(parent, item_id)
-        kept = {f.name: current[f.name] for f in self.spec.server_fields if f.name in current}
+        kept = {
+            f.name: current[f.name]
+            for f in self.spec.server_fields
+            if f.name in current and f.kind != "checked"
+        }
         if merge:
             updated = {**current, **copy.deepcopy(dict(body))}
             updated = {k: v for k, v in updated.items() if v is not None}
@@ -136,6 +146,16 @@ class ResourceStore:
                 item[name] = copy.deepcopy(server_field.value)
             elif kind in RESHAPING and name in item:
                 item[name] = _reshaped(kind, server_field.value, item[name])
+            elif (
+                kind == "checked"
+                and name in item
+                and name in self.checks
+                and not self.checks[name](item[name])
+            ):
+                if server_field.value is None:
+                    del item[name]
+                else:
+                    item[name] = copy.deepcopy(server_field.value)
 
     # -- reads --------------------------------------------------------------------------------
     def items(self, parent: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -172,6 +192,10 @@ class ResourceStore:
         return copy.deepcopy(
             page_items(shown, self.spec.paging, args, self.spec.list_shape, url=url, query=query)
         )
+
+
+def _passes(value: Any) -> bool:
+    return True
 
 
 def addressable(item_id: Any) -> bool:

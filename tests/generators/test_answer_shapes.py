@@ -402,3 +402,70 @@ def test_a_write_answers_its_own_schema_with_the_item_fields_that_fit_it(tmp_pat
         assert roles.get(f"/roles/{item_id}").json() == {"id": item_id, "name": "a long name"}
         updated = roles.put(f"/roles/{item_id}", json={"name": "b"})
         assert updated.json() == [{"id": item_id, "name": "b"}]
+
+
+FOOTER_SENT = {"type": "object", "properties": {"text": {"type": "string", "nullable": True}}}
+FOOTER = {"type": "object", "properties": {"text": {"type": "string"}}}
+MESSAGES = {
+    "openapi": "3.0.3",
+    "info": {"title": "Messages", "version": "1"},
+    "paths": {
+        "/messages": {
+            "post": {
+                "requestBody": {"required": True, **body("MessageWrite")},
+                "responses": {"200": {"description": "c", **body("Message")}},
+            }
+        },
+        "/messages/{id}": {
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {"responses": {"200": {"description": "ok", **body("Message")}}},
+        },
+    },
+    "components": {
+        "schemas": {
+            "MessageWrite": {
+                "type": "object",
+                "properties": {
+                    "content": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "footer": FOOTER_SENT,
+                },
+            },
+            "Message": {
+                "type": "object",
+                "required": ["id", "kind"],
+                "properties": {
+                    "id": {"type": "string", "readOnly": True},
+                    "content": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["rich", "video"]},
+                    "footer": FOOTER,
+                },
+            },
+        }
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("sent", "answered"),
+    [
+        (
+            {"content": "a", "kind": "video", "footer": {"text": "f"}},
+            {"content": "a", "kind": "video", "footer": {"text": "f"}},
+        ),
+        ({"content": "a", "kind": "other", "footer": {"text": None}}, {"content": "a", "kind": "rich"}),
+    ],
+    ids=["passes-its-answer-schema", "refused-by-it"],
+)
+def test_a_written_value_its_answer_schema_refuses_is_not_answered(
+    tmp_path: Path, sent: dict[str, Any], answered: dict[str, Any]
+) -> None:
+    # discord's message `embeds`: written as request embeds (nullable texts), answered as response
+    # embeds (no null); a value of another schema is kept when the answer's schema takes it.
+    with mock_client(MESSAGES, tmp_path, "messages.yaml") as messages:
+        created = messages.post("/messages", json=sent)
+        assert created.status_code == 200, created.text
+        item_id = created.json()["id"]
+        read = messages.get(f"/messages/{item_id}").json()
+    jsonschema.validate(read, {"$ref": "#/components/schemas/Message", "components": MESSAGES["components"]})
+    assert read == {"id": item_id, **answered}

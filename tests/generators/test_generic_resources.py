@@ -223,3 +223,19 @@ def test_a_client_chosen_id_is_kept_only_where_a_url_can_name_it(chosen: str) ->
     assert "/" not in segment
     assert all(ord(c) >= 32 and ord(c) != 127 for c in segment)
     assert things.get({}, segment)["name"] == "x"
+
+
+def test_a_checked_property_is_kept_only_when_its_check_passes_and_is_not_kept_over_a_replace() -> None:
+    fields = (
+        ServerField("kind", "checked", "rich", where="/k"),
+        ServerField("footer", "checked", where="/f"),
+    )
+    checks = {"kind": lambda v: v in ("rich", "video"), "footer": lambda v: isinstance(v, dict)}
+    things = ResourceStore(ResourceSpec("things", "id", "integer", server_fields=fields), checks=checks)
+    kept = things.create({}, {"kind": "video", "footer": {"text": "f"}}, collection_url=URL)
+    assert (kept["kind"], kept["footer"]) == ("video", {"text": "f"})
+    refused = things.create({}, {"kind": "other", "footer": "text"}, collection_url=URL)
+    assert refused["kind"] == "rich"
+    assert "footer" not in refused
+    replaced = things.update({}, kept["id"], {"kind": "rich"}, item_url=f"{URL}/1", merge=False)
+    assert replaced == {"id": kept["id"], "kind": "rich"}

@@ -20,6 +20,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from mockserver.errors import BadRequest, MockError
 from mockserver.generic import ResourceStore, error_for_status
+from mockserver.generic.checks import property_checks
 from mockserver.generic.security import Accepted
 from mockserver.http.form_fields import TypedFormURIParser
 from mockserver.http.resolver import HandlerResolver
@@ -41,9 +42,14 @@ def load_document() -> dict:
     return yaml.safe_load(SPEC.read_text(encoding="utf-8"))
 
 
-def create_stores() -> dict[str, ResourceStore]:
-    """Fresh stores, seeded with the spec's examples."""
-    return {name: ResourceStore(spec, SEED.get(name, ())) for name, spec in RESOURCES.items()}
+def create_stores(document: dict | None = None) -> dict[str, ResourceStore]:
+    """Fresh stores, seeded with the spec's examples, checking written properties against the
+    schemas their answers give them where those accept less (``document``: the spec as data)."""
+    document = load_document() if document is None else document
+    return {
+        name: ResourceStore(spec, SEED.get(name, ()), property_checks(document, spec))
+        for name, spec in RESOURCES.items()
+    }
 
 
 def error_response(routes: SpecRoutes, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -75,8 +81,8 @@ def error_response(routes: SpecRoutes, request: ConnexionRequest, exc: Exception
 def create_app(stores: dict[str, ResourceStore] | None = None, accepted: Accepted | None = None) -> AsyncApp:
     """The ASGI app over ``stores`` (fresh seeded ones by default); ``accepted`` limits the
     credentials it takes (any well-formed ones by default)."""
-    stores = create_stores() if stores is None else stores
     document = load_document()
+    stores = create_stores(document) if stores is None else stores
     app = AsyncApp(
         __name__,
         specification_dir=SPEC.parent,

@@ -1,0 +1,55 @@
+"""Checks of written properties against the schema their answers give them.
+
+A spec may write a property in one schema and answer it in another that accepts less (discord's
+message ``embeds``: written as request embeds, answered as response embeds; openai's eval
+``testing_criteria``). The generator marks such properties (a :class:`ServerField` of kind
+``checked`` with the answer schema's JSON pointer); :func:`property_checks` compiles one check
+per marked property from the served spec, and the store keeps a written value only when it passes,
+else it stores the field's value (a minimal valid one, or nothing for an optional property).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from mockserver.generic.spec import ResourceSpec
+
+Check = Callable[[Any], bool]
+
+
+def property_checks(document: Mapping[str, Any], spec: ResourceSpec) -> dict[str, Check]:
+    """Property name -> whether a value passes its answer schema, for ``spec``'s checked fields
+    whose pointer names a schema of ``document`` (the others are kept as written)."""
+    marked = [f for f in spec.server_fields if f.kind == "checked" and f.where]
+    if not marked:
+        return {}
+    # Imported here: only specs with checked properties pay openapi-schema-validator's import.
+    import openapi_schema_validator as osv
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4, DRAFT202012
+
+    v31 = str(document.get("openapi", "")).startswith("3.1")
+    resource = Resource.from_contents(dict(document), DRAFT202012 if v31 else DRAFT4)
+    registry: Registry[Any] = Registry().with_resource("urn:spec", resource)
+    cls = osv.OAS31Validator if v31 else osv.OAS30Validator
+    checker = osv.oas31_format_checker if v31 else osv.oas30_format_checker
+    checks: dict[str, Check] = {}
+    for field in marked:
+        if _resolves(document, str(field.where)):
+            validator = cls({"$ref": f"urn:spec#{field.where}"}, registry=registry, format_checker=checker)
+            checks[field.name] = validator.is_valid
+    return checks
+
+
+def _resolves(document: Mapping[str, Any], pointer: str) -> bool:
+    node: Any = document
+    for part in pointer.lstrip("/").split("/"):
+        key = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            return False
+    return True
