@@ -469,3 +469,41 @@ def test_a_written_value_its_answer_schema_refuses_is_not_answered(
         read = messages.get(f"/messages/{item_id}").json()
     jsonschema.validate(read, {"$ref": "#/components/schemas/Message", "components": MESSAGES["components"]})
     assert read == {"id": item_id, **answered}
+
+
+def test_a_written_value_holding_a_nested_write_only_property_is_not_answered(tmp_path: Path) -> None:
+    # box's sign requests: each signer's `password` is writeOnly; an answer never shows it.
+    signer = {
+        "type": "object",
+        "properties": {"email": {"type": "string"}, "password": {"type": "string", "writeOnly": True}},
+    }
+    answered = {
+        "allOf": [ref("Signer"), {"type": "object", "properties": {"has_viewed": {"type": "boolean"}}}]
+    }
+    spec = {
+        **MESSAGES,
+        "components": {
+            "schemas": {
+                "Signer": signer,
+                "MessageWrite": {
+                    "type": "object",
+                    "properties": {"signers": {"type": "array", "items": ref("Signer")}},
+                },
+                "Message": {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {
+                        "id": {"type": "string", "readOnly": True},
+                        "signers": {"type": "array", "items": answered},
+                    },
+                },
+            }
+        },
+    }
+    with mock_client(spec, tmp_path, "signers.yaml") as messages:
+        kept = messages.post("/messages", json={"signers": [{"email": "a@example.com"}]}).json()
+        hidden = messages.post(
+            "/messages", json={"signers": [{"email": "b@example.com", "password": "p"}]}
+        ).json()
+    assert kept["signers"] == [{"email": "a@example.com"}]
+    assert "password" not in str(hidden)
