@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ def build_model(spec: Spec, package: str) -> Model:
     problems += compat30.problems(spec.document, spec.name)
     if resource_problems or problems:
         raise GenerationError.combine([*resource_problems, *problems])
-    ordered = tuple(operations[r.operation_id] for r in raw_ops)
+    ordered = _own_not_found_shapes(schemas, raw_ops, tuple(operations[r.operation_id] for r in raw_ops))
     owners = {
         raw.operation_id: owner
         for raw in raw_ops
@@ -249,21 +250,57 @@ PROBLEM_JSON = ErrorShape(
 )
 
 
+def _error_schemas(schemas: Schemas, raw: RawOperation, code: str) -> list[tuple[str, str]]:
+    """(resolved schema pointer, media type) of each JSON body ``raw`` documents for ``code``."""
+    response, where = raw.responses.get(code, ({}, ""))
+    content = response.get("content") or {}
+    return [
+        (schemas.node(f"{where}/content{pointer(media_type)}/schema")[1], media_type)
+        for media_type, media in content.items()
+        if is_json(media_type) and isinstance(media, dict) and "schema" in media
+    ]
+
+
+def _common_error(schemas: Schemas, raw_ops: list[RawOperation]) -> tuple[str, str] | None:
+    """(schema pointer, media type) of the most common documented 4xx/default error body."""
+    counts: Counter[tuple[str, str]] = Counter(
+        found
+        for raw in raw_ops
+        for code in raw.responses
+        if code.startswith("4") or code == "default"
+        for found in _error_schemas(schemas, raw, code)
+    )
+    return counts.most_common(1)[0][0] if counts else None
+
+
 def _error_shape(spec: Spec, schemas: Schemas, raw_ops: list[RawOperation]) -> ErrorShape:
     """The error body every error answer uses: the most common documented 4xx/default schema;
     Cumulocity's body for a Cumulocity spec that documents none, else RFC 9457 problem+json."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for raw in raw_ops:
-        for code, (response, where) in raw.responses.items():
-            if code.startswith("4") or code == "default":
-                content = response.get("content") or {}
-                for media_type, media in content.items():
-                    if is_json(media_type) and isinstance(media, dict) and "schema" in media:
-                        resolved = schemas.node(f"{where}/content{pointer(media_type)}/schema")[1]
-                        counts[(resolved, media_type)] += 1
-    if not counts:
+    common = _common_error(schemas, raw_ops)
+    if common is None:
         return ErrorShape(media_type=ERROR_MEDIA_TYPE) if ERROR_MEDIA_TYPE in spec.text else PROBLEM_JSON
-    (where, media_type), _ = counts.most_common(1)[0]
+    return _shape_at(schemas, *common)
+
+
+def _own_not_found_shapes(
+    schemas: Schemas, raw_ops: list[RawOperation], ordered: tuple[Operation, ...]
+) -> tuple[Operation, ...]:
+    """``ordered`` with the error shape of each by-id operation whose documented unknown-id answer
+    has another schema than the common error (openai's ``DELETE /evals/{id}`` 404: a bare
+    ``{type, message, param, code}`` where every other error wraps it in ``error``)."""
+    common = _common_error(schemas, raw_ops)
+    by_id = {raw.operation_id: raw for raw in raw_ops}
+    shaped = []
+    for op in ordered:
+        own = _error_schemas(schemas, by_id[op.operation_id], str(op.not_found_status)) if op.id_arg else []
+        if own and common is not None and own[0][0] != common[0]:
+            op = replace(op, error_shape=_shape_at(schemas, *own[0]))
+        shaped.append(op)
+    return tuple(shaped)
+
+
+def _shape_at(schemas: Schemas, where: str, media_type: str) -> ErrorShape:
+    """The error shape of the schema at ``where``, answered as ``media_type``."""
     if schemas.type_of(where) == "string":
         return ErrorShape(media_type=media_type, fields=(), as_text=True)
     wrapped = _error_envelope(schemas, where)

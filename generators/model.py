@@ -27,7 +27,8 @@ class Operation:
     the document a write answers when its schema is not the item's, with the item properties
     ``answer_fields`` copied in, ``answer_list`` that it answers the item in a list, ``bulk``
     whether a create takes and answers a list of items, ``query_fields`` the create's query
-    parameters that name item properties (see :class:`OperationSpec`).
+    parameters that name item properties, ``error_shape`` the body of its unknown-id answer where
+    the spec gives that another schema than its other errors (see :class:`OperationSpec`).
     """
 
     operation_id: str
@@ -50,6 +51,7 @@ class Operation:
     answer_list: bool = False
     bulk: bool = False
     query_fields: tuple[tuple[str, str], ...] = ()
+    error_shape: ErrorShape | None = None
 
 
 @dataclass(frozen=True)

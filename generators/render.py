@@ -78,6 +78,7 @@ def operation_specs(model: Model) -> dict[str, OperationSpec]:
             answer_list=op.answer_list,
             bulk=op.bulk,
             query_fields=op.query_fields,
+            error_shape=op.error_shape,
         )
         for op in model.operations
         if op.kind != "canned"

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-from mockserver.errors import NotFound, UnsupportedMediaType, error_for_status
+from mockserver.errors import MockError, NotFound, UnsupportedMediaType, error_for_status
+from mockserver.generic.errorshape import ErrorShape
 from mockserver.generic.store import ResourceStore
 
 URL_SAFE = ":/?#[]@!$&'()*+,;=%"
@@ -37,7 +38,9 @@ class OperationSpec:
     /{account_slug}/members``); ``bulk`` that a create takes a list of items and answers the list
     created (netlify's ``POST /accounts/{account_id}/env``);
     ``query_fields`` the (argument, property) pairs of a create's query parameters that name an
-    item property: a value sent so is stored where the body has none (``POST /hooks?site_id=``).
+    item property: a value sent so is stored where the body has none (``POST /hooks?site_id=``);
+    ``error_shape`` the body of the unknown-id answer where the spec gives it its own schema
+    (None: the spec's common error shape).
     """
 
     kind: Kind
@@ -57,6 +60,7 @@ class OperationSpec:
     answer_list: bool = False
     bulk: bool = False
     query_fields: tuple[tuple[str, str], ...] = ()
+    error_shape: ErrorShape | None = None
 
 
 def is_json_media(media_type: str) -> bool:
@@ -85,9 +89,14 @@ def serve(
     try:
         return _serve(op, store, args, url=url, query=query)
     except NotFound as missing:
-        if op.not_found_status == NotFound.status:
+        error: MockError = missing
+        if op.not_found_status != NotFound.status:
+            error = error_for_status(op.not_found_status, missing.message, resource=missing.resource)
+        if op.error_shape is not None:
+            return op.error_shape.body(error), error.status, {"Content-Type": op.error_shape.media_type}
+        if error is missing:
             raise
-        raise error_for_status(op.not_found_status, missing.message, resource=missing.resource) from missing
+        raise error from missing
 
 
 def _serve(

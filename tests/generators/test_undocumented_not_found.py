@@ -92,3 +92,51 @@ def test_an_unknown_id_is_flagged_only_by_the_spec_as_written(
                 case.validate_response(response, checks=ONLY_STATUS)
         else:
             case.validate_response(response, checks=ONLY_STATUS)
+
+
+WRAPPED = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["message", "type"],
+            "properties": {"message": {"type": "string"}, "type": {"type": "string"}},
+        }
+    },
+}
+BARE = {
+    "type": "object",
+    "required": ["message", "code"],
+    "properties": {"message": {"type": "string"}, "code": {"type": "string"}},
+}
+
+
+def test_an_unknown_id_is_answered_in_the_schema_its_operation_documents(tmp_path: Path) -> None:
+    # openai's DELETE /evals/{id}: its 404 is a bare {type, message, param, code}, every other
+    # error wraps one in `error`.
+    def error(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"description": "e", "content": {"application/json": {"schema": schema}}}
+
+    spec = {**SPEC, "paths": {**SPEC["paths"], "/things/{id}": dict(SPEC["paths"]["/things/{id}"])}}
+    spec["paths"]["/things"] = {
+        "post": {
+            **SPEC["paths"]["/things"]["post"],
+            "responses": {"201": {"description": "c", **ONE}, "400": error(WRAPPED)},
+        },
+        "get": SPEC["paths"]["/things"]["get"],
+    }
+    spec["paths"]["/things/{id}"]["get"] = {
+        "responses": {"200": {"description": "ok", **ONE}, "404": error(WRAPPED)}
+    }
+    spec["paths"]["/things/{id}"]["delete"] = {
+        "responses": {"204": {"description": "gone"}, "404": error(BARE)}
+    }
+    mock_dir, _, package = generate_document(spec, tmp_path, "shapes.yaml")
+    with import_generated_app(mock_dir, package).create_app().test_client() as client:
+        read = client.get("/things/999")
+        gone = client.delete("/things/999")
+    assert read.status_code == gone.status_code == 404
+    assert set(read.json()) == {"error"}
+    assert set(gone.json()) == {"message", "code"}
+    assert "999" in gone.json()["message"]
