@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import socket
 import subprocess
@@ -59,7 +60,7 @@ def serving(app: Any) -> Iterator[str]:
 
 def credential_args(suite: Path) -> list[str]:
     """The suite options sending well-formed credentials of each kind the suite's spec declares."""
-    document = yaml.safe_load((suite / "openapi.yaml").read_text(encoding="utf-8"))
+    document = json.loads((suite / "openapi.json").read_text(encoding="utf-8"))
     schemes = (document.get("components") or {}).get("securitySchemes") or {}
     found = [c for n, s in schemes.items() if isinstance(s, dict) and (c := credential(n, s))]
     args = ["--auth", "admin:admin"] if any(c.kind == "basic" for c in found) else []

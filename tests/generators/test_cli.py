@@ -40,7 +40,7 @@ def test_regenerate_writes_both_outputs_for_each_own_spec_and_is_idempotent(tmp_
     written = regenerate(tmp_path)
     for target in OWN_OUTPUTS.values():
         assert (tmp_path / target / "mock" / "README.md").is_file()
-        assert (tmp_path / target / "contracts" / "openapi.yaml").is_file()
+        assert (tmp_path / target / "contracts" / "openapi.json").is_file()
     assert written
     assert regenerate(tmp_path) == []
 

@@ -13,7 +13,6 @@ import json
 from functools import partial
 from pathlib import Path
 
-import yaml
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
@@ -34,12 +33,12 @@ from .handlers import GeneratedHandlers
 from .hooks import UserHooks
 from .resources import CANNED, ERROR_RESOURCE, ERROR_SHAPE, RESOURCES, SEED
 
-SPEC = Path(__file__).with_name("openapi.yaml")
+SPEC = Path(__file__).with_name("openapi.json")
 
 
 def load_document() -> dict:
     """The spec as data."""
-    return yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    return json.loads(SPEC.read_text(encoding="utf-8"))
 
 
 def create_stores(document: dict | None = None) -> dict[str, ResourceStore]:
