@@ -77,7 +77,10 @@ def build_model(spec: Spec, package: str) -> Model:
     problems += compat30.problems(spec.document, spec.name)
     if resource_problems or problems:
         raise GenerationError.combine([*resource_problems, *problems])
-    ordered = _own_not_found_shapes(schemas, raw_ops, tuple(operations[r.operation_id] for r in raw_ops))
+    common = _common_error(schemas, raw_ops)
+    ordered = _own_not_found_shapes(
+        schemas, raw_ops, tuple(operations[r.operation_id] for r in raw_ops), common
+    )
     owners = {
         raw.operation_id: owner
         for raw in raw_ops
@@ -93,7 +96,7 @@ def build_model(spec: Spec, package: str) -> Model:
         resources=tuple(resources),
         operations=ordered,
         canned=CannedResponses(canned, owners, _locations(spec, raw_ops)),
-        error_shape=_error_shape(spec, schemas, raw_ops),
+        error_shape=_error_shape(spec, schemas, common),
         links=links,
         notes=(*spec.notes, *example_notes, *_not_found_notes(unknown)),
         undocumented_not_found=tuple(op_id for op_id, status in unknown.items() if status == 404),
@@ -273,22 +276,24 @@ def _common_error(schemas: Schemas, raw_ops: list[RawOperation]) -> tuple[str, s
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _error_shape(spec: Spec, schemas: Schemas, raw_ops: list[RawOperation]) -> ErrorShape:
-    """The error body every error answer uses: the most common documented 4xx/default schema;
-    Cumulocity's body for a Cumulocity spec that documents none, else RFC 9457 problem+json."""
-    common = _common_error(schemas, raw_ops)
+def _error_shape(spec: Spec, schemas: Schemas, common: tuple[str, str] | None) -> ErrorShape:
+    """The error body every error answer uses: the most common documented 4xx/default schema
+    (``common``, :func:`_common_error`); Cumulocity's body for a Cumulocity spec that documents
+    none, else RFC 9457 problem+json."""
     if common is None:
         return ErrorShape(media_type=ERROR_MEDIA_TYPE) if ERROR_MEDIA_TYPE in spec.text else PROBLEM_JSON
     return _shape_at(schemas, *common)
 
 
 def _own_not_found_shapes(
-    schemas: Schemas, raw_ops: list[RawOperation], ordered: tuple[Operation, ...]
+    schemas: Schemas,
+    raw_ops: list[RawOperation],
+    ordered: tuple[Operation, ...],
+    common: tuple[str, str] | None,
 ) -> tuple[Operation, ...]:
     """``ordered`` with the error shape of each by-id operation whose documented unknown-id answer
-    has another schema than the common error (openai's ``DELETE /evals/{id}`` 404: a bare
+    has another schema than the ``common`` error (openai's ``DELETE /evals/{id}`` 404: a bare
     ``{type, message, param, code}`` where every other error wraps it in ``error``)."""
-    common = _common_error(schemas, raw_ops)
     by_id = {raw.operation_id: raw for raw in raw_ops}
     shaped = []
     for op in ordered:

@@ -50,7 +50,6 @@ NUMERIC_EXTRAS = ("total", "count", "size", "position")
 COUNT_NAME = re.compile(r"^[a-z][A-Za-z]*(Count|_count)$")
 SIZE_PARAMS = ("per_page", "perPage", "pageSize", "page_size", "limit", "size")
 UPDATED_NAME = re.compile(r"(?i)(updated|modified)")
-SCALARS = ("string", "integer", "number", "boolean")
 
 
 @dataclass
@@ -385,7 +384,7 @@ def _filters(
             continue
         prop = view.properties.get(param.name)
         prop_type = schemas.type_of(prop[1]) if prop else None
-        if prop is None or param.has_default or prop_type not in (*SCALARS, "array"):
+        if prop is None or param.has_default or prop_type not in (*shapes.SCALARS, "array"):
             ignored.append(param.name)
             continue
         param_type = schemas.type_of(param.schema) if param.schema else None

@@ -129,7 +129,7 @@ class Schemas:
             branches = [
                 self.view(f"{resolved}/{key}/{i}")
                 for i, branch in enumerate(schema.get(key, []) or [])
-                if not _null_only(branch)
+                if not null_only(branch)
             ]
             if branches:
                 common = set.intersection(*(set(b.properties) for b in branches))
@@ -227,7 +227,8 @@ def _simplest_match(pattern: str, min_length: int) -> str | None:
         return None
 
 
-def _null_only(schema: Any) -> bool:
+def null_only(schema: Any) -> bool:
+    """Whether a schema admits only ``null`` (3.1's ``type: null``, ``enum: [null]`` in a 3.0 copy)."""
     return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
 
 

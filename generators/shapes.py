@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generators.schemas import Schemas
+from generators.schemas import Schemas, null_only
 from mockserver.generic import ServerField
 from mockserver.generic.spec import ServerFieldKind
 
@@ -115,11 +115,7 @@ def _nullable(schema: dict[str, Any]) -> bool:
     return (
         bool(schema.get("nullable"))
         or (isinstance(kind, list) and "null" in kind)
-        or any(
-            isinstance(b, dict) and (b.get("type") == "null" or b.get("enum") == [None])
-            for key in ("oneOf", "anyOf")
-            for b in schema.get(key, []) or []
-        )
+        or any(null_only(b) for key in ("oneOf", "anyOf") for b in schema.get(key, []) or [])
     )
 
 

@@ -194,10 +194,6 @@ class ResourceStore:
         )
 
 
-def _passes(value: Any) -> bool:
-    return True
-
-
 def addressable(item_id: Any) -> bool:
     """Whether a client-chosen id can name its item in a URL path: not blank, no ``/``, no control
     character, not ``.`` or ``..`` (which URL normalisation removes). Others get a server id."""
