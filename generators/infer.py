@@ -82,7 +82,7 @@ def build_model(spec: Spec, package: str) -> Model:
         schemas, raw_ops, tuple(operations[r.operation_id] for r in raw_ops), common
     )
     owners = {
-        raw.operation_id: owner
+        raw.operation_id: (*owner, _own_shape(schemas, raw, owner[3], common))
         for raw in raw_ops
         if raw.operation_id in canned and (owner := _owner(raw, resources)) is not None
     }
@@ -297,11 +297,20 @@ def _own_not_found_shapes(
     by_id = {raw.operation_id: raw for raw in raw_ops}
     shaped = []
     for op in ordered:
-        own = _error_schemas(schemas, by_id[op.operation_id], str(op.not_found_status)) if op.id_arg else []
-        if own and common is not None and own[0][0] != common[0]:
-            op = replace(op, error_shape=_shape_at(schemas, *own[0]))
-        shaped.append(op)
+        own = _own_shape(schemas, by_id[op.operation_id], op.not_found_status, common) if op.id_arg else None
+        shaped.append(op if own is None else replace(op, error_shape=own))
     return tuple(shaped)
+
+
+def _own_shape(
+    schemas: Schemas, raw: RawOperation, status: int, common: tuple[str, str] | None
+) -> ErrorShape | None:
+    """The shape of ``raw``'s documented ``status`` answer when its schema is not the ``common``
+    error (also for an action under an item path: openai's ``POST /responses/{id}/cancel``)."""
+    own = _error_schemas(schemas, raw, str(status))
+    if own and common is not None and own[0][0] != common[0]:
+        return _shape_at(schemas, *own[0])
+    return None
 
 
 def _shape_at(schemas: Schemas, where: str, media_type: str) -> ErrorShape:

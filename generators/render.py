@@ -228,21 +228,35 @@ def _informational_only(document: dict[str, Any]) -> dict[str, str]:
 
 def _fragment_twins(document: dict[str, Any]) -> dict[str, str]:
     """``METHOD /path#name`` -> why the suite cannot test it: box's ``/shared_items#folders`` is
-    ``/shared_items`` to every server (no request carries a fragment), so which of the two
-    operations' schemas an answer must follow cannot be known from the request."""
-    paths = document.get("paths") or {}
+    ``/shared_items`` to every server (no request carries a fragment), and so are its siblings
+    ``…/schema#add`` and ``…/schema#update`` to ``/metadata_templates/{scope}/{key}/schema``; which
+    of the operations' schemas an answer must follow cannot be known from the request."""
+    paths = {path: item for path, item in (document.get("paths") or {}).items() if isinstance(item, dict)}
     found = {}
     for path, item in paths.items():
         base = path.split("#", 1)[0]
-        twin = paths.get(base)
-        if base == path or not isinstance(item, dict) or not isinstance(twin, dict):
+        if base == path:
             continue
-        for method in sorted(item.keys() & twin.keys() & set(METHODS)):
-            found[f"{method.upper()} {path}"] = (
-                f"is `{method.upper()} {base}` to the server (a request carries no `#` fragment), "
-                f"so its answer may follow either operation's schema"
-            )
+        for method in sorted(item.keys() & set(METHODS)):
+            twins = [
+                f"`{method.upper()} {other}`"
+                for other, other_item in paths.items()
+                if other != path and method in other_item and _same_url(base, other.split("#", 1)[0])
+            ]
+            if twins:
+                found[f"{method.upper()} {path}"] = (
+                    f"is `{method.upper()} {base}` to the server (a request carries no `#` fragment), "
+                    f"as {', '.join(twins)} can be, so its answer may follow either operation's schema"
+                )
     return found
+
+
+def _same_url(path: str, other: str) -> bool:
+    """Whether some request URL matches both path templates (``/a/{x}/c`` and ``/a/b/c`` do)."""
+    mine, theirs = path.strip("/").split("/"), other.strip("/").split("/")
+    return len(mine) == len(theirs) and all(
+        a == b or "{" in a or "{" in b for a, b in zip(mine, theirs, strict=True)
+    )
 
 
 def _server_error_only(document: dict[str, Any]) -> list[dict[str, str]]:

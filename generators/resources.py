@@ -182,7 +182,8 @@ def _resource(
         and id_field in create_view.properties
         and not create_view.properties[id_field][0].get("readOnly")
     )
-    server_fields = _server_fields(spec, schemas, name, view, create_view, id_field)
+    body_required = bool(create and create.body_required)
+    server_fields = _server_fields(spec, schemas, name, view, create_view, id_field, body_required)
 
     ops: list[Operation] = []
     seeds: list[tuple[Any, str]] = []
@@ -332,11 +333,16 @@ def _server_fields(
     view: ObjectView,
     create_view: ObjectView | None,
     id_field: str | None,
+    body_required: bool,
 ) -> list[ServerField]:
+    """What the store fills in: answered properties a create may not send (an optional body sends
+    none of them, however its schema's ``required`` reads), server-set ones, and written ones the
+    answer schema gives another shape."""
     fields = []
     for prop, (prop_schema, prop_where) in sorted(view.properties.items()):
         sent = create_view is not None and prop in create_view.properties and not prop_schema.get("readOnly")
-        always_sent = sent and create_view is not None and prop in create_view.required
+        required_in_body = sent and create_view is not None and prop in create_view.required
+        always_sent = required_in_body and body_required
         written = create_view.properties[prop][1] if sent and create_view is not None else None
         reshaping = shapes.reshaping(schemas, written, prop_where) if written is not None else None
         if reshaping is not None and (reshaped := shapes.reshaped(schemas, prop, reshaping)) is not None:
@@ -363,6 +369,8 @@ def _server_fields(
         elif prop in view.required:
             value = schemas.minimal(prop_where)
             problems = schemas.errors(prop_where, value)
+            if problems and required_in_body:
+                continue  # only a create without a body leaves it out
             if problems:
                 raise spec.error(
                     prop_where,

@@ -10,9 +10,12 @@ import copy
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from mockserver.errors import NotFound, NotImplementedOperation, error_for_status
+from mockserver.errors import NotFound, NotImplementedOperation
+from mockserver.generic.errorshape import ErrorShape, unknown_id
 from mockserver.generic.store import ResourceStore
 
+# (resource, id argument, parent arguments, unknown-id status[, the unknown-id answer's own shape])
+Owner = tuple[str, str, tuple[str, ...], int] | tuple[str, str, tuple[str, ...], int, ErrorShape | None]
 Handler = Callable[..., Awaitable[tuple[Any, int] | tuple[Any, int, dict[str, str]]]]
 
 
@@ -21,14 +24,15 @@ class CannedResponses:
 
     ``owners`` maps an operation under an item path (``/things/{id}/report``) to that item's
     resource, its id argument, parent arguments and the status for a missing item: the canned
-    answer is given only while the item exists, else that error (404 unless the spec says otherwise).
+    answer is given only while the item exists, else that error (404 unless the spec says otherwise),
+    in the operation's own error schema where the owner names one.
     ``locations`` gives the ``Location`` of a redirect answer (3xx); ``/`` where it names none.
     """
 
     def __init__(
         self,
         answers: Mapping[str, tuple[Any, int, str | None]],
-        owners: Mapping[str, tuple[str, str, tuple[str, ...], int]] | None = None,
+        owners: Mapping[str, Owner] | None = None,
         locations: Mapping[str, str] | None = None,
     ) -> None:
         self.answers = dict(answers)
@@ -47,13 +51,11 @@ class CannedResponses:
                     "add a method for it to the project's hooks module."
                 )
             if owner is not None and stores is not None:
-                resource, id_arg, parent_args, status = owner
+                resource, id_arg, parent_args, status, *shape = owner
                 try:
                     stores[resource].get({name: args[name] for name in parent_args}, args[id_arg])
                 except NotFound as missing:
-                    if status == NotFound.status:
-                        raise
-                    raise error_for_status(status, missing.message, resource=missing.resource) from missing
+                    return unknown_id(missing, status, shape[0] if shape else None)
             body, status, media_type = answer
             headers = {"Location": self.locations.get(operation_id, "/")} if 300 <= status < 400 else {}
             if media_type is None:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-from mockserver.errors import MockError, NotFound, UnsupportedMediaType, error_for_status
-from mockserver.generic.errorshape import ErrorShape
+from mockserver.errors import NotFound, UnsupportedMediaType
+from mockserver.generic.errorshape import ErrorShape, unknown_id
 from mockserver.generic.store import ResourceStore
 
 URL_SAFE = ":/?#[]@!$&'()*+,;=%"
@@ -89,14 +89,7 @@ def serve(
     try:
         return _serve(op, store, args, url=url, query=query)
     except NotFound as missing:
-        error: MockError = missing
-        if op.not_found_status != NotFound.status:
-            error = error_for_status(op.not_found_status, missing.message, resource=missing.resource)
-        if op.error_shape is not None:
-            return op.error_shape.body(error), error.status, {"Content-Type": op.error_shape.media_type}
-        if error is missing:
-            raise
-        raise error from missing
+        return unknown_id(missing, op.not_found_status, op.error_shape)
 
 
 def _serve(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mockserver.errors import ERROR_MEDIA_TYPE, ErrorBody, MockError
+from mockserver.errors import ERROR_MEDIA_TYPE, ErrorBody, MockError, NotFound, error_for_status
 
 ErrorSource = Literal["error", "message", "info", "status", "status_text", "errors", "constant"]
 
@@ -60,6 +60,21 @@ class ErrorShape:
             if name in body and body[name] not in allowed:
                 body[name] = _naming(allowed, error)
         return {self.envelope: body} if self.envelope is not None else body
+
+
+def unknown_id(
+    missing: NotFound, status: int, shape: ErrorShape | None
+) -> tuple[ErrorBody | dict[str, Any] | str, int, dict[str, str]]:
+    """The answer to an unknown id: ``status`` (404 unless the spec documents another), in the
+    operation's own error ``shape`` where it has one; raised for the app's common error body."""
+    error: MockError = missing
+    if status != NotFound.status:
+        error = error_for_status(status, missing.message, resource=missing.resource)
+    if shape is not None:
+        return shape.body(error), error.status, {"Content-Type": shape.media_type}
+    if error is missing:
+        raise missing
+    raise error from missing
 
 
 def _naming(allowed: tuple[Any, ...], error: MockError) -> Any:

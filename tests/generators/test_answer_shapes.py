@@ -117,6 +117,25 @@ def test_a_required_reshaped_property_is_answered_when_not_written(tmp_path: Pat
     assert isinstance(answer["estimate"], dict)
 
 
+def test_a_create_without_its_optional_body_is_answered_with_what_the_answer_requires(
+    tmp_path: Path,
+) -> None:
+    # openai's POST /containers: `name` is required in a body the request may leave out.
+    optional_body = {
+        **SPEC,
+        "paths": {
+            **SPEC["paths"],
+            "/projects": {"post": {**SPEC["paths"]["/projects"]["post"], "requestBody": body("Write")}},
+        },
+    }
+    with mock_client(optional_body, tmp_path, "projects.yaml") as projects:
+        bodiless = projects.post("/projects")
+        assert bodiless.status_code == 201
+        valid_project(bodiless.json())
+        sent = projects.post("/projects", json={"name": "kept"}).json()
+    assert sent["name"] == "kept"
+
+
 def test_only_a_change_of_json_type_is_reshaped(tmp_path: Path) -> None:
     # integer written, number answered is one JSON type for this purpose: `hours` is kept.
     mock_dir, _, package = generate_document(SPEC, tmp_path, "projects.yaml")

@@ -132,11 +132,17 @@ def test_an_unknown_id_is_answered_in_the_schema_its_operation_documents(tmp_pat
     spec["paths"]["/things/{id}"]["delete"] = {
         "responses": {"204": {"description": "gone"}, "404": error(BARE)}
     }
+    # openai's POST /responses/{id}/cancel: an action on the item, with the bare 404 too.
+    spec["paths"]["/things/{id}/cancel"] = {
+        "parameters": spec["paths"]["/things/{id}"].get("parameters", []),
+        "post": {"responses": {"200": {"description": "ok", **ONE}, "404": error(BARE)}},
+    }
     mock_dir, _, package = generate_document(spec, tmp_path, "shapes.yaml")
     with import_generated_app(mock_dir, package).create_app().test_client() as client:
         read = client.get("/things/999")
         gone = client.delete("/things/999")
-    assert read.status_code == gone.status_code == 404
+        cancelled = client.post("/things/999/cancel")
+    assert read.status_code == gone.status_code == cancelled.status_code == 404
     assert set(read.json()) == {"error"}
-    assert set(gone.json()) == {"message", "code"}
+    assert set(gone.json()) == set(cancelled.json()) == {"message", "code"}
     assert "999" in gone.json()["message"]

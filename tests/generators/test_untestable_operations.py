@@ -1,7 +1,8 @@
 """Operations a generated suite cannot test are reported as skipped with the reason, never passed
 silently and never failing the run: one documenting only a 1xx answer (readme's /status/100-103),
 one whose request body no value satisfies (readme-schema-types-31's shape) and one whose path is
-another's with a ``#`` fragment (box's ``/shared_items#folders``)."""
+another's with a ``#`` fragment (box's ``/shared_items#folders``), or a fragment on a path another
+operation's template matches (box's ``/metadata_templates/enterprise/…/schema#update``)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,24 @@ SPEC = {
             }
         },
         "/things#count": {
+            "get": {
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"type": "integer"}}},
+                    }
+                }
+            }
+        },
+        "/templates/{scope}/schema": {
+            "parameters": [{"name": "scope", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {
+                "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": THING}}}
+                }
+            },
+        },
+        "/templates/enterprise/schema#classification": {
             "get": {
                 "responses": {
                     "200": {
@@ -60,4 +79,8 @@ def test_untestable_operations_are_skipped_with_the_reason(tmp_path: Path) -> No
     assert "GET /status/100: documents only informational answers (100)" in out
     assert "[POST /impossible]: untestable:" in out, out[-4000:]
     assert "GET /things#count: is `GET /things` to the server" in out, out[-4000:]
-    assert "1 passed, 3 skipped" in out, out[-2000:]
+    assert (
+        "GET /templates/enterprise/schema#classification: is `GET /templates/enterprise/schema` to the "
+        "server (a request carries no `#` fragment), as `GET /templates/{scope}/schema` can be"
+    ) in out, out[-4000:]
+    assert "2 passed, 4 skipped" in out, out[-2000:]

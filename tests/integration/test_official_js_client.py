@@ -68,4 +68,3 @@ def test_official_js_client_realtime_receives_creates_and_deletes_until_unsubscr
 
     assert result.returncode == 0, f"{result.stderr}{result.stdout}"
     assert result.stdout.startswith("ok: 4 notifications, 4 alarm notifications"), result.stdout
-

@@ -329,9 +329,9 @@ CANNED = CannedResponses(
      'importAssetInstancesCsv': ({'assetInstances': [], 'created': 0, 'rows': 0},
                                  200,
                                  'application/json')},
-    {'getAssetInstanceRollupMeasurements': ('asset-instances', 'id', (), 404),
-     'getAssetInstanceRollupSeries': ('asset-instances', 'id', (), 404),
-     'getAssetInstanceRollupAlarms': ('asset-instances', 'id', (), 404)},
+    {'getAssetInstanceRollupMeasurements': ('asset-instances', 'id', (), 404, None),
+     'getAssetInstanceRollupSeries': ('asset-instances', 'id', (), 404, None),
+     'getAssetInstanceRollupAlarms': ('asset-instances', 'id', (), 404, None)},
     {},
 )
 
