@@ -28,7 +28,7 @@ from generators.loader import Spec
 from generators.model import Operation, OperationKind, Resource
 from generators.operations import Param, RawOperation, is_json
 from generators.schemas import ObjectView, Schemas
-from mockserver.generic import ListShape, PagingSpec, ResourceSpec, ServerField
+from mockserver.generic import ListShape, PagingSpec, ResourceSpec, ServerField, Variant
 from mockserver.generic.spec import FilterSpec
 from mockserver.ids import IdType
 from mockserver.paging import ExtraSource
@@ -184,6 +184,15 @@ def _resource(
     )
     body_required = bool(create and create.body_required)
     server_fields = _server_fields(spec, schemas, name, view, create_view, id_field, body_required)
+    variants = _variants(
+        spec,
+        schemas,
+        name,
+        (item_schema, None if envelope else written),
+        create_view,
+        id_field,
+        body_required,
+    )
 
     ops: list[Operation] = []
     seeds: list[tuple[Any, str]] = []
@@ -240,6 +249,7 @@ def _resource(
         error_resource=error_resource,
         write_only=tuple(sorted(p for p, (schema, _) in view.properties.items() if schema.get("writeOnly"))),
         nullable=tuple(sorted(p for p, (schema, _) in view.properties.items() if schema.get("nullable"))),
+        variants=tuple(v for v in variants if v.server_fields != tuple(server_fields)),
     )
     updates = [r for m in ("put", "patch") if (r := parts.item.get(m)) is not None and r.body is not None]
     update_views = [_inner_view(schemas, r.body.schema if r.body else None, envelope) for r in updates]
@@ -324,6 +334,40 @@ def _inner_view(schemas: Schemas, where: str | None, envelope: str | None) -> Ob
         if key == envelope and inner is not None:
             return schemas.view(inner)
     return schemas.view(where)
+
+
+def _variants(
+    spec: Spec,
+    schemas: Schemas,
+    name: str,
+    answered_written: tuple[str, str | None],
+    create_view: ObjectView | None,
+    id_field: str | None,
+    body_required: bool,
+) -> list[Variant]:
+    """The server fields of each branch of a tagged union item (:func:`shapes.tagged_branches`),
+    worked out against the written branch of the same tag value where the create body is one too."""
+    answered, written = answered_written
+    tagged = shapes.tagged_branches(schemas, answered)
+    if tagged is None:
+        return []
+    tag, branches = tagged
+    sent = shapes.tagged_branches(schemas, written)
+    sent_branches = sent[1] if sent is not None and sent[0] == tag else []
+    variants = []
+    for value, where in branches:
+        sent_at = next((w for v, w in sent_branches if type(v) is type(value) and v == value), None)
+        fields = _server_fields(
+            spec,
+            schemas,
+            name,
+            schemas.view(where),
+            schemas.view(sent_at) if sent_at is not None else create_view,
+            id_field,
+            body_required,
+        )
+        variants.append(Variant(tag, value, tuple(fields)))
+    return variants
 
 
 def _server_fields(

@@ -159,3 +159,36 @@ def reshaped(schemas: Schemas, prop: str, how: tuple[ServerFieldKind, str]) -> S
     kind, where = how
     value = schemas.minimal(where)
     return None if schemas.errors(where, value) else ServerField(prop, kind, value)
+
+
+def tagged_branches(schemas: Schemas, where: str | None) -> tuple[str, list[tuple[Any, str]]] | None:
+    """(tag, [(value, branch pointer)]) when the schema at ``where`` is a ``oneOf``/``anyOf`` of
+    objects that one property tells apart, each branch allowing that property a single scalar
+    value of its own (discord's auto-moderation rules: ``trigger_type`` 1, 3, 4, 5 or 6); the
+    ``discriminator``'s property first where there are several. None otherwise."""
+    if where is None:
+        return None
+    schema, resolved = schemas.node(where)
+    preferred = (schema.get("discriminator") or {}).get("propertyName")
+    for key in ("oneOf", "anyOf"):
+        pointers = [
+            f"{resolved}/{key}/{i}" for i, branch in enumerate(schema.get(key) or []) if not null_only(branch)
+        ]
+        views = [schemas.view(p) for p in pointers]
+        if len(views) < 2 or not all(v.is_object for v in views):
+            continue
+        shared = set.intersection(*(set(v.properties) for v in views))
+        for tag in sorted(shared, key=lambda name: (name != preferred, name)):
+            values = [_single_value(v.properties[tag][0]) for v in views]
+            scalars = [(type(v), v) for v in values if isinstance(v, str | int | bool)]
+            if len(scalars) == len(values) and len(set(scalars)) == len(values):
+                return tag, list(zip(values, pointers, strict=True))
+    return None
+
+
+def _single_value(schema: dict[str, Any]) -> Any:
+    """The one value ``schema`` allows (``const``, an ``enum`` of one), else None."""
+    if "const" in schema:
+        return schema["const"]
+    enum = schema.get("enum")
+    return enum[0] if isinstance(enum, list) and len(enum) == 1 else None

@@ -13,7 +13,7 @@ from mockserver.errors import error_for_status
 from mockserver.generic.canned import CannedResponses
 from mockserver.generic.dispatch import OperationSpec, serve
 from mockserver.generic.errorshape import ErrorShape
-from mockserver.generic.spec import FilterSpec, ResourceSpec, ServerField
+from mockserver.generic.spec import FilterSpec, ResourceSpec, ServerField, Variant
 from mockserver.generic.store import ResourceStore
 from mockserver.ids import IdFactory
 from mockserver.paging import ListShape, PagingSpec, page_items
@@ -29,6 +29,7 @@ __all__ = [
     "ResourceSpec",
     "ResourceStore",
     "ServerField",
+    "Variant",
     "error_for_status",
     "page_items",
     "serve",

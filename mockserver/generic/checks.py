@@ -19,9 +19,9 @@ Check = Callable[[Any], bool]
 
 
 def property_checks(document: Mapping[str, Any], spec: ResourceSpec) -> dict[str, Check]:
-    """Property name -> whether a value passes its answer schema, for ``spec``'s checked fields
+    """Schema pointer -> whether a value passes that answer schema, for ``spec``'s checked fields
     whose pointer names a schema of ``document`` (the others are kept as written)."""
-    marked = [f for f in spec.server_fields if f.kind == "checked" and f.where]
+    marked = [f for f in spec.every_field() if f.kind == "checked" and f.where]
     if not marked:
         return {}
     # Imported here: only specs with checked properties pay openapi-schema-validator's import.
@@ -38,12 +38,12 @@ def property_checks(document: Mapping[str, Any], spec: ResourceSpec) -> dict[str
     checker = osv.oas31_format_checker if v31 else osv.oas30_format_checker
     resolver = registry.resolver()
     checks: dict[str, Check] = {}
-    for field in marked:
-        target = f"urn:spec#{field.where}"
+    for where in dict.fromkeys(f.where for f in marked if f.where):
+        target = f"urn:spec#{where}"
         try:
             resolver.lookup(target)
         except Unresolvable:
             continue  # the served copy has no such schema: kept as written
         validator = cls({"$ref": target}, registry=registry, format_checker=checker)
-        checks[field.name] = validator.is_valid
+        checks[where] = validator.is_valid
     return checks

@@ -53,6 +53,24 @@ class ServerField:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """The server fields of the items of one branch of a tagged union: those whose ``tag``
+    property is ``value`` (discord's auto-moderation rule with ``trigger_type`` 6 answers the
+    ``trigger_metadata`` of that branch). They replace the resource's own ``server_fields``."""
+
+    tag: str
+    value: str | int | bool
+    server_fields: tuple[ServerField, ...] = ()
+
+    def holds(self, item: Any) -> bool:
+        """Whether ``item`` belongs to this branch (``True`` is not ``1`` here)."""
+        if not isinstance(item, dict) or self.tag not in item:
+            return False
+        have = item[self.tag]
+        return type(have) is type(self.value) and have == self.value
+
+
+@dataclass(frozen=True)
 class ResourceSpec:
     """One collection of items addressed by id, possibly nested under parent path parameters.
 
@@ -62,6 +80,7 @@ class ResourceSpec:
     request to choose the id by sending ``id_field``. ``write_only`` names properties that are
     stored but never answered (``writeOnly: true``, such as passwords); ``nullable`` those the
     item schema allows to be ``null`` (elsewhere a ``null`` in a request body means "absent").
+    ``variants`` give other server fields to the items of a tagged union's branches.
     """
 
     name: str
@@ -76,3 +95,15 @@ class ResourceSpec:
     error_resource: str = "undefined"
     write_only: tuple[str, ...] = ()
     nullable: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
+
+    def fields_of(self, item: Any) -> tuple[ServerField, ...]:
+        """The server fields of ``item``: its union branch's, else the resource's own."""
+        for variant in self.variants:
+            if variant.holds(item):
+                return variant.server_fields
+        return self.server_fields
+
+    def every_field(self) -> tuple[ServerField, ...]:
+        """The resource's server fields and every variant's."""
+        return (*self.server_fields, *(f for v in self.variants for f in v.server_fields))

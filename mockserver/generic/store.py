@@ -36,7 +36,7 @@ class ResourceStore:
         checks: Mapping[str, Callable[[Any], bool]] | None = None,
     ) -> None:
         self.spec = spec
-        self.checks = dict(checks or {})  # of the `checked` fields (mockserver.generic.checks)
+        self.checks = dict(checks or {})  # by schema pointer (mockserver.generic.checks)
         self.ids = IdFactory(spec.id_type)
         self._items: dict[Key, dict[str, Any]] = {}
         for item in seed:
@@ -113,7 +113,7 @@ class ResourceStore:
         current = self._lookup(parent, item_id)
         kept = {
             f.name: current[f.name]
-            for f in self.spec.server_fields
+            for f in self.spec.fields_of(current)
             if f.name in current and f.kind != "checked"
         }
         if merge:
@@ -136,7 +136,7 @@ class ResourceStore:
 
     def _fill_server_fields(self, item: dict[str, Any], *, item_url: str, created: bool) -> None:
         now = _now()
-        for server_field in self.spec.server_fields:
+        for server_field in self.spec.fields_of(item):
             name, kind = server_field.name, server_field.kind
             if kind == "self":
                 item[name] = item_url
@@ -149,8 +149,8 @@ class ResourceStore:
             elif (
                 kind == "checked"
                 and name in item
-                and name in self.checks
-                and not self.checks[name](item[name])
+                and (check := self.checks.get(server_field.where or "")) is not None
+                and not check(item[name])
             ):
                 if server_field.value is None:
                     del item[name]

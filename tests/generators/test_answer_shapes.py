@@ -526,3 +526,75 @@ def test_a_written_value_holding_a_nested_write_only_property_is_not_answered(tm
         ).json()
     assert kept["signers"] == [{"email": "a@example.com"}]
     assert "password" not in str(hidden)
+
+
+def rule(kind: int, written: str, answered: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A write and an answer branch of a rule union whose `trigger_type` is ``kind``."""
+    tag = {"type": "integer", "enum": [kind]}
+    meta = {
+        "type": "object",
+        "required": [answered],
+        "properties": {answered: {"type": "array", "items": {"type": "string"}}},
+    }
+    write = {
+        "type": "object",
+        "required": ["name", "trigger_type", "meta"],
+        "properties": {"name": {"type": "string"}, "trigger_type": tag, "meta": {"type": "object"}},
+    }
+    answer = {
+        "type": "object",
+        "required": ["id", "name", "trigger_type", "meta"],
+        "properties": {
+            "id": {"type": "string", "readOnly": True},
+            "name": {"type": "string"},
+            "trigger_type": tag,
+            "meta": meta,
+        },
+    }
+    return write, answer
+
+
+RULES = [rule(1, "keywords", "keyword_filter"), rule(6, "profile", "regex_patterns")]
+RULE_SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "Rules", "version": "1"},
+    "paths": {
+        "/rules": {
+            "post": {
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"oneOf": [w for w, _ in RULES]}}},
+                },
+                "responses": {
+                    "201": {
+                        "description": "c",
+                        "content": {"application/json": {"schema": {"oneOf": [a for _, a in RULES]}}},
+                    }
+                },
+            },
+        },
+        "/rules/{id}": {
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"oneOf": [a for _, a in RULES]}}},
+                    }
+                }
+            },
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("kind", [1, 6])
+def test_each_branch_of_a_tagged_union_is_answered_in_its_own_shape(tmp_path: Path, kind: int) -> None:
+    # discord's auto-moderation rules: `trigger_type` 6 answers its own `trigger_metadata`.
+    with mock_client(RULE_SPEC, tmp_path, "rules.yaml") as rules:
+        created = rules.post("/rules", json={"name": "r", "trigger_type": kind, "meta": {"x": "kept"}})
+        assert created.status_code == 201
+        read = rules.get(f"/rules/{created.json()['id']}").json()
+    jsonschema.validate(read, {"oneOf": [a for _, a in RULES]})
+    assert read["trigger_type"] == kind
+    assert read["meta"]["x"] == "kept"

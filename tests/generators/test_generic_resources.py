@@ -24,6 +24,7 @@ from mockserver.generic import (
     ResourceSpec,
     ResourceStore,
     ServerField,
+    Variant,
     error_for_status,
     page_items,
     serve,
@@ -230,7 +231,7 @@ def test_a_checked_property_is_kept_only_when_its_check_passes_and_is_not_kept_o
         ServerField("kind", "checked", "rich", where="/k"),
         ServerField("footer", "checked", where="/f"),
     )
-    checks = {"kind": lambda v: v in ("rich", "video"), "footer": lambda v: isinstance(v, dict)}
+    checks = {"/k": lambda v: v in ("rich", "video"), "/f": lambda v: isinstance(v, dict)}
     things = ResourceStore(ResourceSpec("things", "id", "integer", server_fields=fields), checks=checks)
     kept = things.create({}, {"kind": "video", "footer": {"text": "f"}}, collection_url=URL)
     assert (kept["kind"], kept["footer"]) == ("video", {"text": "f"})
@@ -239,3 +240,28 @@ def test_a_checked_property_is_kept_only_when_its_check_passes_and_is_not_kept_o
     assert "footer" not in refused
     replaced = things.update({}, kept["id"], {"kind": "rich"}, item_url=f"{URL}/1", merge=False)
     assert replaced == {"id": kept["id"], "kind": "rich"}
+
+
+def test_the_items_of_a_union_branch_get_that_branchs_server_fields() -> None:
+    # discord's auto-moderation rules: `trigger_type` picks the `trigger_metadata` answered.
+    keyword = Variant("type", 1, (ServerField("meta", "completed", {"keywords": []}),))
+    profile = Variant("type", 6, (ServerField("meta", "completed", {"regex": []}),))
+    spec = ResourceSpec(
+        "rules",
+        "id",
+        "integer",
+        server_fields=(ServerField("meta", "completed", {"presets": []}),),
+        variants=(keyword, profile),
+    )
+    rules = ResourceStore(spec)
+    made = [
+        rules.create({}, {"type": kind, "meta": {"x": 1}}, collection_url=URL) for kind in (6, 1, True, 9)
+    ]
+    assert [rule["meta"] for rule in made] == [
+        {"regex": [], "x": 1},
+        {"keywords": [], "x": 1},
+        {"presets": [], "x": 1},  # True is a boolean, not the integer 1
+        {"presets": [], "x": 1},
+    ]
+    moved = rules.update({}, made[0]["id"], {"type": 1, "meta": {}}, item_url=f"{URL}/1", merge=False)
+    assert moved["meta"] == {"keywords": []}

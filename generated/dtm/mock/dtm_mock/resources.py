@@ -13,11 +13,12 @@ from mockserver.generic import (
     PagingSpec,
     ResourceSpec,
     ServerField,
+    Variant,
 )
 
 __all__ = ["CANNED", "ERROR_RESOURCE", "ERROR_SHAPE", "OPERATIONS", "RESOURCES", "SEED"]
 # Not every spec needs every class; naming them keeps the imports stable across specs.
-_DATA_CLASSES = (FilterSpec, ListShape, PagingSpec, ServerField)
+_DATA_CLASSES = (FilterSpec, ListShape, PagingSpec, ServerField, Variant)
 
 RESOURCES: dict[str, ResourceSpec] = (
     {'asset-models': ResourceSpec(name='asset-models',
@@ -59,7 +60,8 @@ RESOURCES: dict[str, ResourceSpec] = (
                                                              where=None)),
                                   error_resource='dtm',
                                   write_only=(),
-                                  nullable=()),
+                                  nullable=(),
+                                  variants=()),
      'asset-instances': ResourceSpec(name='asset-instances',
                                      id_field='id',
                                      id_type='digits',
@@ -118,7 +120,8 @@ RESOURCES: dict[str, ResourceSpec] = (
                                                                 where=None)),
                                      error_resource='dtm',
                                      write_only=(),
-                                     nullable=('parent',))}
+                                     nullable=('parent',),
+                                     variants=())}
 )
 
 OPERATIONS: dict[str, OperationSpec] = (

@@ -13,11 +13,12 @@ from mockserver.generic import (
     PagingSpec,
     ResourceSpec,
     ServerField,
+    Variant,
 )
 
 __all__ = ["CANNED", "ERROR_RESOURCE", "ERROR_SHAPE", "OPERATIONS", "RESOURCES", "SEED"]
 # Not every spec needs every class; naming them keeps the imports stable across specs.
-_DATA_CLASSES = (FilterSpec, ListShape, PagingSpec, ServerField)
+_DATA_CLASSES = (FilterSpec, ListShape, PagingSpec, ServerField, Variant)
 
 RESOURCES: dict[str, ResourceSpec] = (
     {'pets': ResourceSpec(name='pets',
@@ -36,7 +37,8 @@ RESOURCES: dict[str, ResourceSpec] = (
                           server_fields=(),
                           error_resource='pets',
                           write_only=(),
-                          nullable=())}
+                          nullable=(),
+                          variants=())}
 )
 
 OPERATIONS: dict[str, OperationSpec] = (
