@@ -357,15 +357,18 @@ def _variants(
     variants = []
     for value, where in branches:
         sent_at = next((w for v, w in sent_branches if type(v) is type(value) and v == value), None)
-        fields = _server_fields(
-            spec,
-            schemas,
-            name,
-            schemas.view(where),
-            schemas.view(sent_at) if sent_at is not None else create_view,
-            id_field,
-            body_required,
-        )
+        try:
+            fields = _server_fields(
+                spec,
+                schemas,
+                name,
+                schemas.view(where),
+                schemas.view(sent_at) if sent_at is not None else create_view,
+                id_field,
+                body_required,
+            )
+        except GenerationError:
+            continue  # a branch the generator cannot fill in keeps the resource's own fields
         variants.append(Variant(tag, value, tuple(fields)))
     return variants
 

@@ -3,6 +3,9 @@
 * A request that carries a body but no ``Content-Type`` to an operation that takes a body gets
   415 naming the media types the spec offers (Connexion would otherwise read it as absent, or
   fail on a multipart body without a boundary).
+* A request to a path the spec also names with a query (openai's ``POST /responses?beta=true``
+  beside ``POST /responses``) is routed to the operation of that query when it carries the
+  query's parameters: Connexion routes by path alone.
 * :func:`allowed_methods` lists the methods the spec documents for a path, for the ``Allow``
   header of a 405 (Starlette's own lists only one route's methods).
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -32,11 +36,17 @@ class SpecRoutes:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.methods: list[tuple[re.Pattern[str], tuple[str, ...]]] = []
         self.bodies: dict[str, tuple[str, ...]] = {}
+        # (pattern of the path before `?`, its methods, the query's pairs, the query as written)
+        self.queried: list[tuple[re.Pattern[str], tuple[str, ...], set[tuple[str, str]], str]] = []
         for path, item in (document.get("paths") or {}).items():
             if not isinstance(item, dict):
                 continue
             ops = {m: item[m] for m in METHODS if isinstance(item.get(m), dict)}
             self.methods.append((_template(path), tuple(m.upper() for m in ops)))
+            base, _, query = path.partition("?")
+            if query and "#" not in query:
+                pairs = set(parse_qsl(query, keep_blank_values=True))
+                self.queried.append((_template(base), tuple(m.upper() for m in ops), pairs, query))
             for op in ops.values():
                 content = (op.get("requestBody") or {}).get("content") or {}
                 if "operationId" in op and content:
@@ -48,6 +58,39 @@ class SpecRoutes:
             if pattern.fullmatch(path):
                 return (*methods, "HEAD") if "GET" in methods and "HEAD" not in methods else methods
         return ()
+
+    def queried_path(self, method: str, path: str, query_string: bytes) -> str | None:
+        """The spec path (with its query) a request names, when the spec writes one so."""
+        sent = set(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+        for pattern, methods, pairs, query in self.queried:
+            if method in methods and pairs <= sent and pattern.fullmatch(path):
+                return f"{path}?{query}"
+        return None
+
+
+def query_paths_first(document: Mapping[str, Any]) -> dict[str, Any]:
+    """``document`` with its paths that carry a query first: Connexion routes in the spec's order,
+    and ``/responses/{id}`` would otherwise take ``/responses/r1?beta=true`` (as ``id``)."""
+    paths = document.get("paths") or {}
+    if not any("?" in path for path in paths):
+        return dict(document)
+    ordered = sorted(paths.items(), key=lambda pair: "?" not in pair[0])
+    return {**document, "paths": dict(ordered)}
+
+
+class QueryPathMiddleware:
+    """Routes to the operation whose spec path carries the request's query (module docstring)."""
+
+    def __init__(self, app: ASGIApp, *, routes: SpecRoutes) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.routes.queried:
+            named = self.routes.queried_path(scope["method"], scope["path"], scope.get("query_string", b""))
+            if named is not None:
+                scope = {**scope, "path": named}
+        await self.app(scope, receive, send)
 
 
 class ContentTypeGuardMiddleware:

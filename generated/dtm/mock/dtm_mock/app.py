@@ -4,7 +4,9 @@
 Handlers are found by operationId (``mockserver.http.resolver.HandlerResolver``): first in
 ``hooks.UserHooks`` (yours), then in ``handlers.GeneratedHandlers``, else the canned answer.
 The spec is handed to Connexion as data (never rendered as a template); credentials are
-checked against the spec's security requirements by ``SpecSecurityMiddleware``.
+checked against the spec's security requirements by ``SpecSecurityMiddleware``; a request
+carrying the query a spec path names (``/responses?beta=true``) is routed to that path's
+operation by ``QueryPathMiddleware``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ from mockserver.generic.checks import property_checks
 from mockserver.generic.security import Accepted
 from mockserver.http.form_fields import TypedFormURIParser
 from mockserver.http.resolver import HandlerResolver
-from mockserver.http.spec_guard import ContentTypeGuardMiddleware, SpecRoutes
+from mockserver.http.spec_guard import (
+    ContentTypeGuardMiddleware,
+    QueryPathMiddleware,
+    SpecRoutes,
+    query_paths_first,
+)
 from mockserver.http.spec_security import SpecSecurityMiddleware, without_security
 from mockserver.http.validation import spec_validator_map
 from starlette.exceptions import HTTPException
@@ -95,7 +102,7 @@ def create_app(stores: dict[str, ResourceStore] | None = None, accepted: Accepte
         spec_name=SPEC.name,
     )
     # Served at the root, whatever path the spec's servers name (as the contract suite calls it).
-    app.add_api(without_security(document), resolver=resolver, base_path="", name="api")
+    app.add_api(query_paths_first(without_security(document)), resolver=resolver, base_path="", name="api")
     app.add_middleware(
         SpecSecurityMiddleware,
         position=MiddlewarePosition.BEFORE_SECURITY,
@@ -103,6 +110,7 @@ def create_app(stores: dict[str, ResourceStore] | None = None, accepted: Accepte
         accepted=accepted,
     )
     routes = SpecRoutes(document)
+    app.add_middleware(QueryPathMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, routes=routes)
     app.add_middleware(ContentTypeGuardMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, routes=routes)
     errors = (MockError, ProblemException, HTTPException, MultiPartException, UnicodeDecodeError, ValueError)
     for family in (*errors, Exception):
