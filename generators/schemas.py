@@ -15,6 +15,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from generators.loader import Spec
+from generators.served import null_only
 
 _FORMAT_VALUES: dict[str, str] = {
     "date-time": "2024-01-01T00:00:00.000Z",
@@ -225,11 +226,6 @@ def _simplest_match(pattern: str, min_length: int) -> str | None:
         )
     except Exception:  # an unsatisfiable or unsupported pattern: the caller's validation says why
         return None
-
-
-def null_only(schema: Any) -> bool:
-    """Whether a schema admits only ``null`` (3.1's ``type: null``, ``enum: [null]`` in a 3.0 copy)."""
-    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
 
 
 def _discriminator_only(error: Any) -> bool:

@@ -85,6 +85,11 @@ def _without_extension_refs(node: Any, where: str, notes: list[str], names: bool
     return out
 
 
+def null_only(schema: Any) -> bool:
+    """Whether a schema admits only ``null`` (3.1's ``type: null``, ``enum: [null]`` in a 3.0 copy)."""
+    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
+
+
 UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 
@@ -108,13 +113,15 @@ def _typed(schema: Any, schemas: dict[str, Any]) -> Any:
     """A parameter schema Connexion can coerce: it reads ``type`` (and an array's ``items.type``)
     of every parameter and fails on a request when there is none (``oneOf: [string, array]``).
     A schema without one is checked as it was, under the type its branches share (else
-    ``string``, the form a parameter arrives in)."""
+    ``string``, the form a parameter arrives in); a ``null`` branch does not count."""
     resolved = _resolved(schema, schemas)
     if not isinstance(resolved, dict):
         return schema
     if "type" not in resolved:
         branches = [_resolved(b, schemas) for b in resolved.get("oneOf") or resolved.get("anyOf") or []]
-        kinds = {b.get("type") if isinstance(b, dict) else None for b in branches}
+        # A null branch says nothing of the type a value arrives as (openai's transcription
+        # `stream`: `anyOf: [boolean, null]` is a boolean field, not an unsatisfiable string).
+        kinds = {b.get("type") if isinstance(b, dict) else None for b in branches if not null_only(b)}
         kind = next(iter(kinds)) if len(kinds) == 1 and None not in kinds else "string"
         return {"type": kind, "allOf": [schema]}
     items = _resolved(resolved.get("items"), schemas)
@@ -169,16 +176,35 @@ def _form_objects(document: dict[str, Any]) -> dict[str, Any]:
             for media_type, media in (content or {}).items() if isinstance(content, dict) else ():
                 if media_type.split(";")[0].strip().lower() not in FORM_TYPES or not isinstance(media, dict):
                     continue
-                schema = media.get("schema")
-                ref = schema.get("$ref") if isinstance(schema, dict) else None
-                if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-                    schema = schemas.get(ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~"))
-                if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+                schema = _resolved(media.get("schema"), schemas)
+                if not isinstance(schema, dict):
+                    continue
+                fields = _form_fields(schema, schemas)
+                if not fields:
                     continue
                 # Connexion decodes each field by its property's type, and fails on one without.
-                properties = {n: _typed(p, schemas) for n, p in schema["properties"].items()}
-                media["schema"] = {**schema, "type": schema.get("type", "object"), "properties": properties}
+                properties = {n: _typed(p, schemas) for n, p in fields.items()}
+                if isinstance(schema.get("properties"), dict):
+                    typed = {**schema, "type": schema.get("type", "object"), "properties": properties}
+                else:
+                    # Fields only in `allOf` branches: Connexion looks for a file field among the
+                    # top-level properties alone, and refused every upload (`[''] is not of type
+                    # 'string'`). Listed there too, the branches still validate as written.
+                    typed = {"type": "object", "properties": properties, "allOf": [schema]}
+                media["schema"] = typed
     return document
+
+
+def _form_fields(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+    """The properties of a form schema, with those of its ``allOf`` branches (``$ref`` resolved)."""
+    found: dict[str, Any] = {}
+    for branch in schema.get("allOf") or [] if depth < 8 else []:
+        resolved = _resolved(branch, schemas)
+        if isinstance(resolved, dict):
+            found.update(_form_fields(resolved, schemas, depth + 1))
+    properties = schema.get("properties")
+    found.update(properties if isinstance(properties, dict) else {})
+    return found
 
 
 def _concrete_first(document: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generators.schemas import Schemas, null_only
+from generators.schemas import Schemas
+from generators.served import null_only
 from mockserver.generic import ServerField
 from mockserver.generic.spec import ServerFieldKind
 

@@ -2,7 +2,8 @@
 
 Form bodies whose fields have no ``type`` (discord's messages: ``oneOf`` null and a schema, JSON
 offered first, the multipart schema an ``allOf`` of the JSON one) get a 2xx or a 400 naming the
-field, never a 500; ``nullable`` beside a ``oneOf``/``allOf`` (openai's ``prompt``) lets null in."""
+field, never a 500; a file is uploaded whichever ``allOf`` branch names its field; ``nullable``
+beside a ``oneOf``/``allOf`` (openai's ``prompt``) lets null in."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ MESSAGE = {
         },
         "nonce": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
         "flags": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+        "stream": {"anyOf": [{"type": "boolean", "default": False}, {"type": "null"}]},
         "tags": {"type": "array", "items": {"oneOf": [{"type": "integer"}, {"type": "string"}]}},
     },
 }
@@ -61,6 +63,19 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def test_a_plain_form_is_accepted(client: Any) -> None:
     assert client.post("/messages", data={"content": "hi", "nonce": "7", "tags": "1"}).status_code == 204
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("multipart", [False, True])
+def test_a_field_of_one_type_or_null_is_read_as_that_type(client: Any, multipart: bool) -> None:
+    # openai's transcriptions: `stream` is `anyOf: [boolean, null]`, sent as "false", beside an
+    # uploaded file whose field sits in an `allOf` branch of the multipart schema.
+    files = {"files[0]": b"x"} if multipart else None
+    sent = client.post("/messages", data={"flags": "3", "stream": "false"}, files=files)
+    assert sent.status_code == 204, sent.text
+    wrong = client.post("/messages", data={"stream": "maybe"}, files=files)
+    assert wrong.status_code == 400
+    assert "stream" in wrong.json()["detail"]
 
 
 # Connexion's form validator never closes the uploaded files it parses (the collector does).
