@@ -206,7 +206,37 @@ class SpecBodyValidator(SchemaBodyValidator):
     violation_status = 400
 
 
-class NamedParameterValidator(ParameterValidator):  # type: ignore[misc]
+class SpecParameterValidator(ParameterValidator):  # type: ignore[misc]
+    """Connexion's parameter validator, reading a header whose schema is an array in the
+    ``simple`` style a header has: comma-separated values (openai's ``OpenAI-Beta``). Connexion
+    validated the raw string against the array schema and refused every such header."""
+
+    def validate_header_parameter(self, param: dict[str, Any], request: Any) -> str | None:
+        value = request.headers.get(param["name"])
+        schema = param.get("schema", param)
+        if isinstance(value, str) and isinstance(schema, dict) and schema.get("type") == "array":
+            items = schema.get("items")
+            kind = items.get("type") if isinstance(items, dict) else None
+            value = [_scalar(part.strip(), kind) for part in value.split(",")]
+        result: str | None = self.validate_parameter("header", value, param)
+        return result
+
+
+def _scalar(text: str, kind: Any) -> Any:
+    """``text`` as the JSON type ``kind`` names, where it reads as one (else as it is)."""
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+    except ValueError:
+        return text
+    if kind == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
+class NamedParameterValidator(SpecParameterValidator):
     """Connexion's parameter validator with one-line messages naming parameter and value."""
 
     @staticmethod
@@ -313,11 +343,12 @@ class OptionalMultiPartValidator(_OptionalBody, MultiPartFormDataValidator):  # 
 
 
 def spec_validator_map() -> dict[str, Any]:
-    """Connexion's validators with those of generated mocks: :class:`SpecBodyValidator` for JSON,
-    and form validators that let an absent optional body through (:class:`OptionalFormValidator`)."""
+    """Connexion's validators with those of generated mocks: :class:`SpecParameterValidator`,
+    :class:`SpecBodyValidator` for JSON, and form validators that let an absent optional body
+    through (:class:`OptionalFormValidator`)."""
     forms = {
         "application/x-www-form-urlencoded": OptionalFormValidator,
         "multipart/form-data": OptionalMultiPartValidator,
     }
     body = MediaTypeDict({**VALIDATOR_MAP["body"], **forms, "*/*json": SpecBodyValidator})
-    return {**VALIDATOR_MAP, "body": body}
+    return {**VALIDATOR_MAP, "parameter": SpecParameterValidator, "body": body}
