@@ -23,6 +23,7 @@ def served_document(document: dict[str, Any]) -> tuple[dict[str, Any], tuple[str
     """``document`` without extension references and undefined security schemes, and the notes."""
     notes: list[str] = []
     cleaned = _without_extension_refs(document, "", notes)
+    _map_pinned_discriminators(cleaned, (cleaned.get("components") or {}).get("schemas") or {}, "", notes)
     defined = set(((cleaned.get("components") or {}).get("securitySchemes") or {}).keys())
     if "security" in cleaned:
         cleaned["security"] = _requirements(cleaned["security"], defined, "/security", notes)
@@ -38,6 +39,56 @@ def served_document(document: dict[str, Any]) -> tuple[dict[str, Any], tuple[str
                 where = pointer("paths", path, method, "security")
                 op["security"] = _requirements(op["security"], defined, where, notes)
     return cleaned, tuple(notes)
+
+
+def _map_pinned_discriminators(node: Any, schemas: dict[str, Any], where: str, notes: list[str]) -> None:
+    """Give a ``discriminator`` the mapping its branches state: without one, its values are the
+    branches' schema names, yet openai's realtime session branches pin ``type`` to ``realtime``
+    and ``transcription``, so no answer could satisfy both. A value a branch's own schema allows
+    alone (``enum`` of one, ``const``) is mapped to that branch; the schemas are unchanged."""
+    if isinstance(node, list):
+        for i, value in enumerate(node):
+            _map_pinned_discriminators(value, schemas, f"{where}/{i}", notes)
+        return
+    if not isinstance(node, dict):
+        return
+    discriminator = node.get("discriminator")
+    if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
+        mapping = dict(discriminator.get("mapping") or {})
+        added = {}
+        branches = [b for key in ("oneOf", "anyOf") if isinstance(node.get(key), list) for b in node[key]]
+        for branch in branches:
+            ref = branch.get("$ref") if isinstance(branch, dict) else None
+            value = _pinned(_resolved(branch, schemas), discriminator["propertyName"], schemas)
+            if isinstance(ref, str) and isinstance(value, str) and value not in mapping:
+                if value != ref.rsplit("/", 1)[-1]:
+                    added[value] = ref
+        if added:
+            node["discriminator"] = {**discriminator, "mapping": {**mapping, **added}}
+            notes.append(
+                f"The discriminator at `{where}/discriminator` maps the values its branches allow "
+                f"({', '.join(sorted(added))}); as written, its values would be the schema names."
+            )
+    for key, value in node.items():
+        if key != "discriminator":
+            _map_pinned_discriminators(value, schemas, f"{where}{pointer(key)}", notes)
+
+
+def _pinned(schema: Any, name: str, schemas: dict[str, Any], depth: int = 0) -> Any:
+    """The one value ``schema`` allows its property ``name`` (through ``allOf``), else None."""
+    if not isinstance(schema, dict) or depth > 8:
+        return None
+    prop = _resolved(((schema.get("properties") or {}).get(name)), schemas)
+    if isinstance(prop, dict):
+        if "const" in prop:
+            return prop["const"]
+        if isinstance(prop.get("enum"), list) and len(prop["enum"]) == 1:
+            return prop["enum"][0]
+    for branch in schema.get("allOf") or []:
+        found = _pinned(_resolved(branch, schemas), name, schemas, depth + 1)
+        if found is not None:
+            return found
+    return None
 
 
 def _requirements(requirements: Any, defined: set[str], where: str, notes: list[str]) -> Any:
