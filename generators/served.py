@@ -163,22 +163,35 @@ def request_document(document: dict[str, Any]) -> dict[str, Any]:
 def _typed(schema: Any, schemas: dict[str, Any]) -> Any:
     """A parameter schema Connexion can coerce: it reads ``type`` (and an array's ``items.type``)
     of every parameter and fails on a request when there is none (``oneOf: [string, array]``).
-    A schema without one is checked as it was, under the type its branches share (else
-    ``string``, the form a parameter arrives in); a ``null`` branch does not count."""
+    A schema without one is checked as it was, under the type its branches share
+    (:func:`_kind`; else ``string``, the form a parameter arrives in)."""
     resolved = _resolved(schema, schemas)
     if not isinstance(resolved, dict):
         return schema
     if "type" not in resolved:
-        branches = [_resolved(b, schemas) for b in resolved.get("oneOf") or resolved.get("anyOf") or []]
-        # A null branch says nothing of the type a value arrives as (openai's transcription
-        # `stream`: `anyOf: [boolean, null]` is a boolean field, not an unsatisfiable string).
-        kinds = {b.get("type") if isinstance(b, dict) else None for b in branches if not null_only(b)}
-        kind = next(iter(kinds)) if len(kinds) == 1 and None not in kinds else "string"
-        return {"type": kind, "allOf": [schema]}
+        return {"type": _kind(resolved, schemas) or "string", "allOf": [schema]}
     items = _resolved(resolved.get("items"), schemas)
     if resolved.get("type") == "array" and isinstance(items, dict) and "type" not in items:
         return {**resolved, "items": {"type": "string", "allOf": [resolved["items"]]}}
     return schema
+
+
+def _kind(schema: Any, schemas: dict[str, Any], depth: int = 0) -> str | None:
+    """The one JSON type ``schema`` allows: its ``type``, else the type all its ``oneOf``/``anyOf``
+    branches share, else the one its ``allOf`` branches name (openai's realtime call ``session``:
+    an ``allOf`` of an object, sent as a JSON part). A ``null`` branch does not count (openai's
+    transcription ``stream``, ``anyOf: [boolean, null]``, is a boolean field)."""
+    resolved = _resolved(schema, schemas)
+    if not isinstance(resolved, dict) or depth > 8:
+        return None
+    if isinstance(resolved.get("type"), str):
+        return str(resolved["type"])
+    branches = [b for b in resolved.get("oneOf") or resolved.get("anyOf") or [] if not null_only(b)]
+    if branches:
+        kinds = {_kind(b, schemas, depth + 1) for b in branches}
+        return kinds.pop() if len(kinds) == 1 else None
+    named = {_kind(b, schemas, depth + 1) for b in resolved.get("allOf") or []} - {None}
+    return named.pop() if len(named) == 1 else None
 
 
 def _resolved(schema: Any, schemas: dict[str, Any]) -> Any:

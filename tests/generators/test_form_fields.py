@@ -7,6 +7,8 @@ beside a ``oneOf``/``allOf`` (openai's ``prompt``) lets null in."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -146,3 +148,49 @@ def test_nullable_beside_a_composition_lets_null_through(
     root = tmp_path_factory.mktemp("nullable")
     with mock_client(NULLABLE, root, "nullable.yaml") as client:
         assert client.post("/completions", json=sent).status_code == status
+
+
+SESSION = {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}}
+CALLS = {
+    "openapi": "3.0.3",
+    "info": {"title": "Calls", "version": "1"},
+    "paths": {
+        "/calls": {
+            "post": {
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["sdp"],
+                                "properties": {
+                                    "sdp": {"type": "string"},
+                                    "session": {"allOf": [{"$ref": "#/components/schemas/Session"}]},
+                                },
+                            },
+                            "encoding": {"session": {"contentType": "application/json"}},
+                        }
+                    },
+                },
+                "responses": {"201": {"description": "placed"}, "400": {"description": "bad"}},
+            }
+        }
+    },
+    "components": {"schemas": {"Session": SESSION}},
+}
+
+
+def test_a_json_part_is_read_as_the_object_its_allof_names(tmp_path: Path) -> None:
+    # openai's realtime calls: `session` is an `allOf` of an object, sent as a JSON part.
+    with mock_client(CALLS, tmp_path, "calls.yaml") as calls:
+
+        def send(session: Any) -> Any:
+            files = {"sdp": (None, "v=0"), "session": (None, json.dumps(session), "application/json")}
+            return calls.post("/calls", files=files)
+
+        placed = send({"type": "realtime"})
+        refused = send({"kind": "realtime"})
+    assert placed.status_code == 201, placed.text
+    assert refused.status_code == 400
+    assert "type" in refused.json()["detail"]
