@@ -5,7 +5,8 @@
   fail on a multipart body without a boundary).
 * A request to a path the spec also names with a query (openai's ``POST /responses?beta=true``
   beside ``POST /responses``) is routed to the operation of that query when it carries the
-  query's parameters: Connexion routes by path alone.
+  query's parameters: Connexion routes by path alone. A newline in a path segment is
+  percent-encoded again before routing (:class:`RoutablePathMiddleware`).
 * :func:`allowed_methods` lists the methods the spec documents for a path, for the ``Allow``
   header of a 405 (Starlette's own lists only one route's methods).
 """
@@ -61,6 +62,8 @@ class SpecRoutes:
 
     def queried_path(self, method: str, path: str, query_string: bytes) -> str | None:
         """The spec path (with its query) a request names, when the spec writes one so."""
+        if not self.queried:
+            return None
         sent = set(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
         for pattern, methods, pairs, query in self.queried:
             if method in methods and pairs <= sent and pattern.fullmatch(path):
@@ -78,18 +81,25 @@ def query_paths_first(document: Mapping[str, Any]) -> dict[str, Any]:
     return {**document, "paths": dict(ordered)}
 
 
-class QueryPathMiddleware:
-    """Routes to the operation whose spec path carries the request's query (module docstring)."""
+class RoutablePathMiddleware:
+    """Paths Connexion's router can match: to the operation whose spec path carries the request's
+    query (module docstring), and with a newline in a segment percent-encoded again (Starlette's
+    mount matches ``.*``, which stops at a newline: ``/calls/a%0Ab`` answered 404 on any route)."""
 
     def __init__(self, app: ASGIApp, *, routes: SpecRoutes) -> None:
         self.app = app
         self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self.routes.queried:
-            named = self.routes.queried_path(scope["method"], scope["path"], scope.get("query_string", b""))
+        if scope["type"] == "http":
+            path = scope["path"]
+            named = self.routes.queried_path(scope["method"], path, scope.get("query_string", b""))
             if named is not None:
-                scope = {**scope, "path": named}
+                path = named
+            if "\n" in path:
+                path = path.replace("\n", "%0A")
+            if path != scope["path"]:
+                scope = {**scope, "path": path}
         await self.app(scope, receive, send)
 
 

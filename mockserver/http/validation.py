@@ -107,6 +107,9 @@ def _replaying(receive: Receive, messages: list[Message]) -> Receive:
     return replay
 
 
+MISSING_BODY = "The request body is missing; this operation requires one."
+
+
 class SchemaBodyValidator:
     """The JSON request-body validator of ``validator_map`` (module docstring).
 
@@ -137,7 +140,7 @@ class SchemaBodyValidator:
         if not int(Headers(scope=scope).get("content-length", 0)):
             default = self.schema.get("default")
             if default is None and self.required:
-                raise BadRequestProblem("RequestBody is required")
+                raise BadRequestProblem(detail=MISSING_BODY)
             if default is not None:
                 encoded = json.dumps(default).encode(self.encoding)
                 scope = {**scope, "headers": [*scope["headers"]]}
@@ -180,7 +183,7 @@ class SchemaBodyValidator:
         if body is None:
             if not self.required:
                 return
-            raise BadRequestProblem(detail="The request body is missing; this operation requires one.")
+            raise BadRequestProblem(detail=MISSING_BODY)
         if accepts(self.schema, body):  # proven valid by the compiled check (fastschema.py)
             return
         checker = RequestSchemaValidator(self.schema, format_checker=Draft4Validator.FORMAT_CHECKER)
@@ -205,6 +208,25 @@ class SpecBodyValidator(SchemaBodyValidator):
 
     violation_status = 400
 
+    def parse(self, raw: bytes, scope: Scope) -> Any:
+        body = super().parse(raw, scope)
+        # JSON `null` is a body, not an absent one: a schema without `type` accepts it (openai's
+        # conversation items), so it is checked against the schema like any other value.
+        return JSON_NULL if body is None and raw.strip() == b"null" else body
+
+    def validate(self, body: Any) -> None:
+        if body is not JSON_NULL:
+            super().validate(body)
+            return
+        checker = RequestSchemaValidator(self.schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        problem = next(iter(checker.iter_errors(None)), None)
+        if problem is not None and not self.nullable:
+            message = describe(problem)["message"]
+            raise BadRequestProblem(detail=f"The request body breaks the schema: {message}.")
+
+
+JSON_NULL = object()  # a request body that is JSON `null` (SpecBodyValidator)
+
 
 class SpecParameterValidator(ParameterValidator):  # type: ignore[misc]
     """Connexion's parameter validator, reading a header whose schema is an array in the
@@ -217,7 +239,7 @@ class SpecParameterValidator(ParameterValidator):  # type: ignore[misc]
         if isinstance(value, str) and isinstance(schema, dict) and schema.get("type") == "array":
             items = schema.get("items")
             kind = items.get("type") if isinstance(items, dict) else None
-            value = [_scalar(part.strip(), kind) for part in value.split(",")]
+            value = [_scalar(part.strip(), kind) for part in value.split(",")] if value.strip() else []
         result: str | None = self.validate_parameter("header", value, param)
         return result
 

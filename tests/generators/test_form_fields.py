@@ -194,3 +194,31 @@ def test_a_json_part_is_read_as_the_object_its_allof_names(tmp_path: Path) -> No
     assert placed.status_code == 201, placed.text
     assert refused.status_code == 400
     assert "type" in refused.json()["detail"]
+
+
+def test_a_json_null_body_is_checked_against_the_schema_not_taken_for_no_body(tmp_path: Path) -> None:
+    # openai's conversation items: a required body whose schema has no `type` accepts `null`.
+    untyped = {"properties": {"items": {"type": "array"}}, "required": ["items"]}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Nulls", "version": "1"},
+        "paths": {
+            f"/{name}": {
+                "post": {
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+                    "responses": {"204": {"description": "ok"}, "400": {"description": "bad"}},
+                }
+            }
+            for name, schema in (("untyped", untyped), ("typed", {**untyped, "type": "object"}))
+        },
+    }
+    headers = {"Content-Type": "application/json"}
+    with mock_client(spec, tmp_path, "nulls.yaml") as client:
+        accepted = client.post("/untyped", content=b"null", headers=headers)
+        refused = client.post("/typed", content=b" null ", headers=headers)
+        missing = client.post("/untyped", content=b"", headers=headers)
+    assert accepted.status_code == 204, accepted.text
+    assert refused.status_code == 400
+    assert "not of type 'object'" in refused.json()["detail"]
+    assert missing.status_code == 400
+    assert "missing" in missing.json()["detail"]

@@ -66,3 +66,13 @@ def test_the_generated_suite_passes_on_operations_named_with_a_query(tmp_path: P
         result = run_contract_suite(suite_dir, base_url, modules=("test_schema.py",))
     assert result.returncode == 0, result.stdout[-4000:]
     assert "4 passed" in result.stdout, result.stdout[-2000:]
+
+
+def test_a_newline_in_a_path_segment_is_routed(tmp_path: Path) -> None:
+    # Starlette's mount matched `.*`, which stops at a newline: every such path answered 404.
+    with mock_client(SPEC, tmp_path, "queried.yaml") as client:
+        beta = client.get("/answers/a%0Ab?beta=true")
+        stable = client.get("/answers/a%0Ab")
+    assert beta.status_code == 200, beta.text
+    assert stable.status_code == 404
+    assert "a%0Ab" in stable.json()["detail"]  # the store's answer, not the router's

@@ -6,7 +6,7 @@ Handlers are found by operationId (``mockserver.http.resolver.HandlerResolver``)
 The spec is handed to Connexion as data (never rendered as a template); credentials are
 checked against the spec's security requirements by ``SpecSecurityMiddleware``; a request
 carrying the query a spec path names (``/responses?beta=true``) is routed to that path's
-operation by ``QueryPathMiddleware``.
+operation, and one with a newline in a segment routed at all, by ``RoutablePathMiddleware``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from mockserver.http.form_fields import TypedFormURIParser
 from mockserver.http.resolver import HandlerResolver
 from mockserver.http.spec_guard import (
     ContentTypeGuardMiddleware,
-    QueryPathMiddleware,
+    RoutablePathMiddleware,
     SpecRoutes,
     query_paths_first,
 )
@@ -110,7 +110,7 @@ def create_app(stores: dict[str, ResourceStore] | None = None, accepted: Accepte
         accepted=accepted,
     )
     routes = SpecRoutes(document)
-    app.add_middleware(QueryPathMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, routes=routes)
+    app.add_middleware(RoutablePathMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, routes=routes)
     app.add_middleware(ContentTypeGuardMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, routes=routes)
     errors = (MockError, ProblemException, HTTPException, MultiPartException, UnicodeDecodeError, ValueError)
     for family in (*errors, Exception):
