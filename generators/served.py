@@ -256,7 +256,24 @@ def _form_objects(document: dict[str, Any]) -> dict[str, Any]:
                     # 'string'`). Listed there too, the branches still validate as written.
                     typed = {"type": "object", "properties": properties, "allOf": [schema]}
                 media["schema"] = typed
+                if media_type.split(";")[0].strip().lower() == "multipart/form-data":
+                    _json_parts(media, properties, schemas)
     return document
+
+
+def _json_parts(media: dict[str, Any], properties: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """Name ``application/json`` as the content type of each object field of a multipart body
+    that its ``encoding`` leaves unsaid: OpenAPI's default for an object part, which Connexion
+    does not apply (openai's file ``expires_after`` arrived as text and was refused)."""
+    stated = media.get("encoding")
+    encoding: dict[str, Any] = stated if isinstance(stated, dict) else {}
+    added = {
+        name: {**(encoding.get(name) or {}), "contentType": "application/json"}
+        for name, field in properties.items()
+        if _kind(field, schemas) == "object" and "contentType" not in (encoding.get(name) or {})
+    }
+    if added:
+        media["encoding"] = {**encoding, **added}
 
 
 def _form_fields(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) -> dict[str, Any]:

@@ -167,6 +167,10 @@ CALLS = {
                                 "properties": {
                                     "sdp": {"type": "string"},
                                     "session": {"allOf": [{"$ref": "#/components/schemas/Session"}]},
+                                    "expires": {
+                                        "type": "object",
+                                        "properties": {"seconds": {"type": "integer"}},
+                                    },
                                 },
                             },
                             "encoding": {"session": {"contentType": "application/json"}},
@@ -222,3 +226,18 @@ def test_a_json_null_body_is_checked_against_the_schema_not_taken_for_no_body(tm
     assert "not of type 'object'" in refused.json()["detail"]
     assert missing.status_code == 400
     assert "missing" in missing.json()["detail"]
+
+
+def test_an_object_part_without_an_encoding_is_read_as_json(tmp_path: Path) -> None:
+    # openai's POST /files: `expires_after` is an object part; OpenAPI's default is JSON for it.
+    with mock_client(CALLS, tmp_path, "calls.yaml") as calls:
+
+        def send(expires: str) -> Any:
+            return calls.post("/calls", files={"sdp": (None, "v=0"), "expires": (None, expires)})
+
+        placed = send('{"seconds": 60}')
+        wrong = send('{"seconds": "soon"}')
+        broken = send("{not json")
+    assert placed.status_code == 201, placed.text
+    assert wrong.status_code == broken.status_code == 400
+    assert "seconds" in wrong.json()["detail"]
