@@ -169,7 +169,11 @@ def _typed(schema: Any, schemas: dict[str, Any]) -> Any:
     if not isinstance(resolved, dict):
         return schema
     if "type" not in resolved:
-        return {"type": _kind(resolved, schemas) or "string", "allOf": [schema]}
+        typed = {"type": _kind(resolved, schemas) or "string", "allOf": [schema]}
+        # A null branch keeps `null` readable: Connexion reads the text `null` as null only for a
+        # nullable schema (Schemathesis sends openai's `stream: anyOf [boolean, null]` so).
+        branches = resolved.get("oneOf") or resolved.get("anyOf") or []
+        return {**typed, "nullable": True} if any(null_only(b) for b in branches) else typed
     items = _resolved(resolved.get("items"), schemas)
     if resolved.get("type") == "array" and isinstance(items, dict) and "type" not in items:
         return {**resolved, "items": {"type": "string", "allOf": [resolved["items"]]}}

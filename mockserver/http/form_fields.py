@@ -7,8 +7,9 @@ field by field through a URI parser that reads each field's ``type`` (``defn["ty
 field without a ``type`` (discord's message fields are ``oneOf`` a type and ``null``) made every
 form request a 500 (``KeyError``). :class:`TypedFormURIParser` gives the parser that schema with
 ``allOf`` branches merged, as Connexion merges them, and each untyped field typed as its branches
-agree (``string``, what a form field carries, where they do not). Only the parsing sees these
-types: the body is still validated against the spec's schema.
+agree (``string``, what a form field carries, where they do not), and nullable when a branch is
+``null`` (Connexion reads the text ``null`` as null only for a nullable field). Only the parsing
+sees these types: the body is still validated against the spec's schema.
 """
 
 from __future__ import annotations
@@ -44,10 +45,22 @@ def _typed(field: Any) -> Any:
     if not isinstance(field, dict):
         return field
     typed = field if "type" in field else {**field, "type": shared_type(field)}
+    if "type" not in field and _null_branch(field):
+        typed = {**typed, "nullable": True}  # the text `null` is read as null only then
     items = typed.get("items")
     if typed["type"] == "array" and isinstance(items, dict) and "type" not in items:
         typed = {**typed, "items": {**items, "type": shared_type(items)}}
     return typed
+
+
+def _null_branch(schema: dict[str, Any]) -> bool:
+    """Whether a ``oneOf``/``anyOf`` branch of ``schema`` admits only null (``type: null``,
+    ``enum: [null]``)."""
+    return any(
+        isinstance(b, dict) and (b.get("type") == "null" or b.get("enum") == [None])
+        for key in ("oneOf", "anyOf")
+        for b in schema.get(key) or []
+    )
 
 
 def shared_type(schema: dict[str, Any]) -> str:

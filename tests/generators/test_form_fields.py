@@ -75,6 +75,8 @@ def test_a_field_of_one_type_or_null_is_read_as_that_type(client: Any, multipart
     files = {"files[0]": b"x"} if multipart else None
     sent = client.post("/messages", data={"flags": "3", "stream": "false"}, files=files)
     assert sent.status_code == 204, sent.text
+    null = client.post("/messages", data={"flags": "null", "stream": "null"}, files=files)
+    assert null.status_code == 204, null.text
     wrong = client.post("/messages", data={"stream": "maybe"}, files=files)
     assert wrong.status_code == 400
     assert "stream" in wrong.json()["detail"]
