@@ -63,5 +63,7 @@ def test_a_read_carries_the_kernel_receive_time_of_its_bytes() -> None:
             wire.fill_until(lambda: len(wire.buffer) >= 5)
             after = time.time()
         assert bytes(wire.buffer) == b"hello"
-        assert before - 0.001 <= wire.stamp <= after + 0.001
+        # The kernel's wall clock, not time.time()'s: a loaded machine has seen them a few
+        # milliseconds apart. Any other clock (monotonic, none) is far outside this window.
+        assert before - 0.01 <= wire.stamp <= after + 0.01
         wire.close(None)
