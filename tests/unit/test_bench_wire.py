@@ -63,7 +63,7 @@ def test_a_read_carries_the_kernel_receive_time_of_its_bytes() -> None:
             wire.fill_until(lambda: len(wire.buffer) >= 5)
             after = time.time()
         assert bytes(wire.buffer) == b"hello"
-        # The kernel's wall clock, not time.time()'s: a loaded machine has seen them a few
-        # milliseconds apart. Any other clock (monotonic, none) is far outside this window.
+        # The kernel stamps with its own reading of the wall clock; 10 ms of slack (this test
+        # failed once, unexplained, with 1 ms) still tells it from any other clock or none.
         assert before - 0.01 <= wire.stamp <= after + 0.01
         wire.close(None)
