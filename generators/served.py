@@ -160,16 +160,22 @@ def request_document(document: dict[str, Any]) -> dict[str, Any]:
     return _concrete_first(_typed_parameters(_form_objects(_for_requests(document))))
 
 
-def _typed(schema: Any, schemas: dict[str, Any]) -> Any:
+def _typed(schema: Any, schemas: dict[str, Any], *, form: bool = False) -> Any:
     """A parameter schema Connexion can coerce: it reads ``type`` (and an array's ``items.type``)
     of every parameter and fails on a request when there is none (``oneOf: [string, array]``).
     A schema without one is checked as it was, under the type its branches share
-    (:func:`_kind`; else ``string``, the form a parameter arrives in)."""
+    (:func:`_kind`; else ``string``, the form a parameter arrives in). A ``form`` field whose
+    branches share no type is left as it is: the form parser types it for parsing alone
+    (``mockserver.http.form_fields``), and ``string`` would refuse its object branch (openai's
+    transcription ``chunking_strategy``: ``"auto"`` or an object)."""
     resolved = _resolved(schema, schemas)
     if not isinstance(resolved, dict):
         return schema
     if "type" not in resolved:
-        typed = {"type": _kind(resolved, schemas) or "string", "allOf": [schema]}
+        kind = _kind(resolved, schemas)
+        if kind is None and form:
+            return schema
+        typed = {"type": kind or "string", "allOf": [schema]}
         # A null branch keeps `null` readable: Connexion reads the text `null` as null only for a
         # nullable schema (Schemathesis sends openai's `stream: anyOf [boolean, null]` so).
         branches = resolved.get("oneOf") or resolved.get("anyOf") or []
@@ -251,7 +257,7 @@ def _form_objects(document: dict[str, Any]) -> dict[str, Any]:
                 if not fields:
                     continue
                 # Connexion decodes each field by its property's type, and fails on one without.
-                properties = {n: _typed(p, schemas) for n, p in fields.items()}
+                properties = {n: _typed(p, schemas, form=True) for n, p in fields.items()}
                 if isinstance(schema.get("properties"), dict):
                     typed = {**schema, "type": schema.get("type", "object"), "properties": properties}
                 else:

@@ -14,6 +14,7 @@ sees these types: the body is still validated against the spec's schema.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from connexion.uri_parsing import OpenAPIURIParser
@@ -24,10 +25,28 @@ class TypedFormURIParser(OpenAPIURIParser):  # type: ignore[misc]
 
     def __init__(self, param_defns: Any, body_defn: dict[str, Any]) -> None:
         schema = body_defn.get("schema")
+        # Untyped fields one of whose branches is an object or an array: a part that reads as
+        # JSON of that kind is taken as it (Schemathesis sends openai's `chunking_strategy`,
+        # `"auto"` or an object, so), anything else as text.
+        self.structured: set[str] = set()
         if isinstance(schema, dict) and (fields := _fields(schema)):
             typed = {**schema, "type": "object", "properties": {n: _typed(f) for n, f in fields.items()}}
             body_defn = {**body_defn, "schema": typed}
+            self.structured = {n for n, f in fields.items() if isinstance(f, dict) and _structured(f)}
         super().__init__(param_defns, body_defn)
+
+    def resolve_form(self, form_data: dict[str, Any]) -> dict[str, Any]:
+        resolved: dict[str, Any] = super().resolve_form(form_data)
+        for name in self.structured & resolved.keys():
+            value = resolved[name]
+            if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+                try:
+                    decoded = json.loads(value)
+                except ValueError:
+                    continue
+                if isinstance(decoded, dict | list):
+                    resolved[name] = decoded
+        return resolved
 
 
 def _fields(schema: Any) -> dict[str, Any]:
@@ -51,6 +70,15 @@ def _typed(field: Any) -> Any:
     if typed["type"] == "array" and isinstance(items, dict) and "type" not in items:
         typed = {**typed, "items": {**items, "type": shared_type(items)}}
     return typed
+
+
+def _structured(schema: dict[str, Any]) -> bool:
+    """Whether ``schema`` has no ``type`` and a ``oneOf``/``anyOf`` branch is an object or array."""
+    return "type" not in schema and any(
+        isinstance(b, dict) and (b.get("type") in ("object", "array") or "properties" in b)
+        for key in ("oneOf", "anyOf")
+        for b in schema.get(key) or []
+    )
 
 
 def _null_branch(schema: dict[str, Any]) -> bool:

@@ -27,6 +27,13 @@ MESSAGE = {
         "nonce": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
         "flags": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
         "stream": {"anyOf": [{"type": "boolean", "default": False}, {"type": "null"}]},
+        "strategy": {
+            "anyOf": [
+                {"type": "string", "enum": ["auto"]},
+                {"$ref": "#/components/schemas/Strategy"},
+                {"type": "null"},
+            ]
+        },
         "tags": {"type": "array", "items": {"oneOf": [{"type": "integer"}, {"type": "string"}]}},
     },
 }
@@ -51,7 +58,13 @@ SPEC = {
             }
         }
     },
-    "components": {"schemas": {"Message": MESSAGE, "Mentions": MENTIONS}},
+    "components": {
+        "schemas": {
+            "Message": MESSAGE,
+            "Mentions": MENTIONS,
+            "Strategy": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}},
+        }
+    },
 }
 FIELDS = ["content", "mentions", "nonce", "flags", "tags", "other"]
 
@@ -71,12 +84,19 @@ def test_a_plain_form_is_accepted(client: Any) -> None:
 @pytest.mark.parametrize("multipart", [False, True])
 def test_a_field_of_one_type_or_null_is_read_as_that_type(client: Any, multipart: bool) -> None:
     # openai's transcriptions: `stream` is `anyOf: [boolean, null]`, sent as "false", beside an
-    # uploaded file whose field sits in an `allOf` branch of the multipart schema.
+    # uploaded file whose field sits in an `allOf` branch of the multipart schema; its
+    # `chunking_strategy` is "auto" or an object, sent as JSON.
     files = {"files[0]": b"x"} if multipart else None
     sent = client.post("/messages", data={"flags": "3", "stream": "false"}, files=files)
     assert sent.status_code == 204, sent.text
     null = client.post("/messages", data={"flags": "null", "stream": "null"}, files=files)
     assert null.status_code == 204, null.text
+    for strategy in ("auto", '{"type": "server_vad"}'):
+        chosen = client.post("/messages", data={"strategy": strategy}, files=files)
+        assert chosen.status_code == 204, (strategy, chosen.text)
+    for strategy in ("manual", '{"kind": "server_vad"}', "{broken"):
+        refused = client.post("/messages", data={"strategy": strategy}, files=files)
+        assert refused.status_code == 400, (strategy, refused.text)
     wrong = client.post("/messages", data={"stream": "maybe"}, files=files)
     assert wrong.status_code == 400
     assert "stream" in wrong.json()["detail"]
