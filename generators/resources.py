@@ -28,6 +28,7 @@ from generators.loader import Spec
 from generators.model import Operation, OperationKind, Resource
 from generators.operations import Param, RawOperation, is_json
 from generators.schemas import ObjectView, Schemas
+from generators.served import null_only
 from mockserver.generic import ListShape, PagingSpec, ResourceSpec, ServerField, Variant
 from mockserver.generic.spec import FilterSpec
 from mockserver.ids import IdType
@@ -249,7 +250,10 @@ def _resource(
         error_resource=error_resource,
         write_only=tuple(sorted(p for p, (schema, _) in view.properties.items() if schema.get("writeOnly"))),
         nullable=tuple(sorted(p for p, (schema, _) in view.properties.items() if schema.get("nullable"))),
-        variants=tuple(v for v in variants if v.server_fields != tuple(server_fields)),
+        variants=tuple(
+            v for v in variants if v.server_fields != tuple(server_fields) or v.fallback is not None
+        ),
+        **_checked_item(schemas, item_schema),
     )
     updates = [r for m in ("put", "patch") if (r := parts.item.get(m)) is not None and r.body is not None]
     update_views = [_inner_view(schemas, r.body.schema if r.body else None, envelope) for r in updates]
@@ -369,8 +373,24 @@ def _variants(
             )
         except GenerationError:
             continue  # a branch the generator cannot fill in keeps the resource's own fields
-        variants.append(Variant(tag, value, tuple(fields)))
+        variants.append(Variant(tag, value, tuple(fields), _valid_minimal(schemas, where)))
     return variants
+
+
+def _checked_item(schemas: Schemas, item_schema: str) -> dict[str, Any]:
+    """``item_where`` and ``fallback`` of a resource whose item schema is a union: how a write
+    maps onto its branches is more than the generator works out, so the store checks each
+    stored item against it and answers a valid instance instead of one that fails it."""
+    node, where = schemas.node(item_schema)
+    branches = [b for key in ("oneOf", "anyOf") for b in node.get(key) or [] if not null_only(b)]
+    if len(branches) < 2:
+        return {}
+    return {"item_where": where, "fallback": _valid_minimal(schemas, where)}
+
+
+def _valid_minimal(schemas: Schemas, where: str) -> Any:
+    value = schemas.minimal(where)
+    return None if schemas.errors(where, value) else value
 
 
 def _server_fields(

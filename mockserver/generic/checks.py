@@ -20,9 +20,11 @@ Check = Callable[[Any], bool]
 
 def property_checks(document: Mapping[str, Any], spec: ResourceSpec) -> dict[str, Check]:
     """Schema pointer -> whether a value passes that answer schema, for ``spec``'s checked fields
-    whose pointer names a schema of ``document`` (the others are kept as written)."""
-    marked = [f for f in spec.every_field() if f.kind == "checked" and f.where]
-    if not marked:
+    and checked item (``item_where``) whose pointer names a schema of ``document`` (the others
+    are kept as written)."""
+    pointers = [f.where for f in spec.every_field() if f.kind == "checked" and f.where]
+    pointers += [spec.item_where] if spec.item_where else []
+    if not pointers:
         return {}
     # Imported here: only specs with checked properties pay openapi-schema-validator's import.
     import openapi_schema_validator as osv
@@ -38,7 +40,7 @@ def property_checks(document: Mapping[str, Any], spec: ResourceSpec) -> dict[str
     checker = osv.oas31_format_checker if v31 else osv.oas30_format_checker
     resolver = registry.resolver()
     checks: dict[str, Check] = {}
-    for where in dict.fromkeys(f.where for f in marked if f.where):
+    for where in dict.fromkeys(pointers):
         target = f"urn:spec#{where}"
         try:
             resolver.lookup(target)

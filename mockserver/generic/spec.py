@@ -56,11 +56,13 @@ class ServerField:
 class Variant:
     """The server fields of the items of one branch of a tagged union: those whose ``tag``
     property is ``value`` (discord's auto-moderation rule with ``trigger_type`` 6 answers the
-    ``trigger_metadata`` of that branch). They replace the resource's own ``server_fields``."""
+    ``trigger_metadata`` of that branch). They replace the resource's own ``server_fields``;
+    ``fallback`` replaces the resource's for these items (see :class:`ResourceSpec`)."""
 
     tag: str
     value: str | int | bool
     server_fields: tuple[ServerField, ...] = ()
+    fallback: Any = None
 
     def holds(self, item: Any) -> bool:
         """Whether ``item`` belongs to this branch (``True`` is not ``1`` here)."""
@@ -81,6 +83,9 @@ class ResourceSpec:
     stored but never answered (``writeOnly: true``, such as passwords); ``nullable`` those the
     item schema allows to be ``null`` (elsewhere a ``null`` in a request body means "absent").
     ``variants`` give other server fields to the items of a tagged union's branches.
+    ``item_where`` points at the answer schema of an item whose shape the generator cannot
+    derive from the writes (a union, openai's conversation items): a stored item that fails it
+    is replaced by ``fallback`` (a valid instance; its variant's, if it has one) with its id.
     """
 
     name: str
@@ -96,6 +101,8 @@ class ResourceSpec:
     write_only: tuple[str, ...] = ()
     nullable: tuple[str, ...] = ()
     variants: tuple[Variant, ...] = ()
+    item_where: str | None = None
+    fallback: Any = None
 
     def fields_of(self, item: Any) -> tuple[ServerField, ...]:
         """The server fields of ``item``: its union branch's, else the resource's own."""
@@ -103,6 +110,13 @@ class ResourceSpec:
             if variant.holds(item):
                 return variant.server_fields
         return self.server_fields
+
+    def fallback_of(self, item: Any) -> Any:
+        """The valid instance that replaces ``item`` when it fails ``item_where``."""
+        for variant in self.variants:
+            if variant.holds(item) and variant.fallback is not None:
+                return variant.fallback
+        return self.fallback
 
     def every_field(self) -> tuple[ServerField, ...]:
         """The resource's server fields and every variant's."""

@@ -92,9 +92,23 @@ class ResourceStore:
             item_id = self.ids.next()
         if field:
             item[field] = item_id
-        self._fill_server_fields(item, item_url=f"{collection_url.rstrip('/')}/{item_id}", created=True)
+        item_url = f"{collection_url.rstrip('/')}/{item_id}"
+        self._fill_server_fields(item, item_url=item_url, created=True)
+        item = self._valid(item, item_id, item_url=item_url, created=True)
         self._items[self._key(parent, item_id)] = item
         return self._answer(item)
+
+    def _valid(self, item: dict[str, Any], item_id: Any, *, item_url: str, created: bool) -> dict[str, Any]:
+        """``item``, or its fallback with its id where it fails the checked item schema."""
+        check = self.checks.get(self.spec.item_where or "")
+        fallback = self.spec.fallback_of(item)
+        if check is None or not isinstance(fallback, dict) or check(self._answer(item)):
+            return item
+        replaced = copy.deepcopy(fallback)
+        if self.spec.id_field:
+            replaced[self.spec.id_field] = item_id
+        self._fill_server_fields(replaced, item_url=item_url, created=created)
+        return replaced
 
     def _answer(self, item: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of ``item`` as answers show it: without its write-only properties."""
@@ -124,6 +138,8 @@ class ResourceStore:
         if self.spec.id_field:
             updated[self.spec.id_field] = current.get(self.spec.id_field, item_id)
         self._fill_server_fields(updated, item_url=item_url, created=False)
+        kept_id = updated.get(self.spec.id_field or "", item_id)
+        updated = self._valid(updated, kept_id, item_url=item_url, created=False)
         current.clear()
         current.update(updated)
         return self._answer(current)

@@ -598,3 +598,73 @@ def test_each_branch_of_a_tagged_union_is_answered_in_its_own_shape(tmp_path: Pa
     jsonschema.validate(read, {"oneOf": [a for _, a in RULES]})
     assert read["trigger_type"] == kind
     assert read["meta"]["x"] == "kept"
+
+
+def branch(kind: str, field: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["id", "kind", field],
+        "properties": {
+            "id": {"type": "string", "readOnly": True},
+            "kind": {"type": "string", "enum": [kind]},
+            field: {"type": "string", "minLength": 2},
+        },
+    }
+
+
+ENTRY = {"oneOf": [branch("note", "text"), branch("link", "url")]}
+ENTRIES = {
+    "openapi": "3.0.3",
+    "info": {"title": "Entries", "version": "1"},
+    "paths": {
+        "/entries": {
+            "post": {
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"kind": {"type": "string"}, "url": {"type": "string"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {"description": "c", "content": {"application/json": {"schema": ENTRY}}}
+                },
+            },
+            "get": {
+                "responses": {
+                    "200": {
+                        "description": "l",
+                        "content": {"application/json": {"schema": {"type": "array", "items": ENTRY}}},
+                    }
+                }
+            },
+        },
+        "/entries/{id}": {
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {
+                "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": ENTRY}}}
+                }
+            },
+        },
+    },
+}
+
+
+def test_a_stored_item_its_union_refuses_is_answered_as_a_valid_one(tmp_path: Path) -> None:
+    # openai's conversation items: what a create writes maps onto none of the item's branches.
+    with mock_client(ENTRIES, tmp_path, "entries.yaml") as entries:
+        kept = entries.post("/entries", json={"kind": "link", "url": "https://a"})
+        replaced = entries.post("/entries", json={"kind": "other", "url": "x"})
+        listed = entries.get("/entries").json()
+        read = entries.get(f"/entries/{replaced.json()['id']}").json()
+    assert kept.status_code == replaced.status_code == 201
+    assert kept.json()["url"] == "https://a"  # an item that passes is stored as written
+    for answer in (kept.json(), replaced.json(), read, *listed):
+        jsonschema.validate(answer, ENTRY)
+    assert read["id"] == replaced.json()["id"]
+    assert len(listed) == 2

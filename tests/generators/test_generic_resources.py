@@ -265,3 +265,21 @@ def test_the_items_of_a_union_branch_get_that_branchs_server_fields() -> None:
     ]
     moved = rules.update({}, made[0]["id"], {"type": 1, "meta": {}}, item_url=f"{URL}/1", merge=False)
     assert moved["meta"] == {"keywords": []}
+
+
+def test_an_item_failing_its_checked_schema_is_replaced_by_its_variants_fallback() -> None:
+    note = Variant("kind", "note", (), fallback={"kind": "note", "text": "--"})
+    spec = ResourceSpec(
+        "entries", "id", "integer", variants=(note,), item_where="/e", fallback={"kind": "link", "url": "--"}
+    )
+    passes = {"/e": lambda item: item.get("kind") in ("note", "link") and len(item) == 3}
+    entries = ResourceStore(spec, checks=passes)
+    kept = entries.create({}, {"kind": "note", "text": "mine"}, collection_url=URL)
+    assert kept == {"id": kept["id"], "kind": "note", "text": "mine"}
+    noted = entries.create({}, {"kind": "note"}, collection_url=URL)
+    assert noted == {"id": noted["id"], "kind": "note", "text": "--"}
+    other = entries.create({}, {"kind": "other", "x": 1}, collection_url=URL)
+    assert other == {"id": other["id"], "kind": "link", "url": "--"}
+    updated = entries.update({}, kept["id"], {"text": None}, item_url=f"{URL}/1", merge=True)
+    assert updated == {"id": kept["id"], "kind": "note", "text": "--"}
+    assert entries.get({}, kept["id"]) == updated

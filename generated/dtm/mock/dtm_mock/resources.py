@@ -61,7 +61,9 @@ RESOURCES: dict[str, ResourceSpec] = (
                                   error_resource='dtm',
                                   write_only=(),
                                   nullable=(),
-                                  variants=()),
+                                  variants=(),
+                                  item_where=None,
+                                  fallback=None),
      'asset-instances': ResourceSpec(name='asset-instances',
                                      id_field='id',
                                      id_type='digits',
@@ -121,7 +123,9 @@ RESOURCES: dict[str, ResourceSpec] = (
                                      error_resource='dtm',
                                      write_only=(),
                                      nullable=('parent',),
-                                     variants=())}
+                                     variants=(),
+                                     item_where=None,
+                                     fallback=None)}
 )
 
 OPERATIONS: dict[str, OperationSpec] = (

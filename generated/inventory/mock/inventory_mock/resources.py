@@ -61,7 +61,9 @@ RESOURCES: dict[str, ResourceSpec] = (
                                     error_resource='inventory',
                                     write_only=(),
                                     nullable=(),
-                                    variants=())}
+                                    variants=(),
+                                    item_where=None,
+                                    fallback=None)}
 )
 
 OPERATIONS: dict[str, OperationSpec] = (

@@ -38,7 +38,9 @@ RESOURCES: dict[str, ResourceSpec] = (
                           error_resource='pets',
                           write_only=(),
                           nullable=(),
-                          variants=())}
+                          variants=(),
+                          item_where=None,
+                          fallback=None)}
 )
 
 OPERATIONS: dict[str, OperationSpec] = (
