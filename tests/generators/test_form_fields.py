@@ -263,3 +263,30 @@ def test_an_object_part_without_an_encoding_is_read_as_json(tmp_path: Path) -> N
     assert placed.status_code == 201, placed.text
     assert wrong.status_code == broken.status_code == 400
     assert "seconds" in wrong.json()["detail"]
+
+
+def test_a_body_breaking_the_schema_many_times_names_the_first_problems_found(tmp_path: Path) -> None:
+    # Collecting every error of a fuzzed body against discord's nested oneOfs took 80-130 ms.
+    item = {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Many", "version": "1"},
+        "paths": {
+            "/many": {
+                "post": {
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"type": "array", "items": item}}},
+                    },
+                    "responses": {"204": {"description": "ok"}, "400": {"description": "bad"}},
+                }
+            }
+        },
+    }
+    with mock_client(spec, tmp_path, "many.yaml") as client:
+        few = client.post("/many", json=[{"n": "a"}, {"n": 1}])
+        many = client.post("/many", json=[{"n": str(i)} for i in range(10)])
+    assert few.status_code == many.status_code == 400
+    assert few.json()["detail"] == "The request body breaks the schema: [0].n 'a' is not of type 'integer'."
+    assert many.json()["detail"].endswith("(the first 3 problems found).")
+    assert many.json()["detail"].count("is not of type") == 3
