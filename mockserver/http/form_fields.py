@@ -72,11 +72,15 @@ def _typed(field: Any) -> Any:
     return typed
 
 
-def _structured(schema: dict[str, Any]) -> bool:
-    """Whether ``schema`` has no ``type`` and a ``oneOf``/``anyOf`` branch is an object or array."""
-    return "type" not in schema and any(
-        isinstance(b, dict) and (b.get("type") in ("object", "array") or "properties" in b)
-        for key in ("oneOf", "anyOf")
+def _structured(schema: dict[str, Any], depth: int = 0) -> bool:
+    """Whether ``schema`` has no ``type`` and a ``oneOf``/``anyOf``/``allOf`` branch, at any depth
+    (openai's ``chunking_strategy`` nests one ``anyOf`` in another), is an object or an array."""
+    if "type" in schema or depth > 8:
+        return False
+    return any(
+        isinstance(b, dict)
+        and (b.get("type") in ("object", "array") or "properties" in b or _structured(b, depth + 1))
+        for key in ("oneOf", "anyOf", "allOf")
         for b in schema.get(key) or []
     )
 

@@ -27,10 +27,9 @@ MESSAGE = {
         "nonce": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
         "flags": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
         "stream": {"anyOf": [{"type": "boolean", "default": False}, {"type": "null"}]},
-        "strategy": {
+        "strategy": {  # openai's chunking_strategy: "auto" or an object, one anyOf in another
             "anyOf": [
-                {"type": "string", "enum": ["auto"]},
-                {"$ref": "#/components/schemas/Strategy"},
+                {"anyOf": [{"type": "string", "enum": ["auto"]}, {"$ref": "#/components/schemas/Strategy"}]},
                 {"type": "null"},
             ]
         },
