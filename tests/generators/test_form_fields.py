@@ -264,7 +264,7 @@ def test_an_object_part_without_an_encoding_is_read_as_json(tmp_path: Path) -> N
     assert "seconds" in wrong.json()["detail"]
 
 
-def test_a_body_breaking_the_schema_many_times_names_the_first_problems_found(tmp_path: Path) -> None:
+def test_a_body_breaking_the_schema_names_the_first_problem_found(tmp_path: Path) -> None:
     # Collecting every error of a fuzzed body against discord's nested oneOfs took 80-130 ms.
     item = {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}}
     spec = {
@@ -286,6 +286,8 @@ def test_a_body_breaking_the_schema_many_times_names_the_first_problems_found(tm
         few = client.post("/many", json=[{"n": "a"}, {"n": 1}])
         many = client.post("/many", json=[{"n": str(i)} for i in range(10)])
     assert few.status_code == many.status_code == 400
-    assert few.json()["detail"] == "The request body breaks the schema: [0].n 'a' is not of type 'integer'."
-    assert many.json()["detail"].endswith("(the first 3 problems found).")
-    assert many.json()["detail"].count("is not of type") == 3
+    expected = (
+        "The request body breaks the schema: [0].n 'a' is not of type 'integer' (the first problem found)."
+    )
+    assert few.json()["detail"] == expected
+    assert many.json()["detail"] == expected.replace("'a'", "'0'")
