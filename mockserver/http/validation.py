@@ -18,12 +18,7 @@ from typing import Any
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, NonConformingResponseBody, ProblemException
-from connexion.validators import (
-    VALIDATOR_MAP,
-    FormDataValidator,
-    MultiPartFormDataValidator,
-    ParameterValidator,
-)
+from connexion.validators import VALIDATOR_MAP, FormDataValidator, MultiPartFormDataValidator
 from jsonschema import Draft4Validator, validators
 from jsonschema import ValidationError as SchemaError
 from starlette.datastructures import Headers, MutableHeaders
@@ -32,6 +27,7 @@ from starlette.types import Message, Receive, Scope, Send
 from mockserver.http.fastschema import accepts
 from mockserver.http.guard import INLINE_PARSE_BYTES, PAYLOAD_KEY, joined
 from mockserver.http.offload import off_loop
+from mockserver.http.param_validation import NamedParameterValidator, SpecParameterValidator
 
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
 MAX_LISTED = 20
@@ -242,60 +238,6 @@ class SpecBodyValidator(SchemaBodyValidator):
 
 
 JSON_NULL = object()  # a request body that is JSON `null` (SpecBodyValidator)
-
-
-class SpecParameterValidator(ParameterValidator):  # type: ignore[misc]
-    """Connexion's parameter validator, reading a header whose schema is an array in the
-    ``simple`` style a header has: comma-separated values (openai's ``OpenAI-Beta``). Connexion
-    validated the raw string against the array schema and refused every such header."""
-
-    def validate_header_parameter(self, param: dict[str, Any], request: Any) -> str | None:
-        value = request.headers.get(param["name"])
-        schema = param.get("schema", param)
-        if isinstance(value, str) and isinstance(schema, dict) and schema.get("type") == "array":
-            items = schema.get("items")
-            kind = items.get("type") if isinstance(items, dict) else None
-            value = [_scalar(part.strip(), kind) for part in value.split(",")] if value.strip() else []
-        result: str | None = self.validate_parameter("header", value, param)
-        return result
-
-
-def _scalar(text: str, kind: Any) -> Any:
-    """``text`` as the JSON type ``kind`` names, where it reads as one (else as it is)."""
-    try:
-        if kind == "integer":
-            return int(text)
-        if kind == "number":
-            return float(text)
-    except ValueError:
-        return text
-    if kind == "boolean" and text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    return text
-
-
-class NamedParameterValidator(SpecParameterValidator):
-    """Connexion's parameter validator with one-line messages naming parameter and value."""
-
-    @staticmethod
-    def validate_parameter(
-        parameter_type: str, value: Any, param: dict[str, Any], param_name: str | None = None
-    ) -> str | None:
-        schema = param.get("schema", param)
-        nullable = schema.get("nullable", False) or param.get("x-nullable", False)
-        if nullable and (value is None or (isinstance(value, str) and value.strip() in ("null", "None"))):
-            return None
-        name = param.get("name", param_name)
-        if value is not None:
-            schema = param.get("schema", param)
-            try:
-                Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER).validate(value)
-            except SchemaError as exception:
-                return f"The {parameter_type} parameter {name} has the value {value!r}: {exception.message}."
-            return None
-        if param.get("required"):
-            return f"The {parameter_type} parameter {name} is required but missing."
-        return None
 
 
 class AnswerBodyValidator:
