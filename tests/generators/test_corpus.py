@@ -61,6 +61,14 @@ def test_no_stage_of_the_fast_subset_is_a_known_failure() -> None:
     assert {e.name: e.known_failures for e in FAST if e.known_failures} == {}
 
 
+def test_only_a_large_spec_gets_the_longer_st_bound_and_fewer_examples() -> None:
+    small = replace(ENTRIES[0], operations=149)
+    large = replace(ENTRIES[0], operations=150)
+    bounds = Bounds()
+    assert (bounds.st_bound(small), bounds.examples(small)) == (300, (3, 5))
+    assert (bounds.st_bound(large), bounds.examples(large)) == (480, (2, 2))
+
+
 @pytest.mark.parametrize("entry", FAST, ids=[e.name for e in FAST])
 def test_fast_corpus_spec_passes_every_stage(entry: manifest.Entry, tmp_path: Path) -> None:
     result = run_spec(entry, tmp_path, Bounds(suite_examples=2, st_examples=3))
