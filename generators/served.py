@@ -1,11 +1,14 @@
 """The copy of a spec that the generated projects serve and test: what would break them removed.
 
-Two things in real specs stop Connexion or Schemathesis although they say nothing a mock needs:
+Three things in real specs stop Connexion or Schemathesis although they say nothing a mock needs:
 
 * ``x-`` extension values that hold a ``$ref`` (often to another file): the tools resolve every
   ``$ref`` in the document, so such a value is removed from the copy, never resolved;
 * security requirements naming a scheme ``components.securitySchemes`` does not define: the name
-  is dropped from the requirement, and a requirement left with no scheme is dropped entirely.
+  is dropped from the requirement, and a requirement left with no scheme is dropped entirely;
+* a ``discriminator`` without a mapping whose branches pin its property to other values than
+  their schema names: the values the branches pin are mapped, so that an answer can satisfy both
+  Schemathesis's discriminator check and the branch schemas.
 
 An operation without ``responses`` (3.1 allows it, 3.0 does not) gets a ``default`` one. Each
 change is reported as a note for the generated READMEs.

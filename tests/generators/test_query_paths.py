@@ -76,3 +76,20 @@ def test_a_newline_in_a_path_segment_is_routed(tmp_path: Path) -> None:
     assert beta.status_code == 200, beta.text
     assert stable.status_code == 404
     assert "a%0Ab" in stable.json()["detail"]  # the store's answer, not the router's
+
+
+def test_a_concrete_query_path_is_matched_before_a_templated_one(tmp_path: Path) -> None:
+    # openai's `/responses/{response_id}?beta=true` beside `/responses/compact?beta=true`.
+    latest = {"type": "object", "required": ["latest"], "properties": {"latest": {"type": "boolean"}}}
+    spec = {
+        **SPEC,
+        "paths": {
+            "/answers/{id}?beta=true": SPEC["paths"]["/answers/{id}?beta=true"],
+            "/answers/latest?beta=true": {"get": {"responses": {"200": answer(latest)}}},
+        },
+    }
+    with mock_client(spec, tmp_path, "queried.yaml") as client:
+        concrete = client.get("/answers/latest?beta=true")
+        templated = client.get("/answers/a1?beta=true")
+    assert "latest" in concrete.json(), concrete.text
+    assert "beta" in templated.json(), templated.text
