@@ -41,6 +41,9 @@ NARROWING = frozenset(
     }
 )
 SCALARS = ("string", "integer", "number", "boolean")
+# Keys that combine schemas: a property so written or answered is not shown to fit by its `type`
+# (box's max_extension_length: "none", a digit string or an integer written, a string answered).
+COMPOSED = frozenset({"oneOf", "anyOf", "allOf", "not"})
 
 
 def own_answer(
@@ -91,6 +94,7 @@ def fits(schemas: Schemas, answered_where: str, item_where: str, *, null_dropped
     if (
         kind not in SCALARS
         or NARROWING & answered.keys()
+        or COMPOSED & (answered.keys() | stored.keys())
         or (not null_dropped and _nullable(stored) and not _nullable(answered))
     ):
         return False

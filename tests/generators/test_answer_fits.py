@@ -42,6 +42,10 @@ def scalar_schemas(draw: st.DrawFn) -> dict[str, Any]:
     schema.update(narrowing)
     if draw(st.booleans()):
         schema["description"] = "notes change nothing"
+    if draw(st.integers(0, 3)) == 0:
+        # box's max_extension_length: one branch's `type` is not the union's.
+        other = {"type": draw(st.sampled_from(["string", "integer", "boolean"]))}
+        return {draw(st.sampled_from(["oneOf", "anyOf"])): [schema, other], "example": "365"}
     return schema
 
 
@@ -63,6 +67,11 @@ def schemas_of(answered: dict[str, Any], stored: dict[str, Any]) -> Schemas:
 
 @given(answered=scalar_schemas(), stored=scalar_schemas(), value=VALUES)
 @example(answered={"type": "string"}, stored={"type": "string", "nullable": True}, value=None)
+@example(  # box's max_extension_length: "none" or digits answered, an integer also written
+    answered={"oneOf": [{"type": "string", "enum": ["none"]}, {"type": "string", "pattern": "^[1-9]"}]},
+    stored={"oneOf": [{"type": "string", "enum": ["none"]}, {"type": "integer", "minimum": 1}]},
+    value=365,
+)
 def test_a_fitting_property_passes_the_answer_whenever_it_passes_the_item(
     answered: dict[str, Any], stored: dict[str, Any], value: Any
 ) -> None:
