@@ -283,3 +283,14 @@ def test_an_item_failing_its_checked_schema_is_replaced_by_its_variants_fallback
     updated = entries.update({}, kept["id"], {"text": None}, item_url=f"{URL}/1", merge=True)
     assert updated == {"id": kept["id"], "kind": "note", "text": "--"}
     assert entries.get({}, kept["id"]) == updated
+
+
+def test_a_bulk_create_without_its_optional_body_creates_nothing() -> None:
+    # netlify's POST /accounts/{id}/env: an optional array body; left out, one item was created.
+    things = store()
+    bulk = OperationSpec("create", "things", 201, bulk=True)
+    body, status, _ = serve(bulk, things, {}, url=URL)
+    assert (body, status) == ([], 201)
+    assert things.items({}) == []
+    body, _, _ = serve(bulk, things, {"body": [{"name": "a"}]}, url=URL)
+    assert body == [{"id": 1, "name": "a"}]
