@@ -213,7 +213,8 @@ def _canned(spec: Spec, schemas: Schemas, raw: RawOperation, notes: list[str]) -
         return "", raw.status, media.media_type
     skipped = []
     for value, where in examples(spec, media.where):
-        problems = schemas.errors(media.schema, value)
+        # An answer: train-travel's payment example carries the card's write-only `cvc`.
+        problems = schemas.errors(media.schema, value, read=True)
         if not problems:
             return value, raw.status, media.media_type
         skipped.append(f"{where} ({problems[0]})")

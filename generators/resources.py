@@ -664,7 +664,7 @@ def _valid_seeds(
         elif id_field and value.get(id_field) is None:
             reason = f"no {id_field!r}"
         else:
-            problems = schemas.errors(item_schema, value)
+            problems = schemas.errors(item_schema, value, read=True)  # seeds are answered
             if problems:
                 reason = f"does not validate against the item schema ({problems[0]})"
             elif id_field and str(value[id_field]) in seen:

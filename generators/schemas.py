@@ -73,13 +73,14 @@ class Schemas:
         )
         return registry
 
-    def errors(self, where: str, instance: Any) -> list[str]:
-        """Why ``instance`` does not validate against the schema at ``where`` (empty: it does)."""
+    def errors(self, where: str, instance: Any, *, read: bool = False) -> list[str]:
+        """Why ``instance`` does not validate against the schema at ``where`` (empty: it does);
+        ``read``: as an answer, where a 3.0 ``writeOnly`` property at any depth is refused."""
         # Imported here: openapi-schema-validator's settings cost ~0.5 s of every start-up, and
         # only specs with examples or required fields to fill in get here.
         import openapi_schema_validator as osv
 
-        cls = osv.OAS31Validator if self.v31 else osv.OAS30Validator
+        cls = osv.OAS31Validator if self.v31 else osv.OAS30ReadValidator if read else osv.OAS30Validator
         checker = _with_uri_check(osv.oas31_format_checker if self.v31 else osv.oas30_format_checker)
         validator = cls({"$ref": f"urn:spec#{where}"}, registry=self._registry, format_checker=checker)
         # An implicit discriminator mapping names schemas the spec may not have (openai: `type:
