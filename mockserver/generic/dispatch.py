@@ -103,14 +103,14 @@ def _serve(
     parent = {name: args[name] for name in op.parent_args}
     headers: dict[str, str] = {}
     sent = args.get(op.body_arg)
-    if sent is None and op.kind == "create" and op.bulk:
-        return _answer(op, [], headers)  # an optional list left out creates nothing (netlify's env)
     sent = {} if sent is None else sent
     if op.request_envelope is not None and isinstance(sent, Mapping):
         sent = sent.get(op.request_envelope) or {}
     if op.kind == "create" and op.bulk and isinstance(sent, list):
         created = [store.create(parent, one, collection_url=url) for one in sent if isinstance(one, Mapping)]
         return _answer(op, created, headers)
+    if op.kind == "create" and op.bulk and not sent:
+        return _answer(op, [], headers)  # an optional list left out creates nothing (netlify's env)
     if not isinstance(sent, Mapping):
         sent = {}
     if op.kind == "create" and op.query_fields:
