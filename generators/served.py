@@ -302,12 +302,14 @@ def _form_fields(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0
 
 
 def _concrete_first(document: dict[str, Any]) -> dict[str, Any]:
-    """Paths with fewer templated segments first: Connexion routes in document order, and
-    OpenAPI matches ``/numbers/Local.json`` before ``/numbers/{Sid}.json``."""
+    """Paths that carry a query first, then paths with fewer templated segments: Connexion routes
+    in document order, OpenAPI matches ``/numbers/Local.json`` before ``/numbers/{Sid}.json``, and
+    ``/responses/{id}`` would take ``/responses/r1?beta=true`` (as ``id``), the path a request
+    carrying that query is routed to (``mockserver.http.spec_guard``)."""
     paths = document.get("paths")
     if not isinstance(paths, dict):
         return document
-    ordered = sorted(paths.items(), key=lambda entry: str(entry[0]).count("{"))
+    ordered = sorted(paths.items(), key=lambda entry: ("?" not in str(entry[0]), str(entry[0]).count("{")))
     return {**document, "paths": dict(ordered)}
 
 

@@ -5,7 +5,8 @@
   fail on a multipart body without a boundary).
 * A request to a path the spec also names with a query (openai's ``POST /responses?beta=true``
   beside ``POST /responses``) is routed to the operation of that query when it carries the
-  query's parameters: Connexion routes by path alone. A newline in a path segment is
+  query's parameters: Connexion routes by path alone (the generator puts such paths first in
+  the served copy, so that a templated path does not take them). A newline in a path segment is
   percent-encoded again before routing (:class:`RoutablePathMiddleware`).
 * :func:`allowed_methods` lists the methods the spec documents for a path, for the ``Allow``
   header of a 405 (Starlette's own lists only one route's methods).
@@ -69,16 +70,6 @@ class SpecRoutes:
             if method in methods and pairs <= sent and pattern.fullmatch(path):
                 return f"{path}?{query}"
         return None
-
-
-def query_paths_first(document: Mapping[str, Any]) -> dict[str, Any]:
-    """``document`` with its paths that carry a query first: Connexion routes in the spec's order,
-    and ``/responses/{id}`` would otherwise take ``/responses/r1?beta=true`` (as ``id``)."""
-    paths = document.get("paths") or {}
-    if not any("?" in path for path in paths):
-        return dict(document)
-    ordered = sorted(paths.items(), key=lambda pair: "?" not in pair[0])
-    return {**document, "paths": dict(ordered)}
 
 
 class RoutablePathMiddleware:

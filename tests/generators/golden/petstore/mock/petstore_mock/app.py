@@ -25,12 +25,7 @@ from mockserver.generic.checks import property_checks
 from mockserver.generic.security import Accepted
 from mockserver.http.form_fields import TypedFormURIParser
 from mockserver.http.resolver import HandlerResolver
-from mockserver.http.spec_guard import (
-    ContentTypeGuardMiddleware,
-    RoutablePathMiddleware,
-    SpecRoutes,
-    query_paths_first,
-)
+from mockserver.http.spec_guard import ContentTypeGuardMiddleware, RoutablePathMiddleware, SpecRoutes
 from mockserver.http.spec_security import SpecSecurityMiddleware, without_security
 from mockserver.http.validation import spec_validator_map
 from starlette.exceptions import HTTPException
@@ -102,7 +97,7 @@ def create_app(stores: dict[str, ResourceStore] | None = None, accepted: Accepte
         spec_name=SPEC.name,
     )
     # Served at the root, whatever path the spec's servers name (as the contract suite calls it).
-    app.add_api(query_paths_first(without_security(document)), resolver=resolver, base_path="", name="api")
+    app.add_api(without_security(document), resolver=resolver, base_path="", name="api")
     app.add_middleware(
         SpecSecurityMiddleware,
         position=MiddlewarePosition.BEFORE_SECURITY,
