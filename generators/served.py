@@ -82,11 +82,8 @@ def _pinned(schema: Any, name: str, schemas: dict[str, Any], depth: int = 0) -> 
     if not isinstance(schema, dict) or depth > 8:
         return None
     prop = _resolved(((schema.get("properties") or {}).get(name)), schemas)
-    if isinstance(prop, dict):
-        if "const" in prop:
-            return prop["const"]
-        if isinstance(prop.get("enum"), list) and len(prop["enum"]) == 1:
-            return prop["enum"][0]
+    if isinstance(prop, dict) and (value := single_value(prop)) is not None:
+        return value
     for branch in schema.get("allOf") or []:
         found = _pinned(_resolved(branch, schemas), name, schemas, depth + 1)
         if found is not None:
@@ -137,6 +134,14 @@ def _without_extension_refs(node: Any, where: str, notes: list[str], names: bool
             continue
         out[key] = _without_extension_refs(value, here, notes)
     return out
+
+
+def single_value(schema: dict[str, Any]) -> Any:
+    """The one value ``schema`` allows (``const``, an ``enum`` of one), else None."""
+    if "const" in schema:
+        return schema["const"]
+    enum = schema.get("enum")
+    return enum[0] if isinstance(enum, list) and len(enum) == 1 else None
 
 
 def null_only(schema: Any) -> bool:

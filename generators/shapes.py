@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from generators.schemas import Schemas
-from generators.served import null_only
+from generators.served import null_only, single_value
 from mockserver.generic import ServerField
 from mockserver.generic.spec import ServerFieldKind
 
@@ -184,16 +184,8 @@ def tagged_branches(schemas: Schemas, where: str | None) -> tuple[str, list[tupl
             continue
         shared = set.intersection(*(set(v.properties) for v in views))
         for tag in sorted(shared, key=lambda name: (name != preferred, name)):
-            values = [_single_value(v.properties[tag][0]) for v in views]
+            values = [single_value(v.properties[tag][0]) for v in views]
             scalars = [(type(v), v) for v in values if isinstance(v, str | int | bool)]
             if len(scalars) == len(values) and len(set(scalars)) == len(values):
                 return tag, list(zip(values, pointers, strict=True))
     return None
-
-
-def _single_value(schema: dict[str, Any]) -> Any:
-    """The one value ``schema`` allows (``const``, an ``enum`` of one), else None."""
-    if "const" in schema:
-        return schema["const"]
-    enum = schema.get("enum")
-    return enum[0] if isinstance(enum, list) and len(enum) == 1 else None
