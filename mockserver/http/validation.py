@@ -183,6 +183,10 @@ class SchemaBodyValidator:
             if not self.required:
                 return
             raise BadRequestProblem(detail=MISSING_BODY)
+        self.check_schema(body)
+
+    def check_schema(self, body: Any) -> None:
+        """Refuse ``body`` (a JSON value, ``null`` included) if it breaks the schema."""
         if accepts(self.schema, body):  # proven valid by the compiled check (fastschema.py)
             return
         checker = RequestSchemaValidator(self.schema, format_checker=Draft4Validator.FORMAT_CHECKER)
@@ -229,12 +233,8 @@ class SpecBodyValidator(SchemaBodyValidator):
     def validate(self, body: Any) -> None:
         if body is not JSON_NULL:
             super().validate(body)
-            return
-        checker = RequestSchemaValidator(self.schema, format_checker=Draft4Validator.FORMAT_CHECKER)
-        problem = next(iter(checker.iter_errors(None)), None)
-        if problem is not None and not self.nullable:
-            message = describe(problem)["message"]
-            raise BadRequestProblem(detail=f"The request body breaks the schema: {message}.")
+        elif not self.nullable:
+            self.check_schema(None)
 
 
 JSON_NULL = object()  # a request body that is JSON `null` (SpecBodyValidator)
