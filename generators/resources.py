@@ -295,10 +295,7 @@ class _AnswerOf:
 def _checked(schemas: Schemas, prop: str, where: str, *, required: bool) -> ServerField:
     """A written property whose answer schema may refuse what was written (discord's message
     ``embeds``): kept when it passes, else the answer's minimal value (dropped when optional)."""
-    value = schemas.minimal(where) if required else None
-    if value is not None and schemas.errors(where, value):
-        value = None
-    return ServerField(prop, "checked", value, where=where)
+    return ServerField(prop, "checked", schemas.valid_minimal(where) if required else None, where=where)
 
 
 PROBE_VALUE = "changed"  # the suite appends one letter per update method
@@ -373,7 +370,7 @@ def _variants(
             )
         except GenerationError:
             continue  # a branch the generator cannot fill in keeps the resource's own fields
-        variants.append(Variant(tag, value, tuple(fields), _valid_minimal(schemas, where)))
+        variants.append(Variant(tag, value, tuple(fields), schemas.valid_minimal(where)))
     return variants
 
 
@@ -385,12 +382,7 @@ def _checked_item(schemas: Schemas, item_schema: str) -> dict[str, Any]:
     branches = [b for key in ("oneOf", "anyOf") for b in node.get(key) or [] if not null_only(b)]
     if len(branches) < 2:
         return {}
-    return {"item_where": where, "fallback": _valid_minimal(schemas, where)}
-
-
-def _valid_minimal(schemas: Schemas, where: str) -> Any:
-    value = schemas.minimal(where)
-    return None if schemas.errors(where, value) else value
+    return {"item_where": where, "fallback": schemas.valid_minimal(where)}
 
 
 def _server_fields(

@@ -141,6 +141,12 @@ class Schemas:
                 out.is_object = out.is_object or all(b.is_object for b in branches)
         return out
 
+    def valid_minimal(self, where: str) -> Any:
+        """:meth:`minimal`, or None where that value does not validate (an answer the generator
+        cannot build)."""
+        value = self.minimal(where)
+        return None if self.errors(where, value) else value
+
     def minimal(self, where: str, depth: int = 0) -> Any:
         """A small instance built from the schema at ``where``: examples and defaults first,
         then required properties only, lower bounds, the first enum value or branch.

@@ -101,8 +101,10 @@ class ResourceStore:
     def _valid(self, item: dict[str, Any], item_id: Any, *, item_url: str, created: bool) -> dict[str, Any]:
         """``item``, or its fallback with its id where it fails the checked item schema."""
         check = self.checks.get(self.spec.item_where or "")
+        if check is None or check(self._answer(item)):
+            return item
         fallback = self.spec.fallback_of(item)
-        if check is None or not isinstance(fallback, dict) or check(self._answer(item)):
+        if not isinstance(fallback, dict):
             return item
         replaced = copy.deepcopy(fallback)
         if self.spec.id_field:
