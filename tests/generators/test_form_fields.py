@@ -291,3 +291,15 @@ def test_a_body_breaking_the_schema_names_the_first_problem_found(tmp_path: Path
     )
     assert few.json()["detail"] == expected
     assert many.json()["detail"] == expected.replace("'a'", "'0'")
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+def test_json_nested_thousands_deep_is_refused_not_a_server_error(tmp_path: Path) -> None:
+    # A hostile body: 5,000 nested arrays made json.loads raise RecursionError, answered 500.
+    deep = "[" * 5000 + "]" * 5000
+    with mock_client(SPEC, tmp_path, "forms.yaml") as client:
+        as_body = client.post("/messages", content=deep, headers={"Content-Type": "application/json"})
+        as_part = client.post("/messages", data={"strategy": deep}, files={"files[0]": b"x"})
+    for answer in (as_body, as_part):
+        assert answer.status_code == 400, answer.text
+        assert "too deeply" in answer.json()["detail"]

@@ -67,6 +67,8 @@ def error_response(routes: SpecRoutes, request: ConnexionRequest, exc: Exception
         error = BadRequest(f"The multipart body cannot be read: {exc.message}", resource=ERROR_RESOURCE)
     elif isinstance(exc, UnicodeDecodeError | ValueError):
         error = BadRequest(f"The request body cannot be read: {exc}.", resource=ERROR_RESOURCE)
+    elif isinstance(exc, RecursionError):  # JSON nested thousands deep, in a body or a form part
+        error = BadRequest("The request nests arrays or objects too deeply to be read.", resource=ERROR_RESOURCE)
     else:
         error = error_for_status(500, f"The mock failed: {exc!r}.", resource=ERROR_RESOURCE)
     if error.status == 405:
